@@ -1,0 +1,28 @@
+#include "cli/commands.h"
+
+#include <iostream>
+
+#include "absl/strings/str_cat.h"
+
+namespace liaison::cli {
+
+int Fail(std::string_view command, const absl::Status& status) {
+  std::cerr << "liaison " << command << ": " << status.message() << "\n";
+  return 1;
+}
+
+int RunMain(int argc, char** argv) {
+  CLI::App app{"liaison: a node for secure criminal-information exchange between police agencies"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "liaison 0.1.0");
+  CommandContext ctx;
+  // Keep this list sorted by command name.
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);  // prints help or a usage error; 0 for --help, non-zero otherwise
+  }
+  return ctx.exit_code;
+}
+
+}  // namespace liaison::cli
