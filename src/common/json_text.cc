@@ -1,13 +1,14 @@
 #include "common/json_text.h"
 
 #include "absl/strings/str_cat.h"
+#include "common/absl_bridge.h"
 
 namespace liaison {
 
 absl::StatusOr<Json> ParseJson(std::string_view text, const JsonLimits& limits) {
   if (text.size() > limits.max_bytes) {
     return absl::ResourceExhaustedError(
-        absl::StrCat("JSON text is ", text.size(), " bytes; the limit is ", limits.max_bytes));
+        StrCat("JSON text is ", text.size(), " bytes; the limit is ", limits.max_bytes));
   }
   bool too_deep = false;
   Json::parser_callback_t guard = [&](int depth, Json::parse_event_t, Json&) {
@@ -18,18 +19,17 @@ absl::StatusOr<Json> ParseJson(std::string_view text, const JsonLimits& limits) 
     Json value = Json::parse(text.begin(), text.end(), guard, /*allow_exceptions=*/true);
     if (too_deep) {
       return absl::ResourceExhaustedError(
-          absl::StrCat("JSON nesting is deeper than ", limits.max_depth, " levels"));
+          StrCat("JSON nesting is deeper than ", limits.max_depth, " levels"));
     }
     return value;
   } catch (const Json::parse_error& e) {
     if (too_deep) {
       return absl::ResourceExhaustedError(
-          absl::StrCat("JSON nesting is deeper than ", limits.max_depth, " levels"));
+          StrCat("JSON nesting is deeper than ", limits.max_depth, " levels"));
     }
-    return absl::InvalidArgumentError(
-        absl::StrCat("invalid JSON at byte ", e.byte, ": ", e.what()));
+    return absl::InvalidArgumentError(StrCat("invalid JSON at byte ", e.byte, ": ", e.what()));
   } catch (const std::exception& e) {
-    return absl::InvalidArgumentError(absl::StrCat("invalid JSON: ", e.what()));
+    return absl::InvalidArgumentError(StrCat("invalid JSON: ", e.what()));
   }
 }
 

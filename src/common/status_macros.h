@@ -13,9 +13,9 @@
 #define LIAISON_CONCAT_INNER_(a, b) a##b
 #define LIAISON_CONCAT_(a, b) LIAISON_CONCAT_INNER_(a, b)
 
-#define RETURN_IF_ERROR(expr)                        \
-  do {                                               \
-    ::absl::Status liaison_status_ = (expr);         \
+#define RETURN_IF_ERROR(expr)                          \
+  do {                                                 \
+    ::absl::Status liaison_status_ = (expr);           \
     if (!liaison_status_.ok()) return liaison_status_; \
   } while (0)
 

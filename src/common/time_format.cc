@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+#include "common/absl_bridge.h"
 
 namespace liaison {
 
@@ -18,8 +19,9 @@ absl::StatusOr<int64_t> ParseTimestampMillis(std::string_view text) {
       absl::ParseTime("%Y-%m-%d", s, absl::UTCTimeZone(), &t, &err)) {
     return absl::ToUnixMillis(t);
   }
-  return absl::InvalidArgumentError(absl::StrCat(
-      "'", text, "' is not a time: expected RFC 3339 (2026-11-28T10:00:00Z) or YYYY-MM-DD"));
+  return absl::InvalidArgumentError(
+      StrCat("'", AbslView(text),
+             "' is not a time: expected RFC 3339 (2026-11-28T10:00:00Z) or YYYY-MM-DD"));
 }
 
 }  // namespace liaison

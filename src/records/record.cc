@@ -7,6 +7,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "common/absl_bridge.h"
 
 namespace liaison::records {
 namespace {
@@ -22,14 +23,14 @@ std::string_view NameOf(const std::array<std::pair<E, std::string_view>, N>& tab
 template <typename E, size_t N>
 absl::StatusOr<E> ParseOf(const std::array<std::pair<E, std::string_view>, N>& table,
                           std::string_view what, std::string_view s) {
-  std::string lower = absl::AsciiStrToLower(absl::StripAsciiWhitespace(s));
-  std::vector<std::string_view> names;
+  std::string lower = absl::AsciiStrToLower(AbslView(StripAscii(s)));
+  std::vector<absl::string_view> names;
   for (const auto& [e, n] : table) {
-    if (absl::AsciiStrToLower(n) == lower) return e;
-    if (!n.empty()) names.push_back(n);
+    if (absl::AsciiStrToLower(AbslView(n)) == lower) return e;
+    if (!n.empty()) names.push_back(AbslView(n));
   }
-  return absl::InvalidArgumentError(absl::StrCat("'", s, "' is not a ", what, " (expected one of ",
-                                                 absl::StrJoin(names, ", "), ")"));
+  return absl::InvalidArgumentError(StrCat("'", AbslView(s), "' is not a ", AbslView(what),
+                                           " (expected one of ", absl::StrJoin(names, ", "), ")"));
 }
 
 constexpr std::array<std::pair<RecordType, std::string_view>, 6> kRecordTypes{{
@@ -89,7 +90,7 @@ bool ParseDigits(std::string_view s, size_t n, int* out) {
   for (char c : s) {
     if (c < '0' || c > '9') return false;
   }
-  return absl::SimpleAtoi(s, out);
+  return absl::SimpleAtoi(AbslView(s), out);
 }
 
 }  // namespace
@@ -135,12 +136,12 @@ std::string_view IdPrefix(RecordType t) {
 }
 
 absl::StatusOr<PartialDate> ParsePartialDate(std::string_view s) {
-  s = absl::StripAsciiWhitespace(s);
+  s = StripAscii(s);
   PartialDate d;
   if (s.empty()) return d;
   auto bad = [&](std::string_view why) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("'", s, "' is not a date: ", why, " (expected YYYY-MM-DD, YYYY-MM or YYYY)"));
+    return absl::InvalidArgumentError(StrCat("'", AbslView(s), "' is not a date: ", AbslView(why),
+                                             " (expected YYYY-MM-DD, YYYY-MM or YYYY)"));
   };
   if (!ParseDigits(s.substr(0, 4), 4, &d.year)) return bad("the year is not four digits");
   if (s.size() > 4) {

@@ -48,7 +48,15 @@ enum class AlertKind {
 };
 
 // Categories of data subject (Directive 2016/680 Art. 6).
-enum class SubjectCategory { kUnknown, kSuspect, kConvicted, kVictim, kWitness, kMissingPerson, kOther };
+enum class SubjectCategory {
+  kUnknown,
+  kSuspect,
+  kConvicted,
+  kVictim,
+  kWitness,
+  kMissingPerson,
+  kOther
+};
 
 // Stable wire names ("terrorism", "H2", "missing_child", ...) and parsers.
 // Parsers return InvalidArgument listing the accepted values.
@@ -80,9 +88,9 @@ absl::StatusOr<PartialDate> ParsePartialDate(std::string_view s);
 std::string FormatPartialDate(const PartialDate& d);
 
 struct IdNumber {
-  std::string scheme;  // cnic, passport, codice_fiscale, national_id, nicop, driving_licence
-  std::string value;   // normalised per scheme (see NormaliseIdNumber)
-  std::string country; // issuing country, ISO 3166-1 alpha-2, optional
+  std::string scheme;   // cnic, passport, codice_fiscale, national_id, nicop, driving_licence
+  std::string value;    // normalised per scheme (see NormaliseIdNumber)
+  std::string country;  // issuing country, ISO 3166-1 alpha-2, optional
   bool operator==(const IdNumber&) const = default;
 };
 
@@ -91,7 +99,7 @@ struct Person {
   std::vector<std::string> aliases;
   std::string father_name;
   PartialDate dob;
-  std::string gender;  // "M", "F", "X" or ""
+  std::string gender;                      // "M", "F", "X" or ""
   std::vector<std::string> nationalities;  // ISO 3166-1 alpha-2
   std::vector<IdNumber> id_numbers;
   std::string place_of_birth;
@@ -154,9 +162,9 @@ struct RecordMeta {
   std::string owner;      // owning agency's node id
   CrimeArea crime_area = CrimeArea::kOther;
   HandlingCode handling_code = HandlingCode::kH1;
-  std::string handling_note;        // the restrictions, for H3
-  char source_reliability = 'X';    // A, B, C, X
-  int information_accuracy = 4;     // 1..4
+  std::string handling_note;      // the restrictions, for H3
+  char source_reliability = 'X';  // A, B, C, X
+  int information_accuracy = 4;   // 1..4
   AlertKind alert = AlertKind::kNone;
   SubjectCategory subject_category = SubjectCategory::kUnknown;
   int64_t created_ms = 0;

@@ -3,6 +3,7 @@
 #include <set>
 
 #include "absl/strings/str_cat.h"
+#include "common/absl_bridge.h"
 #include "common/status_macros.h"
 #include "common/time_format.h"
 
@@ -63,12 +64,12 @@ class ObjectReader {
 
   absl::Status Error(std::string_view key, std::string_view what) const {
     std::string p = path_;
-    if (!key.empty()) p = p.empty() ? std::string(key) : absl::StrCat(p, ".", key);
-    return absl::InvalidArgumentError(absl::StrCat(p.empty() ? "record" : p, ": ", what));
+    if (!key.empty()) p = p.empty() ? std::string(key) : StrCat(p, ".", key);
+    return absl::InvalidArgumentError(StrCat(p.empty() ? "record" : p, ": ", what));
   }
 
   std::string Path(std::string_view key) const {
-    return path_.empty() ? std::string(key) : absl::StrCat(path_, ".", key);
+    return path_.empty() ? std::string(key) : StrCat(path_, ".", key);
   }
 
  private:
@@ -79,7 +80,7 @@ class ObjectReader {
 
 absl::Status Wrap(std::string_view path, const absl::Status& s) {
   if (s.ok()) return s;
-  return absl::InvalidArgumentError(absl::StrCat(path, ": ", s.message()));
+  return absl::InvalidArgumentError(StrCat(path, ": ", s.message()));
 }
 
 absl::StatusOr<Person> PersonFromJson(const Json& j) {
@@ -99,7 +100,7 @@ absl::StatusOr<Person> PersonFromJson(const Json& j) {
   if (const Json* ids = r.Find("id_numbers"); ids != nullptr && !ids->is_null()) {
     if (!ids->is_array()) return r.Error("id_numbers", "expected an array of objects");
     for (size_t i = 0; i < ids->size(); ++i) {
-      ObjectReader ir((*ids)[i], absl::StrCat("person.id_numbers[", i, "]"));
+      ObjectReader ir((*ids)[i], StrCat("person.id_numbers[", i, "]"));
       RETURN_IF_ERROR(ir.CheckObject());
       IdNumber id;
       RETURN_IF_ERROR(ir.String("scheme", &id.scheme));
@@ -292,9 +293,8 @@ absl::StatusOr<Record> RecordFromJson(const Json& json, const JsonReadOptions& o
     auto t = ParseRecordType(type_name);
     if (!t.ok()) return Wrap("type", t.status());
     if (type.has_value() && *type != *t) {
-      return absl::InvalidArgumentError(absl::StrCat("type: '", type_name,
-                                                     "' does not match the collection (",
-                                                     Name(*type), ")"));
+      return absl::InvalidArgumentError(
+          StrCat("type: '", type_name, "' does not match the collection (", Name(*type), ")"));
     }
     type = *t;
   }
@@ -304,14 +304,15 @@ absl::StatusOr<Record> RecordFromJson(const Json& json, const JsonReadOptions& o
     const Json* v = r.Find(server_field);
     if (v != nullptr && !options.allow_server_fields) {
       return absl::InvalidArgumentError(
-          absl::StrCat(server_field, ": set by the node; remove it from the request"));
+          StrCat(server_field, ": set by the node; remove it from the request"));
     }
   }
   if (options.allow_server_fields) {
     RETURN_IF_ERROR(r.String("id", &m.id));
     RETURN_IF_ERROR(r.String("owner", &m.owner));
     RETURN_IF_ERROR(r.Int("version", &m.version));
-    for (auto [key, out] : {std::pair{"created_at", &m.created_ms}, {"updated_at", &m.updated_ms}}) {
+    for (auto [key, out] :
+         {std::pair{"created_at", &m.created_ms}, {"updated_at", &m.updated_ms}}) {
       std::string t;
       RETURN_IF_ERROR(r.String(key, &t));
       if (!t.empty()) {
@@ -355,7 +356,7 @@ absl::StatusOr<Record> RecordFromJson(const Json& json, const JsonReadOptions& o
 
   std::string body_key(Name(*type));
   const Json* body = r.Find(body_key);
-  if (body == nullptr) return absl::InvalidArgumentError(absl::StrCat(body_key, ": required"));
+  if (body == nullptr) return absl::InvalidArgumentError(StrCat(body_key, ": required"));
   ASSIGN_OR_RETURN(rec.body, BodyFromJson(*type, *body));
   RETURN_IF_ERROR(r.CheckNoUnknown());
   return rec;

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "absl/strings/match.h"
+
 namespace liaison::records {
 namespace {
 
@@ -50,7 +52,7 @@ TEST(RecordJsonTest, RejectsServerFieldsFromClients) {
   Json j = {{"type", "person"}, {"version", 7}, {"person", {{"name", "Asif"}}}};
   auto r = RecordFromJson(j);
   ASSERT_FALSE(r.ok());
-  EXPECT_TRUE(r.status().message().starts_with("version")) << r.status();
+  EXPECT_TRUE(absl::StartsWith(r.status().message(), "version")) << r.status();
 }
 
 TEST(RecordJsonTest, TypeMustAgreeWithCollection) {
@@ -64,7 +66,7 @@ TEST(RecordJsonTest, BadDateNamesField) {
   Json j = {{"type", "person"}, {"person", {{"name", "Asif"}, {"dob", "21/03/1985"}}}};
   auto r = RecordFromJson(j);
   ASSERT_FALSE(r.ok());
-  EXPECT_TRUE(r.status().message().starts_with("person.dob")) << r.status();
+  EXPECT_TRUE(absl::StartsWith(r.status().message(), "person.dob")) << r.status();
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "common/absl_bridge.h"
 #include "common/json_text.h"
 #include "common/status_macros.h"
 
@@ -34,16 +35,16 @@ std::string UpperAlnum(std::string_view v) {
 
 bool OnlySeparators(std::string_view v) {
   return std::all_of(v.begin(), v.end(), [](char c) {
-    return absl::ascii_isalnum(static_cast<unsigned char>(c)) || c == ' ' || c == '-' ||
-           c == '/' || c == '.';
+    return absl::ascii_isalnum(static_cast<unsigned char>(c)) || c == ' ' || c == '-' || c == '/' ||
+           c == '.';
   });
 }
 
 // Italian codice fiscale check character (Decreto Ministeriale 23/12/1976).
 char CodiceFiscaleCheck(std::string_view cf15) {
-  static constexpr int kOdd[36] = {1,  0,  5,  7,  9,  13, 15, 17, 19, 21, 1,  0,
-                                   5,  7,  9,  13, 15, 17, 19, 21, 2,  4,  18, 20,
-                                   11, 3,  6,  8,  12, 14, 16, 10, 22, 25, 24, 23};
+  static constexpr int kOdd[36] = {1,  0, 5, 7,  9,  13, 15, 17, 19, 21, 1,  0,
+                                   5,  7, 9, 13, 15, 17, 19, 21, 2,  4,  18, 20,
+                                   11, 3, 6, 8,  12, 14, 16, 10, 22, 25, 24, 23};
   int sum = 0;
   for (size_t i = 0; i < 15; ++i) {
     char c = cf15[i];
@@ -56,19 +57,19 @@ char CodiceFiscaleCheck(std::string_view cf15) {
 
 absl::Status Field(std::string_view path, const absl::Status& s) {
   if (s.ok()) return s;
-  return absl::Status(s.code(), absl::StrCat(path, ": ", s.message()));
+  return absl::Status(s.code(), StrCat(path, ": ", s.message()));
 }
 
 absl::Status CheckText(std::string_view path, std::string& v, size_t max_bytes) {
-  v = std::string(absl::StripAsciiWhitespace(v));
-  if (!IsValidUtf8(v)) return absl::InvalidArgumentError(absl::StrCat(path, ": invalid UTF-8"));
+  v = std::string(StripAscii(v));
+  if (!IsValidUtf8(v)) return absl::InvalidArgumentError(StrCat(path, ": invalid UTF-8"));
   if (v.size() > max_bytes) {
     return absl::InvalidArgumentError(
-        absl::StrCat(path, ": ", v.size(), " bytes; the limit is ", max_bytes));
+        StrCat(path, ": ", v.size(), " bytes; the limit is ", max_bytes));
   }
   for (unsigned char c : v) {
     if (c < 0x20 && c != '\t') {
-      return absl::InvalidArgumentError(absl::StrCat(path, ": contains a control character"));
+      return absl::InvalidArgumentError(StrCat(path, ": contains a control character"));
     }
   }
   return absl::OkStatus();
@@ -78,21 +79,21 @@ absl::Status CheckTextList(std::string_view path, std::vector<std::string>& list
                            size_t max_bytes) {
   if (list.size() > kMaxListItems) {
     return absl::InvalidArgumentError(
-        absl::StrCat(path, ": ", list.size(), " items; the limit is ", kMaxListItems));
+        StrCat(path, ": ", list.size(), " items; the limit is ", kMaxListItems));
   }
   for (size_t i = 0; i < list.size(); ++i) {
-    RETURN_IF_ERROR(CheckText(absl::StrCat(path, "[", i, "]"), list[i], max_bytes));
+    RETURN_IF_ERROR(CheckText(StrCat(path, "[", i, "]"), list[i], max_bytes));
   }
   std::erase(list, std::string());
   return absl::OkStatus();
 }
 
 absl::Status CheckCountry(std::string_view path, std::string& cc, bool required) {
-  cc = absl::AsciiStrToUpper(absl::StripAsciiWhitespace(cc));
+  cc = absl::AsciiStrToUpper(AbslView(StripAscii(cc)));
   if (cc.empty() && !required) return absl::OkStatus();
   if (!IsCountryCode(cc)) {
     return absl::InvalidArgumentError(
-        absl::StrCat(path, ": '", cc, "' is not an ISO 3166-1 alpha-2 country code"));
+        StrCat(path, ": '", cc, "' is not an ISO 3166-1 alpha-2 country code"));
   }
   return absl::OkStatus();
 }
@@ -102,27 +103,27 @@ absl::Status CheckPerson(Person& p) {
   if (p.name.empty()) return absl::InvalidArgumentError("person.name: required");
   RETURN_IF_ERROR(CheckTextList("person.aliases", p.aliases, kMaxNameBytes));
   RETURN_IF_ERROR(CheckText("person.father_name", p.father_name, kMaxNameBytes));
-  p.gender = absl::AsciiStrToUpper(absl::StripAsciiWhitespace(p.gender));
+  p.gender = absl::AsciiStrToUpper(AbslView(StripAscii(p.gender)));
   if (!p.gender.empty() && p.gender != "M" && p.gender != "F" && p.gender != "X") {
     return absl::InvalidArgumentError(
-        absl::StrCat("person.gender: '", p.gender, "' is not M, F, X or empty"));
+        StrCat("person.gender: '", p.gender, "' is not M, F, X or empty"));
   }
   if (p.nationalities.size() > kMaxListItems) {
     return absl::InvalidArgumentError("person.nationalities: too many items");
   }
   for (size_t i = 0; i < p.nationalities.size(); ++i) {
     RETURN_IF_ERROR(
-        CheckCountry(absl::StrCat("person.nationalities[", i, "]"), p.nationalities[i], true));
+        CheckCountry(StrCat("person.nationalities[", i, "]"), p.nationalities[i], true));
   }
   if (p.id_numbers.size() > kMaxListItems) {
     return absl::InvalidArgumentError("person.id_numbers: too many items");
   }
   for (size_t i = 0; i < p.id_numbers.size(); ++i) {
     IdNumber& id = p.id_numbers[i];
-    std::string path = absl::StrCat("person.id_numbers[", i, "]");
-    id.scheme = absl::AsciiStrToLower(absl::StripAsciiWhitespace(id.scheme));
+    std::string path = StrCat("person.id_numbers[", i, "]");
+    id.scheme = absl::AsciiStrToLower(AbslView(StripAscii(id.scheme)));
     if (!IsKnownIdScheme(id.scheme)) {
-      return absl::InvalidArgumentError(absl::StrCat(
+      return absl::InvalidArgumentError(StrCat(
           path, ".scheme: unknown scheme '", id.scheme,
           "' (expected cnic, nicop, passport, codice_fiscale, national_id, driving_licence)"));
     }
@@ -142,8 +143,7 @@ absl::Status CheckOrganisation(Organisation& o) {
   if (o.name.empty()) return absl::InvalidArgumentError("organisation.name: required");
   RETURN_IF_ERROR(CheckTextList("organisation.aliases", o.aliases, kMaxNameBytes));
   for (size_t i = 0; i < o.countries.size() && i <= kMaxListItems; ++i) {
-    RETURN_IF_ERROR(
-        CheckCountry(absl::StrCat("organisation.countries[", i, "]"), o.countries[i], true));
+    RETURN_IF_ERROR(CheckCountry(StrCat("organisation.countries[", i, "]"), o.countries[i], true));
   }
   return CheckText("organisation.description", o.description, kMaxTextBytes);
 }
@@ -160,7 +160,7 @@ absl::Status CheckVehicle(Vehicle& v) {
   if (!v.vin.empty()) {
     if (v.vin.size() != 17) {
       return absl::InvalidArgumentError(
-          absl::StrCat("vehicle.vin: ", v.vin.size(), " characters; a VIN has 17"));
+          StrCat("vehicle.vin: ", v.vin.size(), " characters; a VIN has 17"));
     }
     if (v.vin.find_first_of("IOQ") != std::string::npos) {
       return absl::InvalidArgumentError("vehicle.vin: a VIN never contains I, O or Q");
@@ -176,11 +176,11 @@ absl::Status CheckVehicle(Vehicle& v) {
 
 absl::Status CheckDocument(Document& d) {
   static const std::set<std::string, std::less<>> kTypes = {
-      "passport", "id_card", "cnic", "nicop", "residence_permit", "driving_licence", "visa",
-      "other"};
-  d.doc_type = absl::AsciiStrToLower(absl::StripAsciiWhitespace(d.doc_type));
+      "passport",         "id_card",         "cnic", "nicop",
+      "residence_permit", "driving_licence", "visa", "other"};
+  d.doc_type = absl::AsciiStrToLower(AbslView(StripAscii(d.doc_type)));
   if (!kTypes.contains(d.doc_type)) {
-    return absl::InvalidArgumentError(absl::StrCat(
+    return absl::InvalidArgumentError(StrCat(
         "document.doc_type: '", d.doc_type,
         "' is not one of passport, id_card, cnic, nicop, residence_permit, driving_licence, visa, "
         "other"));
@@ -238,26 +238,25 @@ absl::StatusOr<std::string> NormaliseIdNumber(std::string_view scheme, std::stri
   if (scheme == "cnic" || scheme == "nicop") {
     if (v.size() != 13 || !std::all_of(v.begin(), v.end(), absl::ascii_isdigit)) {
       return absl::InvalidArgumentError(
-          absl::StrCat("'", value, "' is not a CNIC: expected 13 digits (35202-1234567-1)"));
+          StrCat("'", value, "' is not a CNIC: expected 13 digits (35202-1234567-1)"));
     }
     return v;
   }
   if (scheme == "codice_fiscale") {
     if (v.size() != 16) {
       return absl::InvalidArgumentError(
-          absl::StrCat("'", value, "' is not a codice fiscale: expected 16 characters"));
+          StrCat("'", value, "' is not a codice fiscale: expected 16 characters"));
     }
     if (CodiceFiscaleCheck(v) != v[15]) {
-      return absl::InvalidArgumentError(absl::StrCat("'", value,
-                                                     "' fails the codice fiscale check character "
-                                                     "(expected ",
-                                                     std::string(1, CodiceFiscaleCheck(v)), ")"));
+      return absl::InvalidArgumentError(StrCat("'", value,
+                                               "' fails the codice fiscale check character "
+                                               "(expected ",
+                                               std::string(1, CodiceFiscaleCheck(v)), ")"));
     }
     return v;
   }
   if (v.size() < 4 || v.size() > 20) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("'", value, "': expected 4 to 20 letters and digits"));
+    return absl::InvalidArgumentError(StrCat("'", value, "': expected 4 to 20 letters and digits"));
   }
   return v;
 }
@@ -265,14 +264,14 @@ absl::StatusOr<std::string> NormaliseIdNumber(std::string_view scheme, std::stri
 absl::StatusOr<std::string> NormalisePhone(std::string_view number, std::string_view country) {
   std::string digits;
   bool plus = false;
-  for (char c : absl::StripAsciiWhitespace(number)) {
+  for (char c : StripAscii(number)) {
     if (c == '+' && digits.empty() && !plus) {
       plus = true;
     } else if (absl::ascii_isdigit(static_cast<unsigned char>(c))) {
       digits.push_back(c);
     } else if (c != ' ' && c != '-' && c != '(' && c != ')' && c != '.') {
       return absl::InvalidArgumentError(
-          absl::StrCat("'", number, "' has a character that is not part of a phone number"));
+          StrCat("'", number, "' has a character that is not part of a phone number"));
     }
   }
   if (!plus && digits.starts_with("00")) {
@@ -285,13 +284,13 @@ absl::StatusOr<std::string> NormalisePhone(std::string_view number, std::string_
     } else if (country == "IT") {
       digits = "39" + digits;  // Italian numbers keep their leading 0 after +39
     } else {
-      return absl::InvalidArgumentError(absl::StrCat(
+      return absl::InvalidArgumentError(StrCat(
           "'", number, "' is in national form; give it as +CC... or give the phone's country"));
     }
   }
   if (digits.size() < 8 || digits.size() > 15) {
     return absl::InvalidArgumentError(
-        absl::StrCat("'", number, "': an international number has 8 to 15 digits"));
+        StrCat("'", number, "': an international number has 8 to 15 digits"));
   }
   return "+" + digits;
 }
@@ -315,7 +314,7 @@ absl::Status NormaliseRecord(Record& record) {
     auto d = ParsePartialDate(m.review_date);
     if (!d.ok() || d->day == 0) {
       return absl::InvalidArgumentError(
-          absl::StrCat("review_date: '", m.review_date, "' is not a YYYY-MM-DD date"));
+          StrCat("review_date: '", m.review_date, "' is not a YYYY-MM-DD date"));
     }
   }
   return std::visit(

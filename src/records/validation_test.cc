@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "absl/strings/match.h"
+
 namespace liaison::records {
 namespace {
 
@@ -62,7 +64,7 @@ TEST(NormaliseRecordTest, ErrorsNameTheField) {
   Record r = PersonRecord(p);
   auto s = NormaliseRecord(r);
   ASSERT_FALSE(s.ok());
-  EXPECT_TRUE(s.message().starts_with("person.nationalities[1]")) << s.message();
+  EXPECT_TRUE(absl::StartsWith(s.message(), "person.nationalities[1]")) << s.message();
 
   Person q;
   q.name = "Asif";
@@ -70,7 +72,7 @@ TEST(NormaliseRecordTest, ErrorsNameTheField) {
   Record r2 = PersonRecord(q);
   s = NormaliseRecord(r2);
   ASSERT_FALSE(s.ok());
-  EXPECT_TRUE(s.message().starts_with("person.id_numbers[0].scheme")) << s.message();
+  EXPECT_TRUE(absl::StartsWith(s.message(), "person.id_numbers[0].scheme")) << s.message();
 }
 
 TEST(NormaliseRecordTest, RejectsInvalidUtf8AndControlCharacters) {
