@@ -1,0 +1,80 @@
+#include "store/migrations.h"
+
+#include <array>
+
+namespace liaison::store {
+namespace {
+
+constexpr std::string_view kRecords = R"sql(
+CREATE TABLE records (
+  id TEXT PRIMARY KEY,
+  type TEXT NOT NULL,
+  source_id TEXT NOT NULL,
+  owner TEXT NOT NULL,
+  crime_area TEXT NOT NULL,
+  handling_code TEXT NOT NULL,
+  handling_note TEXT NOT NULL,
+  source_reliability TEXT NOT NULL,
+  information_accuracy INTEGER NOT NULL,
+  alert TEXT NOT NULL,
+  subject_category TEXT NOT NULL,
+  review_date TEXT NOT NULL,
+  created_ms BIGINT NOT NULL,
+  updated_ms BIGINT NOT NULL,
+  version BIGINT NOT NULL,
+  body TEXT NOT NULL
+);
+CREATE INDEX records_by_type ON records (type, id);
+CREATE INDEX records_by_source ON records (type, owner, source_id);
+CREATE INDEX records_by_crime_area ON records (crime_area, id);
+CREATE INDEX records_by_alert ON records (alert, id);
+CREATE INDEX records_by_review ON records (review_date);
+CREATE TABLE links (
+  from_id TEXT NOT NULL,
+  to_id TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  note TEXT NOT NULL,
+  created_ms BIGINT NOT NULL,
+  PRIMARY KEY (from_id, to_id, kind)
+);
+CREATE INDEX links_by_to ON links (to_id);
+CREATE TABLE tombstones (
+  id TEXT PRIMARY KEY,
+  type TEXT NOT NULL,
+  owner TEXT NOT NULL,
+  source_id TEXT NOT NULL,
+  erased_ms BIGINT NOT NULL,
+  reason TEXT NOT NULL
+);
+CREATE TABLE audit (
+  seq BIGINT PRIMARY KEY,
+  time_ms BIGINT NOT NULL,
+  actor TEXT NOT NULL,
+  action TEXT NOT NULL,
+  outcome TEXT NOT NULL,
+  entry TEXT NOT NULL,
+  hash TEXT NOT NULL
+);
+CREATE INDEX audit_by_time ON audit (time_ms);
+CREATE TABLE audit_objects (
+  object_id TEXT NOT NULL,
+  seq BIGINT NOT NULL,
+  PRIMARY KEY (object_id, seq)
+);
+CREATE TABLE settings (
+  key TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+)
+)sql";
+
+constexpr std::array<Migration, 1> kMigrations = {{
+    {1, "records, links, tombstones, audit log, settings", kRecords},
+}};
+
+}  // namespace
+
+std::span<const Migration> Migrations() { return kMigrations; }
+
+int LatestSchemaVersion() { return kMigrations.back().version; }
+
+}  // namespace liaison::store

@@ -1,0 +1,530 @@
+#include "store/sqlite/sqlite_store.h"
+
+#include <filesystem>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
+#include "common/absl_bridge.h"
+#include "common/json_text.h"
+#include "common/status_macros.h"
+#include "records/record_json.h"
+#include "store/migrations.h"
+#include "store/sqlite/sqlite_db.h"
+
+namespace liaison::store {
+namespace {
+
+using records::Record;
+using records::RecordType;
+using sqlite::Connection;
+using sqlite::Statement;
+
+constexpr char kRecordColumns[] =
+    "id, type, source_id, owner, crime_area, handling_code, handling_note, source_reliability, "
+    "information_accuracy, alert, subject_category, review_date, created_ms, updated_ms, version, "
+    "body";
+
+absl::StatusOr<Record> RecordFromRow(const Statement& st) {
+  Record r;
+  records::RecordMeta& m = r.meta;
+  m.id = st.String(0);
+  auto corrupt = [&](std::string_view field, const absl::Status& s) {
+    return absl::DataLossError(
+        StrCat("record ", m.id, ": stored ", field, " is invalid: ", StdView(s.message())));
+  };
+  auto type = records::ParseRecordType(st.Text(1));
+  if (!type.ok()) return corrupt("type", type.status());
+  m.source_id = st.String(2);
+  m.owner = st.String(3);
+  auto area = records::ParseCrimeArea(st.Text(4));
+  if (!area.ok()) return corrupt("crime_area", area.status());
+  m.crime_area = *area;
+  auto code = records::ParseHandlingCode(st.Text(5));
+  if (!code.ok()) return corrupt("handling_code", code.status());
+  m.handling_code = *code;
+  m.handling_note = st.String(6);
+  std::string_view rel = st.Text(7);
+  m.source_reliability = rel.empty() ? 'X' : rel[0];
+  m.information_accuracy = static_cast<int>(st.Int(8));
+  auto alert = records::ParseAlertKind(st.Text(9));
+  if (!alert.ok()) return corrupt("alert", alert.status());
+  m.alert = *alert;
+  auto category = records::ParseSubjectCategory(st.Text(10));
+  if (!category.ok()) return corrupt("subject_category", category.status());
+  m.subject_category = *category;
+  m.review_date = st.String(11);
+  m.created_ms = st.Int(12);
+  m.updated_ms = st.Int(13);
+  m.version = st.Int(14);
+  auto json = ParseJson(st.Text(15), {.max_bytes = 16 << 20, .max_depth = 16});
+  if (!json.ok()) return corrupt("body", json.status());
+  auto body = records::BodyFromJson(*type, *json);
+  if (!body.ok()) return corrupt("body", body.status());
+  r.body = *std::move(body);
+  return r;
+}
+
+void BindRecord(Statement& st, const Record& r) {
+  const records::RecordMeta& m = r.meta;
+  st.Bind(1, m.id)
+      .Bind(2, records::Name(r.type()))
+      .Bind(3, m.source_id)
+      .Bind(4, m.owner)
+      .Bind(5, records::Name(m.crime_area))
+      .Bind(6, records::Name(m.handling_code))
+      .Bind(7, m.handling_note)
+      .Bind(8, std::string(1, m.source_reliability))
+      .Bind(9, m.information_accuracy)
+      .Bind(10, records::Name(m.alert))
+      .Bind(11, records::Name(m.subject_category))
+      .Bind(12, m.review_date)
+      .Bind(13, m.created_ms)
+      .Bind(14, m.updated_ms)
+      .Bind(15, m.version)
+      .Bind(16, DumpJson(records::BodyToJson(r.body)));
+}
+
+AuditRow AuditFromRow(const Statement& st) {
+  AuditRow row;
+  row.seq = st.Int(0);
+  row.time_ms = st.Int(1);
+  row.actor = st.String(2);
+  row.action = st.String(3);
+  row.outcome = st.String(4);
+  row.entry_json = st.String(5);
+  row.hash = st.String(6);
+  return row;
+}
+
+constexpr char kAuditColumns[] = "seq, time_ms, actor, action, outcome, entry, hash";
+
+// Reader and Transaction over one connection inside an open SQL transaction.
+class SqliteAccess final : public Transaction {
+ public:
+  explicit SqliteAccess(Connection& conn) : conn_(conn) {}
+
+  absl::StatusOr<Record> GetRecord(std::string_view id) override {
+    ASSIGN_OR_RETURN(Statement * st, conn_.Prepare(StrCat("SELECT ", kRecordColumns,
+                                                          " FROM records WHERE id = ?")));
+    st->Bind(1, id);
+    ASSIGN_OR_RETURN(bool row, st->Step());
+    if (!row) return absl::NotFoundError(StrCat("no record with id '", id, "'"));
+    auto r = RecordFromRow(*st);
+    st->Reset();
+    return r;
+  }
+
+  absl::StatusOr<std::optional<std::string>> FindBySourceId(RecordType type, std::string_view owner,
+                                                            std::string_view source_id) override {
+    ASSIGN_OR_RETURN(Statement * st, conn_.Prepare("SELECT id FROM records WHERE type = ? AND "
+                                                   "owner = ? AND source_id = ? LIMIT 1"));
+    st->Bind(1, records::Name(type)).Bind(2, owner).Bind(3, source_id);
+    ASSIGN_OR_RETURN(bool row, st->Step());
+    std::optional<std::string> id;
+    if (row) id = st->String(0);
+    st->Reset();
+    return id;
+  }
+
+  absl::StatusOr<RecordPage> ListRecords(const RecordFilter& f) override {
+    if (f.limit < 1 || f.limit > 1000) {
+      return absl::InvalidArgumentError("limit: expected 1 to 1000");
+    }
+    std::string sql = StrCat("SELECT ", kRecordColumns, " FROM records WHERE id > ?");
+    std::vector<std::string> args = {f.after_id};
+    if (f.type) {
+      sql += " AND type = ?";
+      args.emplace_back(records::Name(*f.type));
+    }
+    if (f.crime_area) {
+      sql += " AND crime_area = ?";
+      args.emplace_back(records::Name(*f.crime_area));
+    }
+    if (f.alert) {
+      sql += " AND alert = ?";
+      args.emplace_back(records::Name(*f.alert));
+    }
+    if (f.owner) {
+      sql += " AND owner = ?";
+      args.push_back(*f.owner);
+    }
+    if (f.review_before) {
+      sql += " AND review_date <> '' AND review_date < ?";
+      args.push_back(*f.review_before);
+    }
+    if (f.review_after) {
+      sql += " AND review_date >= ?";
+      args.push_back(*f.review_after);
+    }
+    sql += " ORDER BY id LIMIT ?";
+    ASSIGN_OR_RETURN(Statement * st, conn_.Prepare(sql));
+    int i = 1;
+    for (const std::string& a : args) st->Bind(i++, a);
+    st->Bind(i, f.limit + 1);
+    RecordPage page;
+    while (true) {
+      ASSIGN_OR_RETURN(bool row, st->Step());
+      if (!row) break;
+      if (static_cast<int>(page.records.size()) == f.limit) {
+        page.next_cursor = page.records.back().meta.id;
+        break;
+      }
+      auto r = RecordFromRow(*st);
+      if (!r.ok()) {
+        st->Reset();
+        return r.status();
+      }
+      page.records.push_back(*std::move(r));
+    }
+    st->Reset();
+    return page;
+  }
+
+  absl::Status ScanRecords(RecordType type,
+                           const std::function<absl::Status(Record&&)>& fn) override {
+    // A dedicated statement (not the cache) so that fn may use this reader.
+    std::string sql = StrCat("SELECT ", kRecordColumns, " FROM records WHERE type = ? ORDER BY id");
+    sqlite3_stmt* raw = nullptr;
+    int rc = sqlite3_prepare_v2(conn_.raw(), sql.c_str(), -1, &raw, nullptr);
+    if (rc != SQLITE_OK) return sqlite::SqliteError(rc, conn_.raw(), "preparing scan");
+    Statement st(conn_.raw(), raw);
+    st.Bind(1, records::Name(type));
+    while (true) {
+      ASSIGN_OR_RETURN(bool row, st.Step());
+      if (!row) return absl::OkStatus();
+      ASSIGN_OR_RETURN(Record r, RecordFromRow(st));
+      RETURN_IF_ERROR(fn(std::move(r)));
+    }
+  }
+
+  absl::StatusOr<int64_t> CountRecords(std::optional<RecordType> type) override {
+    ASSIGN_OR_RETURN(Statement * st,
+                     conn_.Prepare(type ? "SELECT count(*) FROM records WHERE type = ?"
+                                        : "SELECT count(*) FROM records"));
+    if (type) st->Bind(1, records::Name(*type));
+    ASSIGN_OR_RETURN(bool row, st->Step());
+    int64_t n = row ? st->Int(0) : 0;
+    st->Reset();
+    return n;
+  }
+
+  absl::StatusOr<std::vector<records::Link>> LinksOf(std::string_view id) override {
+    ASSIGN_OR_RETURN(Statement * st,
+                     conn_.Prepare("SELECT from_id, to_id, kind, note, created_ms FROM links "
+                                   "WHERE from_id = ? OR to_id = ? ORDER BY created_ms, kind"));
+    st->Bind(1, id).Bind(2, id);
+    std::vector<records::Link> links;
+    while (true) {
+      ASSIGN_OR_RETURN(bool row, st->Step());
+      if (!row) break;
+      links.push_back({st->String(0), st->String(1), st->String(2), st->String(3), st->Int(4)});
+    }
+    st->Reset();
+    return links;
+  }
+
+  absl::StatusOr<std::optional<Tombstone>> GetTombstone(std::string_view id) override {
+    ASSIGN_OR_RETURN(Statement * st,
+                     conn_.Prepare("SELECT id, type, owner, source_id, erased_ms, reason FROM "
+                                   "tombstones WHERE id = ?"));
+    st->Bind(1, id);
+    ASSIGN_OR_RETURN(bool row, st->Step());
+    std::optional<Tombstone> t;
+    if (row) {
+      auto type = records::ParseRecordType(st->Text(1));
+      t = Tombstone{st->String(0), type.ok() ? *type : RecordType::kPerson,
+                    st->String(2), st->String(3),
+                    st->Int(4),    st->String(5)};
+    }
+    st->Reset();
+    return t;
+  }
+
+  absl::StatusOr<std::optional<AuditRow>> AuditHead() override {
+    ASSIGN_OR_RETURN(
+        Statement * st,
+        conn_.Prepare(StrCat("SELECT ", kAuditColumns, " FROM audit ORDER BY seq DESC LIMIT 1")));
+    ASSIGN_OR_RETURN(bool row, st->Step());
+    std::optional<AuditRow> head;
+    if (row) head = AuditFromRow(*st);
+    st->Reset();
+    return head;
+  }
+
+  absl::Status ScanAudit(int64_t from_seq, int64_t to_seq,
+                         const std::function<absl::Status(const AuditRow&)>& fn) override {
+    std::string sql = StrCat("SELECT ", kAuditColumns,
+                             " FROM audit WHERE seq >= ? AND (? = 0 OR seq <= ?) ORDER BY seq");
+    sqlite3_stmt* raw = nullptr;
+    int rc = sqlite3_prepare_v2(conn_.raw(), sql.c_str(), -1, &raw, nullptr);
+    if (rc != SQLITE_OK) return sqlite::SqliteError(rc, conn_.raw(), "preparing audit scan");
+    Statement st(conn_.raw(), raw);
+    st.Bind(1, from_seq).Bind(2, to_seq).Bind(3, to_seq);
+    while (true) {
+      ASSIGN_OR_RETURN(bool row, st.Step());
+      if (!row) return absl::OkStatus();
+      RETURN_IF_ERROR(fn(AuditFromRow(st)));
+    }
+  }
+
+  absl::StatusOr<std::vector<AuditRow>> AuditForObject(std::string_view object_id) override {
+    ASSIGN_OR_RETURN(
+        Statement * st,
+        conn_.Prepare(StrCat("SELECT a.seq, a.time_ms, a.actor, a.action, a.outcome, a.entry, "
+                             "a.hash FROM audit_objects o JOIN audit a ON a.seq = o.seq "
+                             "WHERE o.object_id = ? ORDER BY a.seq")));
+    st->Bind(1, object_id);
+    std::vector<AuditRow> rows;
+    while (true) {
+      ASSIGN_OR_RETURN(bool row, st->Step());
+      if (!row) break;
+      rows.push_back(AuditFromRow(*st));
+      rows.back().object_ids = {std::string(object_id)};
+    }
+    st->Reset();
+    return rows;
+  }
+
+  absl::StatusOr<std::optional<std::string>> GetSetting(std::string_view key) override {
+    ASSIGN_OR_RETURN(Statement * st, conn_.Prepare("SELECT value FROM settings WHERE key = ?"));
+    st->Bind(1, key);
+    ASSIGN_OR_RETURN(bool row, st->Step());
+    std::optional<std::string> v;
+    if (row) v = st->String(0);
+    st->Reset();
+    return v;
+  }
+
+  absl::Status InsertRecord(const Record& record) override {
+    ASSIGN_OR_RETURN(Statement * st, conn_.Prepare(StrCat("INSERT INTO records (", kRecordColumns,
+                                                          ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                                                          "?, ?, ?, ?, ?, ?, ?)")));
+    BindRecord(*st, record);
+    absl::Status s = st->Run();
+    if (absl::IsAlreadyExists(s)) {
+      return absl::AlreadyExistsError(StrCat("a record with id '", record.meta.id, "' exists"));
+    }
+    return s;
+  }
+
+  absl::Status UpdateRecord(const Record& record, int64_t expected_version) override {
+    ASSIGN_OR_RETURN(
+        Statement * st,
+        conn_.Prepare("UPDATE records SET id = ?, type = ?, source_id = ?, owner = ?, "
+                      "crime_area = ?, handling_code = ?, handling_note = ?, "
+                      "source_reliability = ?, information_accuracy = ?, alert = ?, "
+                      "subject_category = ?, review_date = ?, created_ms = ?, updated_ms = ?, "
+                      "version = ?, body = ? WHERE id = ? AND version = ?"));
+    BindRecord(*st, record);
+    st->Bind(17, record.meta.id).Bind(18, expected_version);
+    RETURN_IF_ERROR(st->Run());
+    if (sqlite3_changes(conn_.raw()) == 1) return absl::OkStatus();
+    auto current = GetRecord(record.meta.id);
+    if (!current.ok()) return current.status();
+    return absl::AbortedError(StrCat("record '", record.meta.id, "' is at version ",
+                                     current->meta.version, ", not ", expected_version,
+                                     "; reload it and apply the change again"));
+  }
+
+  absl::Status EraseRecord(std::string_view id, const Tombstone& t) override {
+    ASSIGN_OR_RETURN(Statement * del, conn_.Prepare("DELETE FROM records WHERE id = ?"));
+    del->Bind(1, id);
+    RETURN_IF_ERROR(del->Run());
+    if (sqlite3_changes(conn_.raw()) != 1) {
+      return absl::NotFoundError(StrCat("no record with id '", id, "'"));
+    }
+    ASSIGN_OR_RETURN(Statement * links,
+                     conn_.Prepare("DELETE FROM links WHERE from_id = ? OR to_id = ?"));
+    links->Bind(1, id).Bind(2, id);
+    RETURN_IF_ERROR(links->Run());
+    ASSIGN_OR_RETURN(Statement * ins,
+                     conn_.Prepare("INSERT INTO tombstones (id, type, owner, source_id, "
+                                   "erased_ms, reason) VALUES (?, ?, ?, ?, ?, ?)"));
+    ins->Bind(1, id)
+        .Bind(2, records::Name(t.type))
+        .Bind(3, t.owner)
+        .Bind(4, t.source_id)
+        .Bind(5, t.erased_ms)
+        .Bind(6, t.reason);
+    return ins->Run();
+  }
+
+  absl::Status AddLink(const records::Link& l) override {
+    ASSIGN_OR_RETURN(Statement * st,
+                     conn_.Prepare("INSERT INTO links (from_id, to_id, kind, note, created_ms) "
+                                   "VALUES (?, ?, ?, ?, ?)"));
+    st->Bind(1, l.from_id).Bind(2, l.to_id).Bind(3, l.kind).Bind(4, l.note).Bind(5, l.created_ms);
+    absl::Status s = st->Run();
+    if (absl::IsAlreadyExists(s)) return absl::AlreadyExistsError("that link exists");
+    return s;
+  }
+
+  absl::Status RemoveLink(std::string_view from_id, std::string_view to_id,
+                          std::string_view kind) override {
+    ASSIGN_OR_RETURN(Statement * st, conn_.Prepare("DELETE FROM links WHERE from_id = ? AND "
+                                                   "to_id = ? AND kind = ?"));
+    st->Bind(1, from_id).Bind(2, to_id).Bind(3, kind);
+    RETURN_IF_ERROR(st->Run());
+    if (sqlite3_changes(conn_.raw()) != 1) return absl::NotFoundError("no such link");
+    return absl::OkStatus();
+  }
+
+  absl::Status AppendAudit(const AuditRow& row) override {
+    ASSIGN_OR_RETURN(std::optional<AuditRow> head, AuditHead());
+    int64_t expected = head ? head->seq + 1 : 1;
+    if (row.seq != expected) {
+      return absl::FailedPreconditionError(
+          StrCat("audit entry ", row.seq, " does not follow the head (expected ", expected, ")"));
+    }
+    ASSIGN_OR_RETURN(Statement * st, conn_.Prepare(StrCat("INSERT INTO audit (", kAuditColumns,
+                                                          ") VALUES (?, ?, ?, ?, ?, ?, ?)")));
+    st->Bind(1, row.seq)
+        .Bind(2, row.time_ms)
+        .Bind(3, row.actor)
+        .Bind(4, row.action)
+        .Bind(5, row.outcome)
+        .Bind(6, row.entry_json)
+        .Bind(7, row.hash);
+    RETURN_IF_ERROR(st->Run());
+    for (const std::string& object : row.object_ids) {
+      ASSIGN_OR_RETURN(Statement * o, conn_.Prepare("INSERT OR IGNORE INTO audit_objects "
+                                                    "(object_id, seq) VALUES (?, ?)"));
+      o->Bind(1, object).Bind(2, row.seq);
+      RETURN_IF_ERROR(o->Run());
+    }
+    return absl::OkStatus();
+  }
+
+  absl::Status PutSetting(std::string_view key, std::string_view value) override {
+    ASSIGN_OR_RETURN(Statement * st,
+                     conn_.Prepare("INSERT INTO settings (key, value) VALUES (?, ?) "
+                                   "ON CONFLICT (key) DO UPDATE SET value = excluded.value"));
+    st->Bind(1, key).Bind(2, value);
+    return st->Run();
+  }
+
+ private:
+  Connection& conn_;
+};
+
+class SqliteStore final : public Store {
+ public:
+  SqliteStore(std::string path, std::unique_ptr<Connection> writer)
+      : path_(std::move(path)), writer_(std::move(writer)) {}
+
+  absl::Status Read(const std::function<absl::Status(Reader&)>& fn) override {
+    ASSIGN_OR_RETURN(std::unique_ptr<Connection> conn, AcquireReader());
+    absl::Status s = conn->Exec("BEGIN");
+    if (s.ok()) {
+      SqliteAccess access(*conn);
+      s = fn(access);
+      absl::Status end = conn->Exec("COMMIT");
+      if (s.ok()) s = end;
+    }
+    ReleaseReader(std::move(conn));
+    return s;
+  }
+
+  absl::Status Write(const std::function<absl::Status(Transaction&)>& fn) override {
+    absl::MutexLock lock(&writer_mutex_);
+    RETURN_IF_ERROR(writer_->Exec("BEGIN IMMEDIATE"));
+    SqliteAccess access(*writer_);
+    absl::Status s = fn(access);
+    if (s.ok()) s = writer_->Exec("COMMIT");
+    if (!s.ok()) {
+      // ROLLBACK fails harmlessly when SQLite already rolled back on its own.
+      (void)writer_->Exec("ROLLBACK");
+    }
+    return s;
+  }
+
+  absl::StatusOr<int> SchemaVersion() override {
+    absl::MutexLock lock(&writer_mutex_);
+    return CurrentVersion(*writer_);
+  }
+
+  static absl::StatusOr<int> CurrentVersion(Connection& conn) {
+    ASSIGN_OR_RETURN(Statement * st,
+                     conn.Prepare("SELECT coalesce(max(version), 0) FROM schema_migrations"));
+    ASSIGN_OR_RETURN(bool row, st->Step());
+    int v = row ? static_cast<int>(st->Int(0)) : 0;
+    st->Reset();
+    return v;
+  }
+
+ private:
+  absl::StatusOr<std::unique_ptr<Connection>> AcquireReader() {
+    {
+      absl::MutexLock lock(&readers_mutex_);
+      if (!readers_.empty()) {
+        std::unique_ptr<Connection> c = std::move(readers_.back());
+        readers_.pop_back();
+        return c;
+      }
+    }
+    return Connection::Open(path_, /*create=*/false, /*read_only=*/false);
+  }
+
+  void ReleaseReader(std::unique_ptr<Connection> conn) {
+    absl::MutexLock lock(&readers_mutex_);
+    if (readers_.size() < 16) readers_.push_back(std::move(conn));
+  }
+
+  const std::string path_;
+  absl::Mutex writer_mutex_;
+  std::unique_ptr<Connection> writer_ ABSL_GUARDED_BY(writer_mutex_);
+  absl::Mutex readers_mutex_;
+  std::vector<std::unique_ptr<Connection>> readers_ ABSL_GUARDED_BY(readers_mutex_);
+};
+
+absl::Status Migrate(Connection& conn, Clock& clock, bool apply) {
+  RETURN_IF_ERROR(
+      conn.Exec("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
+                "description TEXT NOT NULL, applied_ms BIGINT NOT NULL)"));
+  ASSIGN_OR_RETURN(int current, SqliteStore::CurrentVersion(conn));
+  if (current > LatestSchemaVersion()) {
+    return absl::FailedPreconditionError(StrCat("the database is at schema version ", current,
+                                                " but this liaison knows only up to ",
+                                                LatestSchemaVersion(), "; upgrade liaison"));
+  }
+  for (const Migration& m : Migrations()) {
+    if (m.version <= current) continue;
+    if (!apply) {
+      return absl::FailedPreconditionError(
+          StrCat("the database is at schema version ", current, "; run 'liaison migrate'"));
+    }
+    RETURN_IF_ERROR(conn.Exec("BEGIN IMMEDIATE"));
+    absl::Status s = conn.Exec(m.sql);
+    if (s.ok()) {
+      auto st = conn.Prepare(
+          "INSERT INTO schema_migrations (version, description, applied_ms) VALUES (?, ?, ?)");
+      s = st.status();
+      if (s.ok())
+        s = (*st)->Bind(1, m.version).Bind(2, m.description).Bind(3, clock.NowMillis()).Run();
+    }
+    if (s.ok()) s = conn.Exec("COMMIT");
+    if (!s.ok()) {
+      (void)conn.Exec("ROLLBACK");
+      return absl::Status(s.code(), StrCat("migration ", m.version, " (", m.description,
+                                           ") failed: ", StdView(s.message())));
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path, Clock& clock,
+                                                       const SqliteOptions& options) {
+  std::error_code ec;
+  if (!options.create && !std::filesystem::exists(path, ec)) {
+    return absl::NotFoundError(StrCat("no database at ", path));
+  }
+  ASSIGN_OR_RETURN(std::unique_ptr<Connection> writer,
+                   Connection::Open(path, options.create, /*read_only=*/false));
+  RETURN_IF_ERROR(Migrate(*writer, clock, options.migrate));
+  return std::unique_ptr<Store>(new SqliteStore(path, std::move(writer)));
+}
+
+}  // namespace liaison::store
