@@ -2,6 +2,7 @@
 
 #include <sodium.h>
 
+#include <cctype>
 #include <cstdlib>
 
 #include "absl/strings/str_cat.h"
@@ -41,23 +42,43 @@ SigningKey SigningKey::Generate(Random& random) {
 
 SigningKey::~SigningKey() { sodium_memzero(secret_key_.data(), secret_key_.size()); }
 
-std::string SigningKey::PublicKeyHex() const { return audit::PublicKeyHex(public_key_); }
+std::string Signer::PublicKeyHex() const { return audit::PublicKeyHex(public_key()); }
 
-std::string SigningKey::SignHex(std::string_view message) const {
-  uint8_t sig[kSignatureBytes];
-  crypto_sign_detached(sig, nullptr, reinterpret_cast<const uint8_t*>(message.data()),
-                       message.size(), secret_key_.data());
-  return HexEncode(sig, sizeof sig);
+std::string Signer::SignHex(std::string_view message) const { return HexEncode(Sign(message)); }
+
+std::string SigningKey::Sign(std::string_view message) const {
+  std::string sig(kSignatureBytes, '\0');
+  crypto_sign_detached(reinterpret_cast<uint8_t*>(sig.data()), nullptr,
+                       reinterpret_cast<const uint8_t*>(message.data()), message.size(),
+                       secret_key_.data());
+  return sig;
 }
 
 absl::StatusOr<PublicKey> ParsePublicKey(std::string_view text) {
-  std::optional<std::vector<uint8_t>> bytes = HexDecode(text);
-  if (!bytes || bytes->size() != kPublicKeyBytes) {
-    return absl::InvalidArgumentError("public key must be 64 hex digits (32 bytes, Ed25519)");
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) {
+    text.remove_prefix(1);
+  }
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) {
+    text.remove_suffix(1);
   }
   PublicKey key;
-  std::copy(bytes->begin(), bytes->end(), key.begin());
-  return key;
+  if (std::optional<std::vector<uint8_t>> bytes = HexDecode(text);
+      bytes && bytes->size() == kPublicKeyBytes) {
+    std::copy(bytes->begin(), bytes->end(), key.begin());
+    return key;
+  }
+  constexpr std::string_view kPrefix = "ed25519:";
+  if (text.substr(0, kPrefix.size()) == kPrefix) text.remove_prefix(kPrefix.size());
+  EnsureSodium();
+  size_t len = 0;
+  const std::string b64(text);
+  if (sodium_base642bin(key.data(), key.size(), b64.data(), b64.size(), nullptr, &len, nullptr,
+                        sodium_base64_VARIANT_ORIGINAL) == 0 &&
+      len == kPublicKeyBytes) {
+    return key;
+  }
+  return absl::InvalidArgumentError(
+      "public key must be 64 hex digits or \"ed25519:\" + base64 of 32 bytes (Ed25519)");
 }
 
 std::string PublicKeyHex(const PublicKey& key) { return HexEncode(key.data(), key.size()); }
@@ -77,7 +98,7 @@ std::string CheckpointMessage(std::string_view node_id, const ChainHead& head, i
                       "\n", time_ms);
 }
 
-Event MakeCheckpointEvent(const SigningKey& key, std::string_view node_id, const ChainHead& head,
+Event MakeCheckpointEvent(const Signer& key, std::string_view node_id, const ChainHead& head,
                           int64_t time_ms) {
   Event event;
   event.actor_id = "node";

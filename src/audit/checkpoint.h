@@ -36,9 +36,24 @@ inline constexpr size_t kSignatureBytes = 64;
 
 using PublicKey = std::array<uint8_t, kPublicKeyBytes>;
 
-// The node's Ed25519 key pair. The secret half is wiped on destruction and
-// never printed.
-class SigningKey {
+// Something that signs with the node's Ed25519 key: SigningKey here, or an
+// adapter over the node's key store (node::NodeKeys).
+class Signer {
+ public:
+  virtual ~Signer() = default;
+  virtual PublicKey public_key() const = 0;
+  // The 64-byte detached Ed25519 signature of `message`, raw.
+  virtual std::string Sign(std::string_view message) const = 0;
+
+  // Lowercase hex of the public key (64 characters).
+  std::string PublicKeyHex() const;
+  // Sign(message) as 128 lowercase hex digits.
+  std::string SignHex(std::string_view message) const;
+};
+
+// An Ed25519 key pair held in memory. The secret half is wiped on
+// destruction and never printed.
+class SigningKey final : public Signer {
  public:
   // Derives the key pair from a 32-byte seed (how the node stores its key).
   // Returns InvalidArgument when `seed` is not kSeedBytes long.
@@ -50,11 +65,8 @@ class SigningKey {
   SigningKey& operator=(const SigningKey& other) = default;
   ~SigningKey();
 
-  const PublicKey& public_key() const { return public_key_; }
-  // Lowercase hex of the public key (64 characters).
-  std::string PublicKeyHex() const;
-  // The 64-byte detached signature of `message`, as 128 lowercase hex digits.
-  std::string SignHex(std::string_view message) const;
+  PublicKey public_key() const override { return public_key_; }
+  std::string Sign(std::string_view message) const override;
 
  private:
   SigningKey() = default;
@@ -62,8 +74,10 @@ class SigningKey {
   std::array<uint8_t, 64> secret_key_{};
 };
 
-// Parses a public key given as 64 hex digits (either case). Returns
-// InvalidArgument otherwise.
+// Parses a public key given as 64 hex digits (either case), or as
+// "ed25519:" followed by standard base64 (the form of the node's
+// keys/signing.pub), or as bare base64 of the 32 bytes; surrounding
+// whitespace is ignored. Returns InvalidArgument otherwise.
 absl::StatusOr<PublicKey> ParsePublicKey(std::string_view text);
 std::string PublicKeyHex(const PublicKey& key);
 
@@ -79,7 +93,7 @@ std::string CheckpointMessage(std::string_view node_id, const ChainHead& head, i
 // The checkpoint event for `head` at `time_ms`, signed with `key`: actor
 // "node" (role "system", origin "node"). Seal it as entry head.seq + 1 with
 // the same time.
-Event MakeCheckpointEvent(const SigningKey& key, std::string_view node_id, const ChainHead& head,
+Event MakeCheckpointEvent(const Signer& key, std::string_view node_id, const ChainHead& head,
                           int64_t time_ms);
 
 // Checks that `entry` is a checkpoint of the entry before it (head_seq is

@@ -1,5 +1,7 @@
 #include "audit/checkpoint.h"
 
+#include <sodium.h>
+
 #include "audit/test_chain.h"
 #include "gtest/gtest.h"
 
@@ -64,6 +66,13 @@ TEST(CheckpointTest, SigningKeyIsDeterministicFromSeedAndParsesBack) {
   ASSERT_TRUE(parsed.ok());
   EXPECT_EQ(*parsed, a.public_key());
   EXPECT_FALSE(ParsePublicKey("abc").ok());
+  std::string b64(sodium_base64_ENCODED_LEN(32, sodium_base64_VARIANT_ORIGINAL), '\0');
+  sodium_bin2base64(b64.data(), b64.size(), a.public_key().data(), 32,
+                    sodium_base64_VARIANT_ORIGINAL);
+  b64.resize(b64.size() - 1);
+  EXPECT_EQ(*ParsePublicKey("ed25519:" + b64 + "\n"), a.public_key());
+  EXPECT_EQ(*ParsePublicKey(b64), a.public_key());
+  EXPECT_FALSE(ParsePublicKey("ed25519:AAAA").ok());
   EXPECT_FALSE(SigningKey::FromSeed(std::vector<uint8_t>(31, 0)).ok());
   SeededRandom random(5);
   EXPECT_NE(SigningKey::Generate(random).PublicKeyHex(), a.PublicKeyHex());

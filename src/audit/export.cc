@@ -158,7 +158,7 @@ std::string TrailerMessage(const ExportTrailer& t) {
                       t.last_seq, "\n", t.last_hash);
 }
 
-ExportWriter::ExportWriter(std::ostream& out, ExportHeader header, const SigningKey& key)
+ExportWriter::ExportWriter(std::ostream& out, ExportHeader header, const Signer& key)
     : out_(out), header_(std::move(header)), key_(key) {}
 
 absl::Status ExportWriter::Begin() {
@@ -200,7 +200,7 @@ absl::Status ExportWriter::Finish() {
   return absl::OkStatus();
 }
 
-absl::Status WriteExport(const ExportHeader& header, const SigningKey& key, EntrySource source,
+absl::Status WriteExport(const ExportHeader& header, const Signer& key, EntrySource source,
                          const std::string& out_path) {
   const std::string tmp_path = out_path + ".partial";
   absl::Status status;
@@ -209,15 +209,8 @@ absl::Status WriteExport(const ExportHeader& header, const SigningKey& key, Entr
     if (!out) return absl::UnavailableError(absl::StrCat("cannot create ", tmp_path));
     ExportWriter writer(out, header, key);
     status = writer.Begin();
-    Entry entry;
-    while (status.ok()) {
-      absl::StatusOr<bool> more = source(&entry);
-      if (!more.ok()) {
-        status = more.status();
-        break;
-      }
-      if (!*more) break;
-      status = writer.Add(entry);
+    if (status.ok()) {
+      status = source([&writer](const Entry& entry) { return writer.Add(entry); });
     }
     if (status.ok()) status = writer.Finish();
     out.close();

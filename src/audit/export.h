@@ -17,6 +17,7 @@
 #define LIAISON_AUDIT_EXPORT_H_
 
 #include <cstdint>
+#include <functional>
 #include <istream>
 #include <optional>
 #include <ostream>
@@ -69,7 +70,7 @@ std::string TrailerMessage(const ExportTrailer& trailer);
 class ExportWriter {
  public:
   // `key` must outlive the writer; its public key must be header.public_key.
-  ExportWriter(std::ostream& out, ExportHeader header, const SigningKey& key);
+  ExportWriter(std::ostream& out, ExportHeader header, const Signer& key);
 
   // Writes the header line. Returns InvalidArgument when the header's public
   // key is not `key`'s or a field is not valid UTF-8; Unavailable when the
@@ -86,21 +87,24 @@ class ExportWriter {
  private:
   std::ostream& out_;
   ExportHeader header_;
-  const SigningKey& key_;
+  const Signer& key_;
   std::string header_sha256_;
   ExportTrailer trailer_;
   bool begun_ = false;
   bool finished_ = false;
 };
 
-// Pulls the next entry into `*entry`; returns true when it produced one,
-// false at the end, or an error that aborts the export.
-using EntrySource = absl::FunctionRef<absl::StatusOr<bool>(Entry* entry)>;
+// Receives entries in seq order; returns an error to abort the export.
+using EntrySink = std::function<absl::Status(const Entry& entry)>;
+// Calls `sink` once per entry to export, in seq order (e.g. from inside a
+// store read snapshot), and returns the first error.
+using EntrySource = absl::FunctionRef<absl::Status(const EntrySink& sink)>;
 
-// Writes a complete export to `out_path` (through a temporary file renamed
-// into place, so a failed export leaves no partial file). Returns the error
-// from `source`, or Unavailable naming the path when writing fails.
-absl::Status WriteExport(const ExportHeader& header, const SigningKey& key, EntrySource source,
+// Writes a complete export to `out_path` (through "<out_path>.partial"
+// renamed into place, so a failed export leaves no partial file). Returns the
+// error from `source` or the sink, or Unavailable naming the path when
+// writing fails.
+absl::Status WriteExport(const ExportHeader& header, const Signer& key, EntrySource source,
                          const std::string& out_path);
 
 // Limits on what the reader accepts from an untrusted file.

@@ -17,6 +17,7 @@ int RunMain(int argc, char** argv) {
   app.set_version_flag("--version", "liaison 0.1.0");
   CommandContext ctx;
   // Keep this list sorted by command name.
+  AddAuditCommand(app, ctx);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

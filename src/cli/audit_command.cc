@@ -1,0 +1,149 @@
+// `liaison audit verify` and `liaison audit export`: the auditor's view of the
+// node's tamper-evident log (src/audit/, docs/audit-format.md).
+#include <filesystem>
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "audit/checkpoint.h"
+#include "audit/entry.h"
+#include "audit/export.h"
+#include "audit/verify.h"
+#include "cli/commands.h"
+#include "common/clock.h"
+#include "common/status_macros.h"
+#include "common/time_format.h"
+#include "node/node_dir.h"
+#include "store/sqlite/sqlite_store.h"
+#include "store/store.h"
+
+namespace liaison::cli {
+namespace {
+
+// Signs with the node's key as held by node::NodeKeys.
+class NodeKeysSigner final : public audit::Signer {
+ public:
+  explicit NodeKeysSigner(const node::NodeKeys& keys) : keys_(keys) {}
+  audit::PublicKey public_key() const override {
+    audit::PublicKey key{};
+    const std::string& raw = keys_.signing_public_key();
+    std::copy(raw.begin(), raw.begin() + std::min(raw.size(), key.size()), key.begin());
+    return key;
+  }
+  std::string Sign(std::string_view message) const override { return keys_.Sign(message); }
+
+ private:
+  const node::NodeKeys& keys_;
+};
+
+struct VerifyArgs {
+  std::string file;
+  std::string public_key;
+};
+
+struct ExportArgs {
+  std::string data;
+  std::string out;
+  std::string from;
+  std::string to;
+};
+
+int RunVerify(const VerifyArgs& args) {
+  audit::VerifyOptions options;
+  if (!args.public_key.empty()) {
+    absl::StatusOr<audit::PublicKey> key = audit::ParsePublicKey(args.public_key);
+    if (!key.ok()) return Fail("audit verify", key.status());
+    options.expected_key = *key;
+  }
+  absl::StatusOr<audit::VerifyReport> report = audit::VerifyExportFile(args.file, options);
+  if (!report.ok()) return Fail("audit verify", report.status());
+  std::cout << report->ToText();
+  if (report->ok()) return 0;
+  std::string where = absl::StrCat("line ", report->line);
+  if (report->seq > 0) absl::StrAppend(&where, ", seq ", report->seq);
+  return Fail("audit verify",
+              absl::DataLossError(absl::StrCat(args.file, ": first bad entry at ", where, ": ",
+                                               std::string(audit::FindingName(report->finding)),
+                                               ": ", report->reason)));
+}
+
+absl::Status RunExport(const ExportArgs& args) {
+  std::optional<int64_t> from_time;
+  std::optional<int64_t> to_time;
+  if (!args.from.empty()) {
+    ASSIGN_OR_RETURN(int64_t t, ParseTimestampMillis(args.from));
+    from_time = t;
+  }
+  if (!args.to.empty()) {
+    ASSIGN_OR_RETURN(int64_t t, ParseTimestampMillis(args.to));
+    to_time = t;
+  }
+  ASSIGN_OR_RETURN(node::NodeDir dir, node::OpenNodeDir(args.data));
+  Clock& clock = RealClock();
+  ASSIGN_OR_RETURN(std::unique_ptr<store::Store> db,
+                   store::OpenSqliteStore(dir.DatabasePath(), clock));
+  NodeKeysSigner signer(dir.keys);
+  audit::ExportHeader header;
+  header.node_id = dir.config.node_id;
+  header.agency = dir.config.agency;
+  header.public_key = signer.PublicKeyHex();
+  header.from_time = from_time;
+  header.to_time = to_time;
+  header.exported_at = clock.NowMillis();
+  return audit::WriteExport(
+      header, signer,
+      [&](const audit::EntrySink& sink) -> absl::Status {
+        return db->Read([&](store::Reader& reader) -> absl::Status {
+          return reader.ScanAudit(1, 0, [&](const store::AuditRow& row) -> absl::Status {
+            if ((from_time && row.time_ms < *from_time) || (to_time && row.time_ms > *to_time)) {
+              return absl::OkStatus();
+            }
+            absl::StatusOr<audit::Entry> entry = audit::ParseEntryLine(row.entry_json);
+            if (!entry.ok()) {
+              return absl::DataLossError(absl::StrCat(
+                  "audit entry seq ", row.seq, " in the database is not a valid entry (",
+                  std::string(entry.status().message()), "): the database was altered"));
+            }
+            return sink(*entry);
+          });
+        });
+      },
+      args.out);
+}
+
+}  // namespace
+
+void AddAuditCommand(CLI::App& app, CommandContext& ctx) {
+  CLI::App* audit = app.add_subcommand("audit", "Export and verify the tamper-evident audit log");
+  audit->require_subcommand(1);
+
+  auto verify_args = std::make_shared<VerifyArgs>();
+  CLI::App* verify = audit->add_subcommand(
+      "verify",
+      "Check an audit export offline: hashes, links, seq, checkpoint and trailer signatures. "
+      "Exit 0 when intact; 1 naming the first bad entry");
+  verify->add_option("FILE", verify_args->file, "The export (JSON lines)")->required();
+  verify->add_option("--public-key", verify_args->public_key,
+                     "The node's Ed25519 public key obtained out of band: 64 hex digits or "
+                     "\"ed25519:<base64>\" (the node's keys/signing.pub)");
+  verify->callback([&ctx, verify_args] { ctx.exit_code = RunVerify(*verify_args); });
+
+  auto export_args = std::make_shared<ExportArgs>();
+  CLI::App* exp = audit->add_subcommand(
+      "export", "Write the node's audit log (or a time range of it) as JSON lines");
+  exp->add_option("--data", export_args->data, "The node directory")->required();
+  exp->add_option("--out", export_args->out, "The export file to write")->required();
+  exp->add_option("--from", export_args->from,
+                  "First time to include (RFC 3339 or YYYY-MM-DD, inclusive)");
+  exp->add_option("--to", export_args->to,
+                  "Last time to include (RFC 3339 or YYYY-MM-DD, inclusive)");
+  exp->callback([&ctx, export_args] {
+    absl::Status s = RunExport(*export_args);
+    ctx.exit_code = s.ok() ? 0 : Fail("audit export", s);
+    if (s.ok()) std::cerr << "liaison audit export: wrote " << export_args->out << "\n";
+  });
+}
+
+}  // namespace liaison::cli
