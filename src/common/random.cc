@@ -29,6 +29,23 @@ std::string Random::NewId(std::string_view prefix) {
   return id;
 }
 
+std::string Random::NewTimeOrderedId(std::string_view prefix, int64_t unix_ms) {
+  std::string id(prefix);
+  id.reserve(prefix.size() + 26);
+  uint64_t t = static_cast<uint64_t>(unix_ms < 0 ? 0 : unix_ms);
+  for (int shift = 45; shift >= 0; shift -= 5) id.push_back(kCrockford[(t >> shift) & 31]);
+  uint8_t bytes[10];
+  Fill(bytes, sizeof bytes);
+  for (int i = 0; i < 16; ++i) {
+    int bit = i * 5;
+    int v =
+        ((bytes[bit / 8] << 8 | (bit / 8 + 1 < 10 ? bytes[bit / 8 + 1] : 0)) >> (11 - bit % 8)) &
+        31;
+    id.push_back(kCrockford[v]);
+  }
+  return id;
+}
+
 std::string Random::Hex(size_t n) {
   std::string bytes(n, '\0');
   Fill(reinterpret_cast<uint8_t*>(bytes.data()), n);

@@ -21,6 +21,10 @@ class Random {
   // A new identifier: `prefix` followed by 26 Crockford base32 characters
   // (128 random bits), e.g. "per_01J9...". Never reused in practice.
   std::string NewId(std::string_view prefix);
+  // Like NewId, but the first 10 characters encode `unix_ms` (as in ULID),
+  // so identifiers sort by creation time and insert into B-trees in order;
+  // the other 16 carry 80 random bits.
+  std::string NewTimeOrderedId(std::string_view prefix, int64_t unix_ms);
   // `n` random bytes as lowercase hex.
   std::string Hex(size_t n);
 };
