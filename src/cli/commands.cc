@@ -18,6 +18,7 @@ int RunMain(int argc, char** argv) {
   CommandContext ctx;
   // Keep this list sorted by command name.
   AddAuditCommand(app, ctx);
+  AddServeCommand(app, ctx);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -1,0 +1,26 @@
+#include "api/api_routes.h"
+
+#include "api/health_routes.h"
+#include "common/status_macros.h"
+
+namespace liaison::api {
+
+absl::StatusOr<std::shared_ptr<Router>> BuildApiRouter(const ApiServices& services) {
+  if (services.node == nullptr || services.store == nullptr || services.clock == nullptr) {
+    return absl::InvalidArgumentError("BuildApiRouter needs the node, the store and a clock");
+  }
+  const node::NodeConfig& config = services.node->config;
+  RouterOptions options;
+  options.max_body_bytes = static_cast<size_t>(config.max_body_bytes);
+  options.max_upload_bytes = static_cast<size_t>(config.max_upload_bytes);
+  auto router = std::make_shared<Router>(options);
+
+  RETURN_IF_ERROR(
+      RegisterHealthRoutes(*router, HealthInfo{config.node_id, LiaisonVersion(), services.ready}));
+  // Route groups of other subsystems register here, e.g.
+  //   RETURN_IF_ERROR(RegisterRecordRoutes(*router, services));
+
+  return router;
+}
+
+}  // namespace liaison::api

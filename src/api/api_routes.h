@@ -1,0 +1,42 @@
+// The node's whole HTTP API: every route group, registered on one Router.
+// This is the one place that knows which groups exist, so `liaison serve`
+// and the test that walks every route for authorisation see the same table.
+//
+// Adding a route group: write src/api/<group>_routes.{h,cc} with a
+// Register<Group>Routes(Router&, ...) function, and call it from
+// BuildApiRouter.
+//
+// Thread-safety: BuildApiRouter is called once before serving; the router it
+// returns is then read-only (see router.h).
+#ifndef LIAISON_API_API_ROUTES_H_
+#define LIAISON_API_API_ROUTES_H_
+
+#include <functional>
+#include <memory>
+
+#include "absl/status/statusor.h"
+#include "api/router.h"
+#include "common/clock.h"
+#include "node/node_dir.h"
+#include "store/store.h"
+
+namespace liaison::api {
+
+// What route handlers may use. Everything must outlive the router.
+struct ApiServices {
+  const node::NodeDir* node = nullptr;
+  store::Store* store = nullptr;
+  Clock* clock = nullptr;
+  // True once the node is ready to serve (health reports 503 before).
+  std::function<bool()> ready;
+};
+
+// Builds the router with every route group, using the node's configured body
+// limits. Returns InvalidArgument when a service is missing, or the error of a
+// route group that fails to register (a programming error, e.g. a duplicate
+// route).
+absl::StatusOr<std::shared_ptr<Router>> BuildApiRouter(const ApiServices& services);
+
+}  // namespace liaison::api
+
+#endif  // LIAISON_API_API_ROUTES_H_
