@@ -1,0 +1,49 @@
+#include "access/permissions.h"
+
+#include <array>
+
+namespace liaison::access {
+namespace {
+
+constexpr std::array<std::string_view, 10> kAll = {
+    kPublic,    kSelf,        kRecordsRead, kRecordsWrite, kRecordsImport,
+    kAuditRead, kUsersManage, kNodeAdmin,   kStatsRead,    kRetentionRun};
+
+struct Grant {
+  std::string_view permission;
+  std::initializer_list<Role> roles;
+};
+
+// Who may do what. Auditors read the audit log and statistics and nothing
+// else; administrators run the node but read records only through the same
+// clearance checks as everybody else.
+const Grant kGrants[] = {
+    {kRecordsRead,
+     {Role::kAdministrator, Role::kLiaisonOfficer, Role::kAnalyst, Role::kSupervisor,
+      Role::kSystem}},
+    {kRecordsWrite, {Role::kAdministrator, Role::kLiaisonOfficer, Role::kAnalyst, Role::kSystem}},
+    {kRecordsImport, {Role::kAdministrator, Role::kAnalyst, Role::kSystem}},
+    {kAuditRead, {Role::kAuditor, Role::kSupervisor}},
+    {kUsersManage, {Role::kAdministrator}},
+    {kNodeAdmin, {Role::kAdministrator}},
+    {kStatsRead, {Role::kAdministrator, Role::kSupervisor, Role::kAuditor, Role::kLiaisonOfficer}},
+    {kRetentionRun, {Role::kAdministrator, Role::kSupervisor}},
+};
+
+}  // namespace
+
+std::span<const std::string_view> AllPermissions() { return kAll; }
+
+bool RoleHolds(Role role, std::string_view permission) {
+  if (permission == kPublic || permission == kSelf) return true;
+  for (const Grant& g : kGrants) {
+    if (g.permission != permission) continue;
+    for (Role r : g.roles) {
+      if (r == role) return true;
+    }
+    return false;
+  }
+  return false;
+}
+
+}  // namespace liaison::access

@@ -1,0 +1,274 @@
+#include "access/record_access.h"
+
+#include "absl/time/time.h"
+#include "access/permissions.h"
+#include "common/absl_bridge.h"
+#include "common/status_macros.h"
+#include "records/validation.h"
+
+namespace liaison::access {
+namespace {
+
+using records::Record;
+
+bool IsProtectedCategory(const records::RecordMeta& m) {
+  return m.subject_category == records::SubjectCategory::kVictim ||
+         m.subject_category == records::SubjectCategory::kMissingPerson ||
+         m.alert == records::AlertKind::kProtectedPerson ||
+         m.alert == records::AlertKind::kTraffickingVictim ||
+         m.alert == records::AlertKind::kMissingChild ||
+         m.alert == records::AlertKind::kMissingAdult;
+}
+
+}  // namespace
+
+RecordAccess::RecordAccess(store::Store& store, AuditTrail& trail, RecordPolicy policy,
+                           Random& random)
+    : store_(store), trail_(trail), policy_(std::move(policy)), random_(random) {}
+
+std::string RecordAccess::DefaultReviewDate(const records::RecordMeta& meta) const {
+  int days =
+      IsProtectedCategory(meta) ? policy_.protected_review_period_days : policy_.review_period_days;
+  absl::Time t = trail_.clock().Now() + absl::Hours(24) * days;
+  return absl::FormatTime("%Y-%m-%d", t, absl::UTCTimeZone());
+}
+
+audit::Event RecordAccess::EventFor(const Actor& actor, const Purpose& purpose,
+                                    audit::Action action) const {
+  audit::Event e;
+  e.actor_id = actor.id;
+  e.actor_name = actor.name;
+  e.actor_role = std::string(RoleName(actor.role));
+  e.action = action;
+  e.purpose = purpose.text;
+  e.case_ref = purpose.case_ref;
+  e.origin = actor.origin;
+  return e;
+}
+
+absl::Status RecordAccess::Deny(const Actor& actor, const Purpose& purpose, audit::Action attempted,
+                                std::vector<std::string> ids, std::string_view why) {
+  audit::Event e = EventFor(actor, purpose, audit::Action::kAccessDenied);
+  e.object_ids = std::move(ids);
+  e.outcome = audit::Outcome::kDenied;
+  e.outcome_text = std::string(why);
+  e.details = {{"attempted", std::string(audit::ActionName(attempted))}};
+  absl::Status logged =
+      store_.Write([&](store::Transaction& tx) { return trail_.Append(tx, e).status(); });
+  if (!logged.ok()) return logged;  // never refuse silently: an unlogged refusal is an error
+  return absl::PermissionDeniedError(AbslView(why));
+}
+
+absl::Status RecordAccess::CheckRole(const Actor& actor, const Purpose& purpose,
+                                     std::string_view permission, audit::Action attempted,
+                                     std::string_view id) {
+  if (RoleHolds(actor.role, permission)) return absl::OkStatus();
+  std::vector<std::string> ids;
+  if (!id.empty()) ids.emplace_back(id);
+  return Deny(actor, purpose, attempted, std::move(ids),
+              StrCat("the ", RoleName(actor.role), " role does not hold ", permission));
+}
+
+absl::StatusOr<Record> RecordAccess::Create(const Actor& actor, const Purpose& purpose,
+                                            Record record) {
+  RETURN_IF_ERROR(CheckRole(actor, purpose, kRecordsWrite, audit::Action::kCreate, ""));
+  RETURN_IF_ERROR(records::NormaliseRecord(record));
+  if (!actor.clearance.Covers(record.meta)) {
+    return Deny(actor, purpose, audit::Action::kCreate, {},
+                "the record's handling code or crime area is above your clearance");
+  }
+  int64_t now = trail_.clock().NowMillis();
+  record.meta.id = random_.NewTimeOrderedId(records::IdPrefix(record.type()), now);
+  record.meta.owner = policy_.node_id;
+  record.meta.version = 1;
+  record.meta.created_ms = now;
+  record.meta.updated_ms = now;
+  if (record.meta.review_date.empty()) record.meta.review_date = DefaultReviewDate(record.meta);
+  RETURN_IF_ERROR(store_.Write([&](store::Transaction& tx) -> absl::Status {
+    if (!record.meta.source_id.empty()) {
+      ASSIGN_OR_RETURN(std::optional<std::string> existing,
+                       tx.FindBySourceId(record.type(), record.meta.owner, record.meta.source_id));
+      if (existing) {
+        return absl::AlreadyExistsError(
+            StrCat("record ", *existing, " already has source id '", record.meta.source_id, "'"));
+      }
+    }
+    RETURN_IF_ERROR(tx.InsertRecord(record));
+    audit::Event e = EventFor(actor, purpose, audit::Action::kCreate);
+    e.object_ids = {record.meta.id};
+    e.details = {{"type", std::string(records::Name(record.type()))},
+                 {"handling_code", std::string(records::Name(record.meta.handling_code))}};
+    return trail_.Append(tx, std::move(e)).status();
+  }));
+  return record;
+}
+
+absl::StatusOr<Record> RecordAccess::Get(const Actor& actor, const Purpose& purpose,
+                                         std::string_view id) {
+  RETURN_IF_ERROR(ValidatePurpose(purpose));
+  RETURN_IF_ERROR(CheckRole(actor, purpose, kRecordsRead, audit::Action::kView, id));
+  absl::StatusOr<Record> found;
+  bool denied = false;
+  RETURN_IF_ERROR(store_.Write([&](store::Transaction& tx) -> absl::Status {
+    found = tx.GetRecord(id);
+    if (absl::IsNotFound(found.status())) {
+      ASSIGN_OR_RETURN(std::optional<store::Tombstone> t, tx.GetTombstone(id));
+      if (t) {
+        found = absl::NotFoundError(StrCat("record '", id, "' was erased (", t->reason, ")"));
+      }
+      return absl::OkStatus();
+    }
+    RETURN_IF_ERROR(found.status());
+    if (!actor.clearance.Covers(found->meta)) {
+      denied = true;
+      return absl::OkStatus();
+    }
+    audit::Event e = EventFor(actor, purpose, audit::Action::kView);
+    e.object_ids = {std::string(id)};
+    return trail_.Append(tx, std::move(e)).status();
+  }));
+  if (denied) {
+    return Deny(actor, purpose, audit::Action::kView, {std::string(id)},
+                "the record's handling code or crime area is above your clearance");
+  }
+  return found;
+}
+
+absl::StatusOr<Record> RecordAccess::Update(const Actor& actor, const Purpose& purpose,
+                                            std::string_view id, Record record,
+                                            int64_t expected_version) {
+  RETURN_IF_ERROR(CheckRole(actor, purpose, kRecordsWrite, audit::Action::kUpdate, id));
+  RETURN_IF_ERROR(records::NormaliseRecord(record));
+  bool denied = false;
+  absl::Status s = store_.Write([&](store::Transaction& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(Record old, tx.GetRecord(id));
+    if (old.type() != record.type()) {
+      return absl::InvalidArgumentError(
+          StrCat("type: record '", id, "' is a ", records::Name(old.type()), "; it cannot change"));
+    }
+    if (!actor.clearance.Covers(old.meta) || !actor.clearance.Covers(record.meta)) {
+      denied = true;
+      return absl::OkStatus();
+    }
+    record.meta.id = old.meta.id;
+    record.meta.owner = old.meta.owner;
+    record.meta.created_ms = old.meta.created_ms;
+    record.meta.updated_ms = trail_.clock().NowMillis();
+    record.meta.version = old.meta.version + 1;
+    if (record.meta.review_date.empty()) record.meta.review_date = old.meta.review_date;
+    if (record.meta.source_id.empty()) record.meta.source_id = old.meta.source_id;
+    RETURN_IF_ERROR(tx.UpdateRecord(record, expected_version));
+    audit::Event e = EventFor(actor, purpose, audit::Action::kUpdate);
+    e.object_ids = {std::string(id)};
+    e.details = {{"version", record.meta.version}};
+    return trail_.Append(tx, std::move(e)).status();
+  });
+  if (denied) {
+    return Deny(actor, purpose, audit::Action::kUpdate, {std::string(id)},
+                "the record's handling code or crime area is above your clearance");
+  }
+  RETURN_IF_ERROR(s);
+  return record;
+}
+
+absl::Status RecordAccess::Delete(const Actor& actor, const Purpose& purpose, std::string_view id,
+                                  int64_t expected_version) {
+  RETURN_IF_ERROR(CheckRole(actor, purpose, kRecordsWrite, audit::Action::kDelete, id));
+  bool denied = false;
+  absl::Status s = store_.Write([&](store::Transaction& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(Record old, tx.GetRecord(id));
+    if (!actor.clearance.Covers(old.meta)) {
+      denied = true;
+      return absl::OkStatus();
+    }
+    if (expected_version != 0 && old.meta.version != expected_version) {
+      return absl::AbortedError(
+          StrCat("record '", id, "' is at version ", old.meta.version, ", not ", expected_version));
+    }
+    store::Tombstone t{
+        old.meta.id, old.type(), old.meta.owner, old.meta.source_id, trail_.clock().NowMillis(),
+        "deleted"};
+    RETURN_IF_ERROR(tx.EraseRecord(id, t));
+    audit::Event e = EventFor(actor, purpose, audit::Action::kDelete);
+    e.object_ids = {std::string(id)};
+    return trail_.Append(tx, std::move(e)).status();
+  });
+  if (denied) {
+    return Deny(actor, purpose, audit::Action::kDelete, {std::string(id)},
+                "the record's handling code or crime area is above your clearance");
+  }
+  return s;
+}
+
+absl::StatusOr<store::RecordPage> RecordAccess::List(const Actor& actor, const Purpose& purpose,
+                                                     const store::RecordFilter& filter) {
+  RETURN_IF_ERROR(ValidatePurpose(purpose));
+  RETURN_IF_ERROR(CheckRole(actor, purpose, kRecordsRead, audit::Action::kSearch, ""));
+  store::RecordPage page;
+  RETURN_IF_ERROR(store_.Write([&](store::Transaction& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(store::RecordPage raw, tx.ListRecords(filter));
+    page.next_cursor = raw.next_cursor;
+    int withheld = 0;
+    for (Record& r : raw.records) {
+      if (actor.clearance.Covers(r.meta)) {
+        page.records.push_back(std::move(r));
+      } else {
+        ++withheld;
+      }
+    }
+    audit::Event e = EventFor(actor, purpose, audit::Action::kSearch);
+    for (const Record& r : page.records) e.object_ids.push_back(r.meta.id);
+    Json f = Json::object();
+    if (filter.type) f["type"] = std::string(records::Name(*filter.type));
+    if (filter.crime_area) f["crime_area"] = std::string(records::Name(*filter.crime_area));
+    if (filter.alert) f["alert"] = std::string(records::Name(*filter.alert));
+    if (filter.owner) f["owner"] = *filter.owner;
+    if (filter.review_before) f["review_before"] = *filter.review_before;
+    if (filter.review_after) f["review_after"] = *filter.review_after;
+    e.details = {{"list", f}, {"returned", page.records.size()}, {"withheld", withheld}};
+    return trail_.Append(tx, std::move(e)).status();
+  }));
+  return page;
+}
+
+absl::StatusOr<ingest::ImportReport> RecordAccess::ImportPersons(const Actor& actor,
+                                                                 const Purpose& purpose,
+                                                                 const std::string& path,
+                                                                 ingest::ImportOptions options) {
+  RETURN_IF_ERROR(CheckRole(actor, purpose, kRecordsImport, audit::Action::kImport, ""));
+  options.owner = policy_.node_id;
+  options.now_ms = trail_.clock().NowMillis();
+  if (options.random == nullptr) options.random = &random_;
+  if (options.review_date.empty()) {
+    records::RecordMeta m;
+    m.alert = options.defaults.alert;
+    options.review_date = DefaultReviewDate(m);
+  }
+  return ingest::ImportPersons(
+      store_, path, options,
+      [&](store::Transaction& tx, const ingest::ImportReport& report) -> absl::Status {
+        audit::Event e = EventFor(actor, purpose, audit::Action::kImport);
+        e.details = {{"file_sha256", report.file_sha256}, {"rows", report.rows},
+                     {"created", report.created},         {"updated", report.updated},
+                     {"unchanged", report.unchanged},     {"skipped", report.skipped.size()}};
+        return trail_.Append(tx, std::move(e)).status();
+      });
+}
+
+absl::StatusOr<std::vector<store::AuditRow>> RecordAccess::History(const Actor& actor,
+                                                                   const Purpose& purpose,
+                                                                   std::string_view id) {
+  RETURN_IF_ERROR(ValidatePurpose(purpose));
+  RETURN_IF_ERROR(CheckRole(actor, purpose, kAuditRead, audit::Action::kView, id));
+  std::vector<store::AuditRow> rows;
+  RETURN_IF_ERROR(store_.Write([&](store::Transaction& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(rows, tx.AuditForObject(id));
+    audit::Event e = EventFor(actor, purpose, audit::Action::kView);
+    e.object_ids = {std::string(id)};
+    e.details = {{"audit_history", true}, {"entries", rows.size()}};
+    return trail_.Append(tx, std::move(e)).status();
+  }));
+  return rows;
+}
+
+}  // namespace liaison::access
