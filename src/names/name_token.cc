@@ -61,12 +61,23 @@ std::string LatinMatchingKey(std::string_view in) {
 std::string ConsonantSkeleton(std::string_view key) {
   std::string out;
   for (size_t i = 0; i < key.size(); ++i) {
-    const char c = key[i];
+    char c = key[i];
+    const char next = i + 1 < key.size() ? key[i + 1] : '\0';
     if (i > 0 && IsVowel(c)) continue;
-    char mapped = c;
-    if (i == 0 && IsVowel(c)) mapped = 'a';  // initial vowel: one class
-    if (!out.empty() && out.back() == mapped) continue;
-    out.push_back(mapped);
+    if (i == 0 && IsVowel(c)) c = 'a';  // initial vowel: one class
+    if (c == 'h' && i > 0) {
+      // Aspiration and Arabic-letter digraphs (th, dh, bh) and a final h
+      // (Abdullah/Abdulla) carry little; kh, gh, sh, ch, zh stay.
+      const char prev = key[i - 1];
+      if (next == '\0' || prev == 't' || prev == 'd' || prev == 'b' || prev == 'p' || prev == 'j' ||
+          prev == 'r' || IsVowel(prev)) {
+        if (next == '\0' || !IsVowel(prev)) continue;
+      }
+    }
+    if (c == 'w') c = 'v';
+    if (c == 'c' && next != 'h') c = 'k';
+    if (!out.empty() && out.back() == c) continue;
+    out.push_back(c);
   }
   return out;
 }

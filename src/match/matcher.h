@@ -1,0 +1,182 @@
+// The person matcher: prepares persons once, then compares prepared persons
+// quickly, with a score in [0,1] and an explanation an officer can check.
+//
+//   Matcher matcher;                                    // default options
+//   ASSIGN_OR_RETURN(PreparedPerson a, matcher.Prepare(input_a));
+//   ASSIGN_OR_RETURN(PreparedPerson b, matcher.Prepare(input_b));
+//   double s = matcher.Score(a, b);                     // hot path
+//   MatchResult r = matcher.Compare(a, b);              // with explanation
+//   r.summary  → "name 0.93: asif~آصف (transliteration), muhammad=muhammad;
+//                 dob same full date +2.5; father bashir ahmad~بشیر احمد +1.8"
+//
+// Scoring is additive evidence in log-odds "points": each name-token pair,
+// the date of birth, gender, father's name, nationality, identity numbers
+// and codice fiscale consistency add or remove points; the score is the
+// logistic of the sum plus a bias. Name-token points scale with how rare the
+// token is (name_frequency.h). docs/matching.md describes every rule.
+//
+// The index (issue 5) uses BlockingKeys() to retrieve candidates and
+// Score() to rank them; NameFrequencyBuilder + AddTokens() recompute token
+// weights from a population.
+//
+// Thread-safety: a Matcher is immutable after construction; Prepare, Score,
+// Compare and BlockingKeys may be called concurrently from any number of
+// threads. PreparedPerson is a value; share it read-only.
+#ifndef LIAISON_MATCH_MATCHER_H_
+#define LIAISON_MATCH_MATCHER_H_
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "match/name_frequency.h"
+#include "match/person.h"
+#include "names/birth_date.h"
+#include "names/identity_number.h"
+#include "names/name_parser.h"
+
+namespace liaison::match {
+
+// The operating point the project recommends (see bench/results/match.md).
+inline constexpr double kDefaultThreshold = 0.70;
+
+// Limits on one person; extra names, ids or nationalities are ignored.
+inline constexpr size_t kMaxNamesPerPerson = 8;
+inline constexpr size_t kMaxIdsPerPerson = 8;
+inline constexpr size_t kMaxNationalities = 4;
+
+struct PreparedToken {
+  names::TokenForms forms;
+  names::TokenRole role = names::TokenRole::kName;
+  float weight = 1.0f;  // information weight from the frequency table
+  std::string text;     // folded token as written, for explanations
+  // Codice fiscale letter codes of this token read as surname / given name.
+  char cf_surname[3] = {0, 0, 0};
+  char cf_name[3] = {0, 0, 0};
+};
+
+struct PreparedName {
+  std::vector<PreparedToken> tokens;    // own name
+  std::vector<PreparedToken> relative;  // after s/o, d/o, w/o, bin ...
+  names::Relation relation = names::Relation::kNone;
+};
+
+struct PreparedId {
+  std::string scheme;  // canonical (names::CanonicalIdScheme)
+  std::string value;   // canonical (names::CanonicalIdValue)
+};
+
+struct PreparedPerson {
+  std::vector<PreparedName> names;    // primary first, then aliases
+  std::vector<PreparedToken> father;  // father's name (field or s/o, d/o, bin)
+  std::vector<PreparedToken> spouse;  // husband's name (w/o)
+  names::BirthDate dob;
+  char gender = 0;                         // 'M', 'F' or 0 when unknown (X counts as unknown)
+  std::vector<std::string> nationalities;  // upper case, sorted
+  std::vector<PreparedId> ids;
+  std::optional<names::CodiceFiscale> codice_fiscale;  // first valid one
+  char id_sex = 0;  // sex implied by a CNIC or codice fiscale, if any
+};
+
+// One name-token pairing in an explanation.
+struct TokenMatch {
+  std::string a;  // token of the first person (folded form)
+  std::string b;  // token of the second person
+  double similarity = 0;
+  std::string how;  // "exact", "spelling variant", "transliteration", "initial", "title", ...
+  double points = 0;
+};
+
+// One piece of non-name evidence.
+struct FeatureEvidence {
+  std::string feature;  // "dob", "gender", "father", "spouse", "nationality", "id:cnic", ...
+  std::string detail;   // "same full date", "1985-03-07 vs 1985-07-03", ...
+  double points = 0;
+};
+
+struct MatchExplanation {
+  size_t name_a = 0;  // which of the first person's names (0 = primary) was used
+  size_t name_b = 0;
+  std::vector<TokenMatch> tokens;        // paired tokens
+  std::vector<std::string> unmatched_a;  // own-name tokens left unpaired
+  std::vector<std::string> unmatched_b;
+  double name_points = 0;
+  std::vector<FeatureEvidence> features;
+  double bias = 0;
+  double total_points = 0;
+};
+
+struct MatchResult {
+  double score = 0;    // in [0,1]
+  bool match = false;  // score >= the matcher's threshold
+  MatchExplanation explanation;
+  // One line for a CSV "reasons" column.
+  std::string summary;
+};
+
+struct MatcherOptions {
+  double threshold = kDefaultThreshold;
+};
+
+// A candidate-retrieval key: persons sharing no key are unlikely to match.
+// `weight` is the token's information weight (common-name keys retrieve
+// many candidates and may be treated differently by an index).
+struct BlockingKey {
+  std::string key;
+  float weight = 0;
+};
+
+class Matcher {
+ public:
+  // Built-in frequency table and the built-in Urdu model.
+  Matcher();
+  explicit Matcher(MatcherOptions options);
+  Matcher(MatcherOptions options, NameFrequencyTable frequencies,
+          const names::UrduLatinModel* model = &names::UrduLatinModel::Default());
+  ~Matcher();
+  Matcher(const Matcher&) = delete;
+  Matcher& operator=(const Matcher&) = delete;
+
+  // Parses and prepares a person. Returns InvalidArgument (naming the field)
+  // for invalid UTF-8 or over-long names, or a malformed date of birth; a
+  // person must have at least one name with a usable token.
+  absl::StatusOr<PreparedPerson> Prepare(const PersonInput& person) const;
+
+  // Score in [0,1]; symmetric. No allocation in the common case.
+  double Score(const PreparedPerson& a, const PreparedPerson& b) const;
+
+  // Score with its explanation and one-line summary.
+  MatchResult Compare(const PreparedPerson& a, const PreparedPerson& b) const;
+
+  // Candidate-retrieval keys of a person (deduplicated): for every name
+  // token (own names, aliases; not titles or initials), for each of its
+  // romanised forms, "s:" + its consonant skeleton and "p:" + the first 4
+  // letters of its matching key; plus "id:" + scheme + ":" + value for each
+  // identity number. Two persons whose names match under Score share at
+  // least one key in all but rare cases (bench/match_quality reports the
+  // recall).
+  std::vector<BlockingKey> BlockingKeys(const PreparedPerson& p) const;
+
+  // Adds the tokens of a prepared person to a frequency builder.
+  static void AddTokens(const PreparedPerson& p, NameFrequencyBuilder* builder);
+
+  double threshold() const { return options_.threshold; }
+  const names::NameParser& parser() const { return *parser_; }
+  const NameFrequencyTable& frequencies() const { return frequencies_; }
+
+ private:
+  double Evaluate(const PreparedPerson& a, const PreparedPerson& b, MatchExplanation* ex) const;
+  absl::StatusOr<std::vector<PreparedToken>> PrepareTokens(
+      const std::vector<names::ParsedToken>& tokens) const;
+  PreparedToken PrepareToken(const names::ParsedToken& t) const;
+
+  MatcherOptions options_;
+  NameFrequencyTable frequencies_;
+  std::unique_ptr<names::NameParser> parser_;
+};
+
+}  // namespace liaison::match
+
+#endif  // LIAISON_MATCH_MATCHER_H_
