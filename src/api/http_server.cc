@@ -35,13 +35,20 @@ std::string LoggablePath(std::string_view path) {
   return out;
 }
 
+// The query part of the request target ("" when there is none).
+std::string_view QueryOf(const httplib::Request& req) {
+  std::string_view target = req.target;
+  size_t question = target.find('?');
+  return question == std::string_view::npos ? std::string_view() : target.substr(question + 1);
+}
+
 // Query parameter names only: their values may be names of people.
-std::string LoggableQueryKeys(const httplib::Params& params) {
+std::string LoggableQueryKeys(const QueryParams& params) {
   std::string out;
-  std::string previous;
+  const std::string* previous = nullptr;
   for (const auto& [key, value] : params) {
-    if (key == previous) continue;
-    previous = key;
+    if (previous != nullptr && key == *previous) continue;
+    previous = &key;
     absl::StrAppend(&out, out.empty() ? "?" : "&", LoggablePath(key));
   }
   return out;
@@ -204,7 +211,12 @@ void HttpServer::Dispatch(const httplib::Request& req, httplib::Response& res) {
   const auto start = std::chrono::steady_clock::now();
   std::string request_id;
   std::string method = req.method;
+  // From the URL only: httplib also merges form-encoded bodies into
+  // req.params, and bodies must neither pass for query parameters nor be
+  // logged.
+  QueryParams query;
   try {
+    query = ParseQueryString(QueryOf(req));
     request_id = random_.NewId("req_");
     Response out;
     if (req.headers.size() > options_.max_header_count) {
@@ -215,7 +227,7 @@ void HttpServer::Dispatch(const httplib::Request& req, httplib::Response& res) {
     } else {
       Request request;
       request.path = req.path;
-      request.query.insert(req.params.begin(), req.params.end());
+      request.query = query;
       request.headers.insert(req.headers.begin(), req.headers.end());
       request.body = req.body;
       request.request_id = request_id;
@@ -237,8 +249,8 @@ void HttpServer::Dispatch(const httplib::Request& req, httplib::Response& res) {
   const double millis =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   spdlog::info("http method={} path={}{} status={} duration_ms={:.1f} request_id={} peer={}",
-               LoggablePath(method), LoggablePath(req.path), LoggableQueryKeys(req.params),
-               res.status, millis, request_id, PeerOf(req));
+               LoggablePath(method), LoggablePath(req.path), LoggableQueryKeys(query), res.status,
+               millis, request_id, PeerOf(req));
 }
 
 bool HttpServer::ReplyToTransportError(const httplib::Request& req, httplib::Response& res) {

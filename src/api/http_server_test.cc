@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <fstream>
 #include <optional>
+#include <sstream>
 #include <thread>
 
 #include "absl/synchronization/notification.h"
@@ -19,6 +20,8 @@
 #include "api/errors.h"
 #include "api/health_routes.h"
 #include "node/node_keys.h"
+#include "spdlog/sinks/ostream_sink.h"
+#include "spdlog/spdlog.h"
 
 namespace liaison::api {
 namespace {
@@ -70,6 +73,16 @@ class HttpServerTest : public ::testing::Test {
       return Response::JsonBody({{"thing", r.PathParam("thing")}, {"json", *r.json}});
     };
     ASSERT_TRUE(router->Add(echo).ok());
+    Route query;
+    query.method = Method::kPost;
+    query.pattern = "/query";
+    query.permission = "test";
+    query.handler = [](const Request& r) -> absl::StatusOr<Response> {
+      Json params = Json::object();
+      for (const auto& [k, v] : r.query) params[k] = v;
+      return Response::JsonBody(params);
+    };
+    ASSERT_TRUE(router->Add(query).ok());
     Route upload;
     upload.method = Method::kPut;
     upload.pattern = "/upload";
@@ -225,6 +238,34 @@ TEST_F(HttpServerTest, VeryLongPathIsAnsweredNotCrashed) {
     EXPECT_GE(too_long->status, 400);
   }
   EXPECT_EQ(Client()->Get("/api/v1/health")->status, 200);
+}
+
+TEST_F(HttpServerTest, FormBodyIsNotTakenForQueryParameters) {
+  auto result =
+      Client()->Post("/query?name=Asif", "secret=1&other=2", "application/x-www-form-urlencoded");
+  ASSERT_TRUE(result);
+  EXPECT_EQ(result->status, 200);
+  EXPECT_EQ(BodyOf(result), (Json{{"name", "Asif"}}));
+}
+
+TEST_F(HttpServerTest, LogsNeitherBodiesNorQueryValues) {
+  std::ostringstream captured;
+  auto previous = spdlog::default_logger();
+  spdlog::set_default_logger(std::make_shared<spdlog::logger>(
+      "capture", std::make_shared<spdlog::sinks::ostream_sink_mt>(captured)));
+  auto client = Client();
+  client->Post("/query?name=Muhammad%20Asif", "passport=AB1234567",
+               "application/x-www-form-urlencoded");
+  client->Post("/echo/x", R"({"name":"Niccolo D'Angelo"})", "application/json");
+  client->Get("/api/v1/nothing?cnic=35202-1234567-1");
+  spdlog::set_default_logger(previous);
+  std::string log = captured.str();
+  EXPECT_THAT(log, HasSubstr("path=/query?name status=200"));
+  EXPECT_THAT(log, HasSubstr("path=/echo/x status=200"));
+  EXPECT_THAT(log, HasSubstr("path=/api/v1/nothing?cnic status=404"));
+  for (const char* secret : {"Asif", "AB1234567", "passport", "Niccolo", "35202"}) {
+    EXPECT_EQ(log.find(secret), std::string::npos) << secret << " leaked into:\n" << log;
+  }
 }
 
 TEST_F(HttpServerTest, TooManyHeadersIs431) {

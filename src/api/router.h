@@ -47,6 +47,11 @@ struct HeaderNameLess {
 using Headers = std::multimap<std::string, std::string, HeaderNameLess>;
 using QueryParams = std::multimap<std::string, std::string>;
 
+// Parses the query part of a URL ("a=1&b=x%20y&flag"), percent-decoding keys
+// and values and reading '+' as a space. Malformed escapes are kept as
+// written. Values may be any bytes: handlers validate them.
+QueryParams ParseQueryString(std::string_view query);
+
 // Permission name for routes anyone may call without signing in.
 inline constexpr std::string_view kPublicPermission = "public";
 

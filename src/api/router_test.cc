@@ -275,6 +275,19 @@ TEST(RouterLimitTest, UploadRoutesHaveTheLargerLimit) {
   EXPECT_EQ(router.Handle("POST", MakeRequest("/upload", std::string(101, 'x'))).status, 413);
 }
 
+TEST(QueryStringTest, DecodesKeysAndValues) {
+  QueryParams params =
+      ParseQueryString("name=Muhammad+Asif&dob=1980&x=%D9%85%D8%AD&flag&&bad=%zz&a=1&a=2");
+  EXPECT_EQ(params.find("name")->second, "Muhammad Asif");
+  EXPECT_EQ(params.find("dob")->second, "1980");
+  EXPECT_EQ(params.find("x")->second, "\xD9\x85\xD8\xAD");
+  EXPECT_EQ(params.find("flag")->second, "");
+  EXPECT_EQ(params.find("bad")->second, "%zz");
+  EXPECT_EQ(params.count("a"), 2u);
+  EXPECT_TRUE(ParseQueryString("").empty());
+  EXPECT_EQ(ParseQueryString("%").begin()->first, "%");
+}
+
 TEST(HealthRoutesTest, ReportsReadinessNodeAndVersion) {
   Router router;
   bool ready = false;
