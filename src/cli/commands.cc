@@ -18,11 +18,14 @@ int RunMain(int argc, char** argv) {
   CommandContext ctx;
   // Keep this list sorted by command name.
   AddAuditCommand(app, ctx);
+  AddImportCommand(app, ctx);
+  AddInitCommand(app, ctx);
   AddServeCommand(app, ctx);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e);  // prints help or a usage error; 0 for --help, non-zero otherwise
+    int code = app.exit(e);  // prints help, or the usage error
+    return code == 0 ? 0 : 2;
   }
   return ctx.exit_code;
 }

@@ -1,0 +1,34 @@
+#include "cli/node_context.h"
+
+#include "common/absl_bridge.h"
+#include "common/status_macros.h"
+#include "store/sqlite/sqlite_store.h"
+
+namespace liaison::cli {
+
+absl::StatusOr<std::unique_ptr<NodeContext>> OpenNodeContext(const std::string& data_dir) {
+  ASSIGN_OR_RETURN(node::NodeDir dir, node::OpenNodeDir(data_dir));
+  auto ctx = std::make_unique<NodeContext>(std::move(dir));
+  ctx->clock = &RealClock();
+  ctx->random = &SystemRandom();
+  absl::StatusOr<std::unique_ptr<store::Store>> store =
+      store::OpenSqliteStore(ctx->dir.DatabasePath(), *ctx->clock);
+  if (!store.ok()) {
+    return absl::Status(store.status().code(),
+                        StrCat(ctx->dir.DatabasePath(), ": ", StdView(store.status().message())));
+  }
+  ctx->store = *std::move(store);
+  ctx->signer = std::make_unique<access::NodeSigner>(ctx->dir.keys);
+  ctx->trail = std::make_unique<access::AuditTrail>(ctx->dir.config.node_id, *ctx->signer,
+                                                    ctx->signer->QueryHashKey(),
+                                                    audit::CheckpointPolicy{}, *ctx->clock);
+  access::RecordPolicy policy;
+  policy.node_id = ctx->dir.config.node_id;
+  policy.review_period_days = ctx->dir.config.review_period_days;
+  policy.protected_review_period_days = ctx->dir.config.protected_review_period_days;
+  ctx->records =
+      std::make_unique<access::RecordAccess>(*ctx->store, *ctx->trail, policy, *ctx->random);
+  return ctx;
+}
+
+}  // namespace liaison::cli

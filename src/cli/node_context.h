@@ -1,0 +1,41 @@
+// The composition root for commands that act on a node directory: opens the
+// configuration and keys, the store, the audit trail and the access gate,
+// in that order, and owns them for the command's lifetime.
+//
+// Thread-safety: the objects it holds are safe for concurrent use as their
+// own headers say; NodeContext itself is built once and then only read.
+#ifndef LIAISON_CLI_NODE_CONTEXT_H_
+#define LIAISON_CLI_NODE_CONTEXT_H_
+
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "access/audit_trail.h"
+#include "access/node_signer.h"
+#include "access/record_access.h"
+#include "common/clock.h"
+#include "common/random.h"
+#include "node/node_dir.h"
+#include "store/store.h"
+
+namespace liaison::cli {
+
+struct NodeContext {
+  explicit NodeContext(node::NodeDir d) : dir(std::move(d)) {}
+  node::NodeDir dir;
+  Clock* clock = nullptr;
+  Random* random = nullptr;
+  std::unique_ptr<store::Store> store;
+  std::unique_ptr<access::NodeSigner> signer;
+  std::unique_ptr<access::AuditTrail> trail;
+  std::unique_ptr<access::RecordAccess> records;
+};
+
+// Opens the node at `data_dir` with the real clock and randomness. Returns
+// the error of whichever part fails, prefixed with what was being opened.
+absl::StatusOr<std::unique_ptr<NodeContext>> OpenNodeContext(const std::string& data_dir);
+
+}  // namespace liaison::cli
+
+#endif  // LIAISON_CLI_NODE_CONTEXT_H_
