@@ -73,6 +73,7 @@ absl::StatusOr<Record> RecordAccess::Create(const Actor& actor, const Purpose& p
                                             Record record) {
   RETURN_IF_ERROR(CheckRole(actor, purpose, kRecordsWrite, audit::Action::kCreate, ""));
   RETURN_IF_ERROR(records::NormaliseRecord(record));
+  RETURN_IF_ERROR(records::RequireHandlingNote(record.meta));
   if (!actor.clearance.Covers(record.meta)) {
     return Deny(actor, purpose, audit::Action::kCreate, {},
                 "the record's handling code or crime area is above your clearance");
@@ -139,6 +140,7 @@ absl::StatusOr<Record> RecordAccess::Update(const Actor& actor, const Purpose& p
                                             int64_t expected_version) {
   RETURN_IF_ERROR(CheckRole(actor, purpose, kRecordsWrite, audit::Action::kUpdate, id));
   RETURN_IF_ERROR(records::NormaliseRecord(record));
+  RETURN_IF_ERROR(records::RequireHandlingNote(record.meta));
   bool denied = false;
   absl::Status s = store_.Write([&](store::Transaction& tx) -> absl::Status {
     ASSIGN_OR_RETURN(Record old, tx.GetRecord(id));

@@ -14,9 +14,9 @@ namespace {
 using records::Person;
 using records::Record;
 
-constexpr std::array<std::string_view, 11> kColumns = {
-    "id",          "name",       "aliases",    "father_name",   "dob",  "gender",
-    "nationality", "id_numbers", "crime_area", "handling_code", "alert"};
+constexpr std::array<std::string_view, 12> kColumns = {
+    "id",          "name",       "aliases",    "father_name",   "dob",   "gender",
+    "nationality", "id_numbers", "crime_area", "handling_code", "alert", "handling_note"};
 
 std::vector<std::string> SplitList(std::string_view v, char sep) {
   std::vector<std::string> out;
@@ -51,7 +51,7 @@ std::string_view FieldOfPath(std::string_view message) {
       {"person.gender", "gender"},
       {"person.nationalities", "nationality"},
       {"person.id_numbers", "id_numbers"},
-      {"handling_note", "handling_code"},
+      {"handling_note", "handling_note"},
   };
   for (const auto& [prefix, field] : kMap) {
     if (message.starts_with(prefix)) return field;
@@ -96,6 +96,7 @@ std::variant<Record, FieldFailure> BuildPerson(const Get& get, const PersonDefau
     if (!h.ok()) return FieldFailure{"handling_code", h.status()};
     rec.meta.handling_code = *h;
   }
+  rec.meta.handling_note = text("handling_note");
   if (std::string v = text("alert"); !StripAscii(v).empty()) {
     auto a = records::ParseAlertKind(v);
     if (!a.ok()) return FieldFailure{"alert", a.status()};
@@ -148,6 +149,7 @@ absl::StatusOr<PersonColumns> PersonColumns::Resolve(const CsvReader& reader,
   c.crime_area_ = col("crime_area");
   c.handling_code_ = col("handling_code");
   c.alert_ = col("alert");
+  c.handling_note_ = col("handling_note");
   if (!c.name_) {
     return absl::InvalidArgumentError(
         StrCat(reader.name(), ":1: the header has no '", StrCat("name", suffix), "' column"));
@@ -173,6 +175,7 @@ absl::StatusOr<Record> PersonColumns::Parse(const CsvReader& reader, const CsvRo
     if (f == "crime_area") return crime_area_;
     if (f == "handling_code") return handling_code_;
     if (f == "alert") return alert_;
+    if (f == "handling_note") return handling_note_;
     return std::nullopt;
   };
   auto get = [&](std::string_view f) -> std::optional<std::string_view> {

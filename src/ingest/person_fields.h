@@ -44,7 +44,7 @@ class PersonColumns {
 
  private:
   std::optional<int> id_, name_, aliases_, father_name_, dob_, gender_, nationality_, id_numbers_,
-      crime_area_, handling_code_, alert_;
+      crime_area_, handling_code_, alert_, handling_note_;
 };
 
 // The same fields as a flat JSON object (one line of a JSON-lines file):

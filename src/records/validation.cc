@@ -295,6 +295,14 @@ absl::StatusOr<std::string> NormalisePhone(std::string_view number, std::string_
   return "+" + digits;
 }
 
+absl::Status RequireHandlingNote(const RecordMeta& meta) {
+  if (meta.handling_code == HandlingCode::kH3 && meta.handling_note.empty()) {
+    return absl::InvalidArgumentError(
+        "handling_note: H3 records must state their restrictions in text");
+  }
+  return absl::OkStatus();
+}
+
 absl::Status NormaliseRecord(Record& record) {
   RecordMeta& m = record.meta;
   if (m.source_reliability != 'A' && m.source_reliability != 'B' && m.source_reliability != 'C' &&
@@ -305,10 +313,6 @@ absl::Status NormaliseRecord(Record& record) {
     return absl::InvalidArgumentError("information_accuracy: expected 1, 2, 3 or 4");
   }
   RETURN_IF_ERROR(CheckText("handling_note", m.handling_note, kMaxTextBytes));
-  if (m.handling_code == HandlingCode::kH3 && m.handling_note.empty()) {
-    return absl::InvalidArgumentError(
-        "handling_note: H3 records must state their restrictions in text");
-  }
   RETURN_IF_ERROR(CheckText("source_id", m.source_id, kMaxNameBytes));
   if (!m.review_date.empty()) {
     auto d = ParsePartialDate(m.review_date);

@@ -40,6 +40,11 @@ absl::StatusOr<std::string> NormalisePhone(std::string_view number, std::string_
 // whose message starts with the field path.
 absl::Status NormaliseRecord(Record& record);
 
+// An officer who marks a record H3 must state the restrictions
+// (handling_note). Imports from upstream systems may lack the text; the
+// record then tells readers to ask the owner. Returns InvalidArgument.
+absl::Status RequireHandlingNote(const RecordMeta& meta);
+
 }  // namespace liaison::records
 
 #endif  // LIAISON_RECORDS_VALIDATION_H_

@@ -82,12 +82,15 @@ TEST(NormaliseRecordTest, RejectsInvalidUtf8AndControlCharacters) {
   EXPECT_FALSE(NormaliseRecord(r2).ok());
 }
 
-TEST(NormaliseRecordTest, H3NeedsItsRestrictionsInText) {
-  Record r = PersonRecord(Person{.name = "Asif"});
-  r.meta.handling_code = HandlingCode::kH3;
-  EXPECT_FALSE(NormaliseRecord(r).ok());
-  r.meta.handling_note = "Not to be shared with customs.";
-  EXPECT_TRUE(NormaliseRecord(r).ok());
+TEST(RequireHandlingNoteTest, H3NeedsItsRestrictionsInText) {
+  RecordMeta m;
+  m.handling_code = HandlingCode::kH3;
+  EXPECT_FALSE(RequireHandlingNote(m).ok());
+  m.handling_note = "Not to be shared with customs.";
+  EXPECT_TRUE(RequireHandlingNote(m).ok());
+  m.handling_code = HandlingCode::kH2;
+  m.handling_note.clear();
+  EXPECT_TRUE(RequireHandlingNote(m).ok());
 }
 
 TEST(NormaliseRecordTest, VehicleNeedsPlateOrValidVin) {
