@@ -7,6 +7,7 @@
 #include <openssl/ssl.h>
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <csignal>
@@ -183,16 +184,37 @@ void HttpServer::InstallHandlers() {
   s.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
 
   // Every request goes to the Router, which does its own matching, so one
-  // catch-all pattern per method.
+  // catch-all pattern per method. Methods with bodies use a content reader so
+  // the body limit holds while reading: httplib enforces its payload limit
+  // for Content-Length bodies but not for chunked ones.
   auto dispatch = [this](const httplib::Request& req, httplib::Response& res) {
-    Dispatch(req, res);
+    Dispatch(req, res, req.body, absl::OkStatus());
   };
+  auto dispatch_with_body = httplib::Server::HandlerWithContentReader(
+      [this](const httplib::Request& req, httplib::Response& res,
+             const httplib::ContentReader& read_body) {
+        ReadBodyAndDispatch(req, res, read_body);
+      });
   s.Get(".*", dispatch);
-  s.Post(".*", dispatch);
-  s.Put(".*", dispatch);
-  s.Patch(".*", dispatch);
-  s.Delete(".*", dispatch);
   s.Options(".*", dispatch);
+  s.Post(".*", dispatch_with_body);
+  s.Put(".*", dispatch_with_body);
+  s.Patch(".*", dispatch_with_body);
+  s.Delete(".*", dispatch_with_body);
+
+  // GET, HEAD and OPTIONS bodies would be read by httplib itself, without a
+  // limit when chunked. The API has no use for them.
+  s.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
+    bool takes_body = req.method == "POST" || req.method == "PUT" || req.method == "PATCH" ||
+                      req.method == "DELETE";
+    if (takes_body || !req.has_header("Transfer-Encoding")) {
+      return httplib::Server::HandlerResponse::Unhandled;
+    }
+    Dispatch(req, res, std::string(),
+             Error(error_code::kBadRequest, 400,
+                   absl::StrCat(req.method.substr(0, 16), " requests must not have a body")));
+    return httplib::Server::HandlerResponse::Handled;
+  });
 
   s.set_error_handler(httplib::Server::HandlerWithResponse(
       [this](const httplib::Request& req, httplib::Response& res) {
@@ -207,7 +229,54 @@ void HttpServer::InstallHandlers() {
       });
 }
 
-void HttpServer::Dispatch(const httplib::Request& req, httplib::Response& res) {
+template <typename ContentReader>
+void HttpServer::ReadBodyAndDispatch(const httplib::Request& req, httplib::Response& res,
+                                     const ContentReader& read_body) {
+  absl::Status body_error;
+  std::string body;
+  try {
+    const size_t route_limit = router_->BodyLimitFor(req.method, req.path);
+    const size_t cap = std::max(route_limit, router_->LargestBodyLimit());
+    size_t total = 0;
+    // Keep at most `route_limit` bytes, but go on reading (and discarding)
+    // up to `cap`, so a moderately oversized request leaves the connection
+    // in a state where the next request can be read.
+    auto receive = [&](const char* data, size_t n) {
+      total += n;
+      if (total > route_limit) {
+        std::string().swap(body);
+        return total <= cap;
+      }
+      body.append(data, n);
+      return true;
+    };
+    bool complete;
+    bool multipart = req.is_multipart_form_data();
+    if (multipart) {
+      complete = read_body([](const httplib::MultipartFormData&) { return true; }, receive);
+    } else {
+      complete = read_body(receive);
+    }
+    if (total > route_limit || (!complete && res.status == 413)) {
+      body_error = Error(error_code::kPayloadTooLarge, 413,
+                         absl::StrCat("the request body is larger than this route's limit of ",
+                                      route_limit, " bytes"));
+    } else if (!complete) {
+      body_error = Error(error_code::kBadRequest, 400, "the request body could not be read");
+    } else if (multipart) {
+      body_error = Error(error_code::kUnsupportedMediaType, 415,
+                         "multipart/form-data is not accepted; send JSON or the raw file");
+    }
+  } catch (const std::exception& e) {
+    spdlog::error("reading a request body failed: {}", e.what());
+    body_error = Error(error_code::kInternal, 500, "reading the request body failed");
+  }
+  if (!body_error.ok()) body.clear();
+  Dispatch(req, res, std::move(body), body_error);
+}
+
+void HttpServer::Dispatch(const httplib::Request& req, httplib::Response& res, std::string body,
+                          const absl::Status& body_error) {
   const auto start = std::chrono::steady_clock::now();
   std::string request_id;
   std::string method = req.method;
@@ -219,7 +288,9 @@ void HttpServer::Dispatch(const httplib::Request& req, httplib::Response& res) {
     query = ParseQueryString(QueryOf(req));
     request_id = random_.NewId("req_");
     Response out;
-    if (req.headers.size() > options_.max_header_count) {
+    if (!body_error.ok()) {
+      out = Router::ErrorResponse(body_error, request_id);
+    } else if (req.headers.size() > options_.max_header_count) {
       out = Router::ErrorResponse(
           Error(error_code::kHeadersTooLarge, 431,
                 absl::StrCat("the request has more than ", options_.max_header_count, " headers")),
@@ -229,7 +300,7 @@ void HttpServer::Dispatch(const httplib::Request& req, httplib::Response& res) {
       request.path = req.path;
       request.query = query;
       request.headers.insert(req.headers.begin(), req.headers.end());
-      request.body = req.body;
+      request.body = std::move(body);
       request.request_id = request_id;
       request.peer = PeerOf(req);
       out = router_->Handle(req.method, std::move(request));

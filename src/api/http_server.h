@@ -93,7 +93,15 @@ class HttpServer {
   HttpServer(ServerOptions options, std::shared_ptr<const Router> router);
 
   void InstallHandlers();
-  void Dispatch(const httplib::Request& req, httplib::Response& res);
+  // Reads the body of a POST/PUT/PATCH/DELETE through `read_body` (a
+  // httplib::ContentReader), never keeping more than the route's limit, then
+  // dispatches.
+  template <typename ContentReader>
+  void ReadBodyAndDispatch(const httplib::Request& req, httplib::Response& res,
+                           const ContentReader& read_body);
+  // `body_error`, when not OK, is answered instead of dispatching.
+  void Dispatch(const httplib::Request& req, httplib::Response& res, std::string body,
+                const absl::Status& body_error);
   // Replaces an error httplib produced by itself with a JSON error body.
   bool ReplyToTransportError(const httplib::Request& req, httplib::Response& res);
 

@@ -207,11 +207,62 @@ TEST_F(HttpServerTest, InvalidUtf8AndBadJsonAre400) {
   EXPECT_EQ(BodyOf(bad_json)["error"]["code"], "invalid_json");
 }
 
-TEST_F(HttpServerTest, BodyOverRouteLimitIs413) {
-  auto result = Client()->Post("/echo/x", std::string(2000, ' '), "application/json");
+TEST_F(HttpServerTest, BodyOverRouteLimitIs413AndTheConnectionStaysUsable) {
+  auto client = Client();
+  client->set_keep_alive(true);
+  auto result = client->Post("/echo/x", std::string(2000, ' '), "application/json");
   ASSERT_TRUE(result);
   EXPECT_EQ(result->status, 413);
   EXPECT_EQ(BodyOf(result)["error"]["code"], "payload_too_large");
+  auto next = client->Post("/echo/y", "{}", "application/json");
+  ASSERT_TRUE(next);
+  EXPECT_EQ(next->status, 200);
+}
+
+TEST_F(HttpServerTest, ChunkedBodyOverRouteLimitIs413) {
+  bool done = false;
+  auto result = Client()->Post(
+      "/echo/x",
+      [&done](size_t, httplib::DataSink& sink) {
+        if (done) {
+          sink.done();
+          return true;
+        }
+        done = true;
+        std::string chunk = "[" + std::string(1500, ' ') + "]";
+        return sink.write(chunk.data(), chunk.size());
+      },
+      "application/json");
+  ASSERT_TRUE(result);
+  EXPECT_EQ(result->status, 413);
+  EXPECT_EQ(BodyOf(result)["error"]["code"], "payload_too_large");
+}
+
+TEST_F(HttpServerTest, ChunkedJsonUnderTheLimitIsAccepted) {
+  bool done = false;
+  auto result = Client()->Post(
+      "/echo/x",
+      [&done](size_t, httplib::DataSink& sink) {
+        if (done) {
+          sink.done();
+          return true;
+        }
+        done = true;
+        std::string chunk = R"({"chunked":true})";
+        return sink.write(chunk.data(), chunk.size());
+      },
+      "application/json");
+  ASSERT_TRUE(result);
+  EXPECT_EQ(result->status, 200);
+  EXPECT_EQ(BodyOf(result)["json"]["chunked"], true);
+}
+
+TEST_F(HttpServerTest, MultipartIsUnsupported) {
+  httplib::MultipartFormDataItems items = {{"file", "data", "a.txt", "text/plain"}};
+  auto result = Client()->Put("/upload", items);
+  ASSERT_TRUE(result);
+  EXPECT_EQ(result->status, 415);
+  EXPECT_EQ(BodyOf(result)["error"]["code"], "unsupported_media_type");
 }
 
 TEST_F(HttpServerTest, UploadRouteTakesMoreButNotUnlimited) {
@@ -226,6 +277,45 @@ TEST_F(HttpServerTest, UploadRouteTakesMoreButNotUnlimited) {
   ASSERT_TRUE(too_big);
   EXPECT_EQ(too_big->status, 413);
   EXPECT_EQ(BodyOf(too_big)["error"]["code"], "payload_too_large");
+  EXPECT_EQ(Client()->Get("/api/v1/health")->status, 200);
+}
+
+TEST_F(HttpServerTest, ChunkedBodyOverTheCapIsRefused) {
+  size_t sent = 0;
+  auto result = Client()->Put(
+      "/upload",
+      [&sent](size_t, httplib::DataSink& sink) {
+        std::string chunk(1000, 'x');
+        if (sent >= 100000) {
+          sink.done();
+          return true;
+        }
+        sent += chunk.size();
+        return sink.write(chunk.data(), chunk.size());
+      },
+      "application/octet-stream");
+  if (result) {
+    EXPECT_EQ(result->status, 413);
+    EXPECT_EQ(BodyOf(result)["error"]["code"], "payload_too_large");
+  }
+  EXPECT_EQ(Client()->Get("/api/v1/health")->status, 200);
+}
+
+TEST_F(HttpServerTest, GarbageInsteadOfTlsLeavesTheServerUp) {
+  // Random bytes instead of a TLS handshake: the server must stay up.
+  for (int i = 0; i < 3; ++i) {
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(static_cast<uint16_t>(port_));
+    inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
+    ASSERT_EQ(connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+    std::string junk(4096, '\0');
+    SeededRandom random(i);
+    random.Fill(reinterpret_cast<uint8_t*>(junk.data()), junk.size());
+    (void)!write(fd, junk.data(), junk.size());
+    close(fd);
+  }
   EXPECT_EQ(Client()->Get("/api/v1/health")->status, 200);
 }
 

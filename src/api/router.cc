@@ -244,6 +244,16 @@ size_t Router::LargestBodyLimit() const {
   return largest;
 }
 
+size_t Router::BodyLimitFor(std::string_view http_method, std::string_view path) const {
+  std::optional<Method> method = ParseMethod(http_method);
+  if (!method) return options_.max_body_bytes;
+  bool path_matched = false;
+  std::vector<Method> allowed;
+  std::map<std::string, std::string> params;
+  std::optional<size_t> index = Match(*method, path, &path_matched, &allowed, &params);
+  return index ? BodyLimit(routes_[*index]) : options_.max_body_bytes;
+}
+
 std::optional<size_t> Router::Match(Method method, std::string_view path, bool* path_matched,
                                     std::vector<Method>* allowed,
                                     std::map<std::string, std::string>* params) const {

@@ -146,6 +146,10 @@ class Router {
   // The largest body any route accepts: the HTTP server reads no more.
   size_t LargestBodyLimit() const;
 
+  // The body limit of the route `http_method` and `path` would reach, or the
+  // default limit when none matches; lets the server stop reading early.
+  size_t BodyLimitFor(std::string_view http_method, std::string_view path) const;
+
   // Dispatches a request for `http_method` ("GET", "HEAD", "OPTIONS", ...)
   // with path, query, headers, body, request_id and peer filled in (method,
   // path_params and json are set here). Never throws; every failure becomes an
