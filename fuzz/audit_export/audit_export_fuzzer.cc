@@ -1,9 +1,11 @@
 // Fuzz target for the audit export reader and verifier: the parser an auditor
-// runs on a file of unknown origin. Must never crash, hang or assert, and
-// entry parsing must be a fixed point of canonical serialisation.
+// runs on a file of unknown origin. Must never crash, hang or assert; entry
+// parsing must be a fixed point of canonical serialisation; and the fast
+// canonical-line parser must agree with the general one.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <string_view>
@@ -27,7 +29,20 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     size_t nl = rest.find('\n');
     std::string_view line = rest.substr(0, nl);
     rest = nl == std::string_view::npos ? std::string_view() : rest.substr(nl + 1);
+    // The fast canonical-only parser must never accept what the general
+    // parser rejects, nor disagree with it.
+    std::string contents_hash;
+    std::optional<liaison::audit::Entry> fast =
+        liaison::audit::ParseCanonicalEntryLine(line, &contents_hash);
     auto entry = liaison::audit::ParseEntryLine(line);
+    if (fast.has_value()) {
+      if (!entry.ok() ||
+          liaison::audit::CanonicalEntryText(*entry, liaison::audit::HashField::kWithHash) !=
+              line ||
+          liaison::audit::ComputeEntryHash(*entry) != contents_hash) {
+        std::abort();
+      }
+    }
     if (!entry.ok()) continue;
     std::string canonical =
         liaison::audit::CanonicalEntryText(*entry, liaison::audit::HashField::kWithHash);

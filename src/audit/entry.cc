@@ -221,3 +221,211 @@ absl::StatusOr<Entry> ParseEntryLine(std::string_view line, const EntryLineLimit
 }
 
 }  // namespace liaison::audit
+
+namespace liaison::audit {
+namespace {
+
+// Reads the canonical form and nothing else; any deviation ends the fast
+// path (ParseEntryLine then reports it properly).
+class CanonicalCursor {
+ public:
+  explicit CanonicalCursor(std::string_view text) : text_(text) {}
+
+  bool Literal(std::string_view lit) {
+    if (text_.substr(pos_, lit.size()) != lit) return false;
+    pos_ += lit.size();
+    return true;
+  }
+
+  bool String(std::string* out) {
+    out->clear();
+    if (!Literal("\"")) return false;
+    size_t run = pos_;
+    while (pos_ < text_.size()) {
+      const unsigned char c = static_cast<unsigned char>(text_[pos_]);
+      if (c == '"') {
+        out->append(text_.data() + run, pos_ - run);
+        ++pos_;
+        // Escapes only ever produce ASCII, so checking the result is the same
+        // as checking the raw bytes.
+        return IsValidUtf8(*out);
+      }
+      if (c < 0x20) return false;
+      if (c != '\\') {
+        ++pos_;
+        continue;
+      }
+      out->append(text_.data() + run, pos_ - run);
+      if (pos_ + 1 >= text_.size()) return false;
+      const char e = text_[pos_ + 1];
+      pos_ += 2;
+      switch (e) {
+        case '"':
+          out->push_back('"');
+          break;
+        case '\\':
+          out->push_back('\\');
+          break;
+        case 'b':
+          out->push_back('\b');
+          break;
+        case 'f':
+          out->push_back('\f');
+          break;
+        case 'n':
+          out->push_back('\n');
+          break;
+        case 'r':
+          out->push_back('\r');
+          break;
+        case 't':
+          out->push_back('\t');
+          break;
+        case 'u': {
+          // Canonical \u escapes are \u00xx (lowercase) for controls that
+          // have no short form.
+          if (pos_ + 4 > text_.size() || text_[pos_] != '0' || text_[pos_ + 1] != '0') {
+            return false;
+          }
+          const int hi = LowerHexDigit(text_[pos_ + 2]);
+          const int lo = LowerHexDigit(text_[pos_ + 3]);
+          if (hi < 0 || hi > 1 || lo < 0) return false;
+          const char v = static_cast<char>(hi * 16 + lo);
+          if (v == '\b' || v == '\f' || v == '\n' || v == '\r' || v == '\t') return false;
+          out->push_back(v);
+          pos_ += 4;
+          break;
+        }
+        default:
+          return false;
+      }
+      run = pos_;
+    }
+    return false;
+  }
+
+  // A canonical non-negative integer within +/-(2^53 - 1).
+  bool Integer(int64_t* out) {
+    size_t start = pos_;
+    while (pos_ < text_.size() && text_[pos_] >= '0' && text_[pos_] <= '9') ++pos_;
+    const size_t n = pos_ - start;
+    if (n == 0 || n > 16 || (n > 1 && text_[start] == '0')) return false;
+    int64_t v = 0;
+    for (size_t i = start; i < pos_; ++i) v = v * 10 + (text_[i] - '0');
+    if (v > kMaxCanonicalInteger) return false;
+    *out = v;
+    return true;
+  }
+
+  // The extent of the JSON object starting here, found by matching braces
+  // outside strings; its contents are checked by the caller.
+  bool ObjectExtent(std::string_view* out) {
+    if (pos_ >= text_.size() || text_[pos_] != '{') return false;
+    const size_t start = pos_;
+    int depth = 0;
+    bool in_string = false;
+    for (; pos_ < text_.size(); ++pos_) {
+      const char c = text_[pos_];
+      if (in_string) {
+        if (c == '\\') {
+          ++pos_;
+        } else if (c == '"') {
+          in_string = false;
+        }
+      } else if (c == '"') {
+        in_string = true;
+      } else if (c == '{' || c == '[') {
+        if (++depth > kMaxDetailsDepth) return false;
+      } else if (c == '}' || c == ']') {
+        if (--depth == 0) {
+          ++pos_;
+          *out = text_.substr(start, pos_ - start);
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  bool AtEnd() const { return pos_ == text_.size(); }
+  size_t pos() const { return pos_; }
+
+ private:
+  static int LowerHexDigit(char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    return -1;
+  }
+
+  std::string_view text_;
+  size_t pos_ = 0;
+};
+
+}  // namespace
+
+std::optional<Entry> ParseCanonicalEntryLine(std::string_view line, std::string* contents_hash) {
+  CanonicalCursor in(line);
+  Entry entry;
+  Event& e = entry.event;
+  std::string text;
+  if (!in.Literal("{\"action\":") || !in.String(&text)) return std::nullopt;
+  std::optional<Action> action = ActionFromName(text);
+  if (!action) return std::nullopt;
+  e.action = *action;
+  if (!in.Literal(",\"actor_id\":") || !in.String(&e.actor_id)) return std::nullopt;
+  if (!in.Literal(",\"actor_name\":") || !in.String(&e.actor_name)) return std::nullopt;
+  if (!in.Literal(",\"actor_role\":") || !in.String(&e.actor_role)) return std::nullopt;
+  if (!in.Literal(",\"case_ref\":") || !in.String(&e.case_ref)) return std::nullopt;
+  std::string_view details;
+  if (!in.Literal(",\"details\":") || !in.ObjectExtent(&details)) return std::nullopt;
+  const size_t hash_begin = in.pos();
+  if (!in.Literal(",\"hash\":") || !in.String(&entry.hash) || !IsLowerHex(entry.hash, 32)) {
+    return std::nullopt;
+  }
+  const size_t hash_end = in.pos();
+  if (!in.Literal(",\"object_ids\":[")) return std::nullopt;
+  if (!in.Literal("]")) {
+    do {
+      if (!in.String(&text)) return std::nullopt;
+      e.object_ids.push_back(text);
+    } while (in.Literal(","));
+    if (!in.Literal("]")) return std::nullopt;
+  }
+  if (!in.Literal(",\"origin\":") || !in.String(&e.origin)) return std::nullopt;
+  if (!in.Literal(",\"outcome\":") || !in.String(&text)) return std::nullopt;
+  std::optional<Outcome> outcome = OutcomeFromName(text);
+  if (!outcome) return std::nullopt;
+  e.outcome = *outcome;
+  if (!in.Literal(",\"outcome_text\":") || !in.String(&e.outcome_text)) return std::nullopt;
+  if (!in.Literal(",\"prev_hash\":") || !in.String(&entry.prev_hash) ||
+      !IsLowerHex(entry.prev_hash, 32)) {
+    return std::nullopt;
+  }
+  if (!in.Literal(",\"purpose\":") || !in.String(&e.purpose)) return std::nullopt;
+  if (!in.Literal(",\"query_hash\":") || !in.String(&e.query_hash)) return std::nullopt;
+  int64_t seq = 0;
+  if (!in.Literal(",\"seq\":") || !in.Integer(&seq) || seq < 1) return std::nullopt;
+  entry.seq = static_cast<uint64_t>(seq);
+  if (!in.Literal(",\"time\":") || !in.Integer(&entry.time_ms)) return std::nullopt;
+  if (!in.Literal("}") || !in.AtEnd()) return std::nullopt;
+
+  // The details are small: parse them properly and insist they were written
+  // canonically.
+  absl::StatusOr<Json> parsed = ParseJson(details, JsonLimits{details.size(), kMaxDetailsDepth});
+  if (!parsed.ok() || !parsed->is_object()) return std::nullopt;
+  std::string canonical;
+  if (!AppendCanonicalJson(*parsed, kMaxDetailsDepth, &canonical).ok() || canonical != details) {
+    return std::nullopt;
+  }
+  e.details = *std::move(parsed);
+  if (!ValidateEvent(e).ok()) return std::nullopt;
+  // The hashed text is the line without its hash member.
+  std::string contents;
+  contents.reserve(line.size());
+  contents.append(line.substr(0, hash_begin));
+  contents.append(line.substr(hash_end));
+  *contents_hash = Sha256Hex(contents);
+  return entry;
+}
+
+}  // namespace liaison::audit

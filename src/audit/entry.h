@@ -15,6 +15,7 @@
 #define LIAISON_AUDIT_ENTRY_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -81,6 +82,15 @@ absl::StatusOr<Entry> ParseEntryLine(std::string_view line, const EntryLineLimit
 
 // As ParseEntryLine, from an already parsed JSON value.
 absl::StatusOr<Entry> EntryFromJson(const Json& value);
+
+// The fast path of reading an export: parses `line` only if it is exactly
+// CanonicalEntryText(entry, kWithHash) of a valid entry, in one pass without
+// building a JSON tree for anything but the details, and sets
+// `*contents_hash` to ComputeEntryHash of the result (the SHA-256 of the line
+// without its hash member, with no re-serialising). Returns nullopt for any
+// other line (the caller then uses ParseEntryLine, which explains what is
+// wrong). Whatever it accepts, ParseEntryLine accepts with the same result.
+std::optional<Entry> ParseCanonicalEntryLine(std::string_view line, std::string* contents_hash);
 
 }  // namespace liaison::audit
 

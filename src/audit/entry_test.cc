@@ -140,3 +140,55 @@ TEST(EntryTest, ParseEntryLineNamesTheField) {
 
 }  // namespace
 }  // namespace liaison::audit
+
+namespace liaison::audit {
+namespace {
+
+TEST(CanonicalEntryLineTest, FastPathAgreesWithTheGeneralParser) {
+  testing::ChainBuilder chain(3);
+  chain.AppendSamples(30);
+  Event odd = GoldenEvent();
+  odd.purpose = std::string("tabs\tquotes\" back\\slash \x01 \x1f nul-free ✓ ") + "ڈ";
+  odd.object_ids.clear();
+  odd.details = Json::parse(R"({"a":{"b":[1,-2,null,true,"x\n"]},"hash":"not the hash"})");
+  chain.Append(odd);
+  for (const Entry& e : chain.entries()) {
+    const std::string line = CanonicalEntryText(e, HashField::kWithHash);
+    std::string contents_hash;
+    std::optional<Entry> fast = ParseCanonicalEntryLine(line, &contents_hash);
+    ASSERT_TRUE(fast.has_value()) << line;
+    EXPECT_EQ(CanonicalEntryText(*fast, HashField::kWithHash), line);
+    EXPECT_EQ(contents_hash, e.hash);
+    EXPECT_EQ(contents_hash, ComputeEntryHash(*ParseEntryLine(line)));
+  }
+}
+
+TEST(CanonicalEntryLineTest, FastPathRefusesAnythingNotCanonical) {
+  Entry a = *Seal(GenesisHead("n"), 1, 10, GoldenEvent());
+  const std::string line = CanonicalEntryText(a, HashField::kWithHash);
+  std::string h;
+  auto refuses = [&](std::string_view from, std::string_view to) {
+    std::string s = line;
+    size_t at = s.find(from);
+    EXPECT_NE(at, std::string::npos) << from;
+    s.replace(at, from.size(), to);
+    return !ParseCanonicalEntryLine(s, &h).has_value();
+  };
+  EXPECT_TRUE(refuses("\"seq\":1", "\"seq\":01"));
+  EXPECT_TRUE(refuses("\"seq\":1", "\"seq\":1.0"));
+  EXPECT_TRUE(refuses(",\"origin\"", ", \"origin\""));
+  EXPECT_TRUE(refuses("\"origin\":\"api\"", "\"origin\":\"\\u0061pi\""));
+  EXPECT_TRUE(refuses("\"origin\":\"api\"", "\"origin\":\"a\\/pi\""));
+  EXPECT_TRUE(refuses("\"hits\":2,\"partners\"", "\"partners\":[],\"hits\":2,\"partners\""));
+  EXPECT_TRUE(refuses("{\"hits\":2", "{\"hits\":2.5"));
+  EXPECT_TRUE(refuses("\"action\":\"search\"", "\"action\":\"searched\""));
+  EXPECT_TRUE(refuses("\"outcome\":\"ok\"", "\"outcome\":\"OK\""));
+  EXPECT_TRUE(refuses("Niccolò", "Niccol\xc3"));
+  EXPECT_TRUE(refuses("\"time\":1", "\"time\":-1"));
+  EXPECT_TRUE(refuses("\"seq\":1", "\"seq\":0"));
+  EXPECT_FALSE(ParseCanonicalEntryLine(line + " ", &h).has_value());
+  EXPECT_TRUE(ParseCanonicalEntryLine(line, &h).has_value());
+}
+
+}  // namespace
+}  // namespace liaison::audit

@@ -121,6 +121,8 @@ struct ExportRecord {
   Entry entry;            // when kind == kEntry
   ExportTrailer trailer;  // when kind == kTrailer
   bool canonical = true;  // the line's bytes are exactly the canonical form
+  // ComputeEntryHash(entry): what the entry's hash should be.
+  std::string contents_hash;
 };
 
 // Streams an export file line by line with bounded memory. Every error names

@@ -199,7 +199,7 @@ VerifyReport VerifyExport(std::istream& in, const VerifyOptions& options) {
       return fail(Finding::kChanged, r.line, e.seq,
                   "the line is not in canonical form (it was edited or reformatted)");
     }
-    if (ComputeEntryHash(e) != e.hash) {
+    if (r.contents_hash != e.hash) {
       const Entry* next = ahead.PeekEntry();
       if (prev && next != nullptr && next->seq == prev->seq + 1 && next->prev_hash == prev->hash) {
         return fail(Finding::kInserted, r.line, e.seq,
