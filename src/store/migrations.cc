@@ -67,8 +67,45 @@ CREATE TABLE settings (
 )
 )sql";
 
-constexpr std::array<Migration, 1> kMigrations = {{
+constexpr std::string_view kUsers = R"sql(
+CREATE TABLE users (
+  id TEXT PRIMARY KEY,
+  username TEXT NOT NULL UNIQUE,
+  display_name TEXT NOT NULL,
+  role TEXT NOT NULL,
+  max_handling_code TEXT NOT NULL,
+  crime_areas TEXT NOT NULL,
+  password_hash TEXT NOT NULL,
+  totp_secret_sealed TEXT NOT NULL,
+  totp_last_step BIGINT NOT NULL,
+  disabled INTEGER NOT NULL,
+  failed_sign_ins INTEGER NOT NULL,
+  last_failure_ms BIGINT NOT NULL,
+  created_ms BIGINT NOT NULL,
+  updated_ms BIGINT NOT NULL
+);
+CREATE TABLE sessions (
+  token_hash TEXT PRIMARY KEY,
+  user_id TEXT NOT NULL,
+  created_ms BIGINT NOT NULL,
+  last_seen_ms BIGINT NOT NULL,
+  expires_ms BIGINT NOT NULL,
+  signed_out INTEGER NOT NULL
+);
+CREATE INDEX sessions_by_expiry ON sessions (expires_ms);
+CREATE TABLE api_tokens (
+  id TEXT PRIMARY KEY,
+  token_hash TEXT NOT NULL,
+  user_id TEXT NOT NULL,
+  label TEXT NOT NULL,
+  created_ms BIGINT NOT NULL,
+  revoked INTEGER NOT NULL
+)
+)sql";
+
+constexpr std::array<Migration, 2> kMigrations = {{
     {1, "records, links, tombstones, audit log, settings", kRecords},
+    {2, "users, sessions, API tokens", kUsers},
 }};
 
 }  // namespace

@@ -68,6 +68,43 @@ struct AuditRow {
   std::vector<std::string> object_ids;  // records the entry concerns
 };
 
+// A user of the node (officer, analyst, system account). Secrets are stored
+// only as hashes (password: Argon2id; TOTP secret: sealed with a node key).
+struct UserRow {
+  std::string id;
+  std::string username;  // unique, lower case
+  std::string display_name;
+  std::string role;
+  std::string max_handling_code;  // H0..H3
+  std::string crime_areas;        // comma-separated; empty = all
+  std::string password_hash;
+  std::string totp_secret_sealed;  // empty: no second factor enrolled
+  int64_t totp_last_step = 0;      // replay protection
+  bool disabled = false;
+  int failed_sign_ins = 0;
+  int64_t last_failure_ms = 0;
+  int64_t created_ms = 0;
+  int64_t updated_ms = 0;
+};
+
+struct SessionRow {
+  std::string token_hash;
+  std::string user_id;
+  int64_t created_ms = 0;
+  int64_t last_seen_ms = 0;
+  int64_t expires_ms = 0;
+  bool signed_out = false;
+};
+
+struct ApiTokenRow {
+  std::string id;  // public part of the token, for lookup
+  std::string token_hash;
+  std::string user_id;
+  std::string label;
+  int64_t created_ms = 0;
+  bool revoked = false;
+};
+
 class Reader {
  public:
   virtual ~Reader() = default;
@@ -96,6 +133,12 @@ class Reader {
   virtual absl::StatusOr<std::vector<AuditRow>> AuditForObject(std::string_view object_id) = 0;
 
   virtual absl::StatusOr<std::optional<std::string>> GetSetting(std::string_view key) = 0;
+
+  virtual absl::StatusOr<std::optional<UserRow>> GetUser(std::string_view id) = 0;
+  virtual absl::StatusOr<std::optional<UserRow>> FindUserByName(std::string_view username) = 0;
+  virtual absl::StatusOr<std::vector<UserRow>> ListUsers() = 0;
+  virtual absl::StatusOr<std::optional<SessionRow>> GetSession(std::string_view token_hash) = 0;
+  virtual absl::StatusOr<std::optional<ApiTokenRow>> GetApiToken(std::string_view id) = 0;
 };
 
 class Transaction : public Reader {
@@ -114,6 +157,13 @@ class Transaction : public Reader {
   // Appends an audit row; its seq must be the head's seq + 1 (FailedPrecondition otherwise).
   virtual absl::Status AppendAudit(const AuditRow& row) = 0;
   virtual absl::Status PutSetting(std::string_view key, std::string_view value) = 0;
+
+  // Inserts or replaces by id. AlreadyExists when another user has the name.
+  virtual absl::Status PutUser(const UserRow& user) = 0;
+  virtual absl::Status PutSession(const SessionRow& session) = 0;
+  // Removes sessions that expired before `now_ms` or were signed out.
+  virtual absl::Status PurgeSessions(int64_t now_ms) = 0;
+  virtual absl::Status PutApiToken(const ApiTokenRow& token) = 0;
 };
 
 class Store {

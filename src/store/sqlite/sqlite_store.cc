@@ -99,6 +99,30 @@ AuditRow AuditFromRow(const Statement& st) {
 
 constexpr char kAuditColumns[] = "seq, time_ms, actor, action, outcome, entry, hash";
 
+constexpr char kUserColumns[] =
+    "id, username, display_name, role, max_handling_code, crime_areas, password_hash, "
+    "totp_secret_sealed, totp_last_step, disabled, failed_sign_ins, last_failure_ms, created_ms, "
+    "updated_ms";
+
+UserRow UserFromRow(const Statement& st) {
+  UserRow u;
+  u.id = st.String(0);
+  u.username = st.String(1);
+  u.display_name = st.String(2);
+  u.role = st.String(3);
+  u.max_handling_code = st.String(4);
+  u.crime_areas = st.String(5);
+  u.password_hash = st.String(6);
+  u.totp_secret_sealed = st.String(7);
+  u.totp_last_step = st.Int(8);
+  u.disabled = st.Int(9) != 0;
+  u.failed_sign_ins = static_cast<int>(st.Int(10));
+  u.last_failure_ms = st.Int(11);
+  u.created_ms = st.Int(12);
+  u.updated_ms = st.Int(13);
+  return u;
+}
+
 // Reader and Transaction over one connection inside an open SQL transaction.
 class SqliteAccess final : public Transaction {
  public:
@@ -296,6 +320,133 @@ class SqliteAccess final : public Transaction {
     return v;
   }
 
+  absl::StatusOr<std::optional<UserRow>> GetUser(std::string_view id) override {
+    return OneUser(StrCat("SELECT ", kUserColumns, " FROM users WHERE id = ?"), id);
+  }
+
+  absl::StatusOr<std::optional<UserRow>> FindUserByName(std::string_view username) override {
+    return OneUser(StrCat("SELECT ", kUserColumns, " FROM users WHERE username = ?"), username);
+  }
+
+  absl::StatusOr<std::vector<UserRow>> ListUsers() override {
+    ASSIGN_OR_RETURN(Statement * st, conn_.Prepare(StrCat("SELECT ", kUserColumns,
+                                                          " FROM users ORDER BY username")));
+    std::vector<UserRow> users;
+    while (true) {
+      ASSIGN_OR_RETURN(bool row, st->Step());
+      if (!row) break;
+      users.push_back(UserFromRow(*st));
+    }
+    st->Reset();
+    return users;
+  }
+
+  absl::StatusOr<std::optional<SessionRow>> GetSession(std::string_view token_hash) override {
+    ASSIGN_OR_RETURN(Statement * st,
+                     conn_.Prepare("SELECT token_hash, user_id, created_ms, last_seen_ms, "
+                                   "expires_ms, signed_out FROM sessions WHERE token_hash = ?"));
+    st->Bind(1, token_hash);
+    ASSIGN_OR_RETURN(bool row, st->Step());
+    std::optional<SessionRow> s;
+    if (row) {
+      s = SessionRow{st->String(0), st->String(1), st->Int(2),
+                     st->Int(3),    st->Int(4),    st->Int(5) != 0};
+    }
+    st->Reset();
+    return s;
+  }
+
+  absl::StatusOr<std::optional<ApiTokenRow>> GetApiToken(std::string_view id) override {
+    ASSIGN_OR_RETURN(Statement * st,
+                     conn_.Prepare("SELECT id, token_hash, user_id, label, created_ms, revoked "
+                                   "FROM api_tokens WHERE id = ?"));
+    st->Bind(1, id);
+    ASSIGN_OR_RETURN(bool row, st->Step());
+    std::optional<ApiTokenRow> t;
+    if (row) {
+      t = ApiTokenRow{st->String(0), st->String(1), st->String(2),
+                      st->String(3), st->Int(4),    st->Int(5) != 0};
+    }
+    st->Reset();
+    return t;
+  }
+
+  absl::Status PutUser(const UserRow& u) override {
+    ASSIGN_OR_RETURN(
+        Statement * st,
+        conn_.Prepare(StrCat("INSERT INTO users (", kUserColumns,
+                             ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                             "ON CONFLICT (id) DO UPDATE SET username = excluded.username, "
+                             "display_name = excluded.display_name, role = excluded.role, "
+                             "max_handling_code = excluded.max_handling_code, "
+                             "crime_areas = excluded.crime_areas, "
+                             "password_hash = excluded.password_hash, "
+                             "totp_secret_sealed = excluded.totp_secret_sealed, "
+                             "totp_last_step = excluded.totp_last_step, "
+                             "disabled = excluded.disabled, "
+                             "failed_sign_ins = excluded.failed_sign_ins, "
+                             "last_failure_ms = excluded.last_failure_ms, "
+                             "updated_ms = excluded.updated_ms")));
+    st->Bind(1, u.id)
+        .Bind(2, u.username)
+        .Bind(3, u.display_name)
+        .Bind(4, u.role)
+        .Bind(5, u.max_handling_code)
+        .Bind(6, u.crime_areas)
+        .Bind(7, u.password_hash)
+        .Bind(8, u.totp_secret_sealed)
+        .Bind(9, u.totp_last_step)
+        .Bind(10, u.disabled ? 1 : 0)
+        .Bind(11, u.failed_sign_ins)
+        .Bind(12, u.last_failure_ms)
+        .Bind(13, u.created_ms)
+        .Bind(14, u.updated_ms);
+    absl::Status s = st->Run();
+    if (absl::IsAlreadyExists(s)) {
+      return absl::AlreadyExistsError(StrCat("a user named '", u.username, "' exists"));
+    }
+    return s;
+  }
+
+  absl::Status PutSession(const SessionRow& r) override {
+    ASSIGN_OR_RETURN(
+        Statement * st,
+        conn_.Prepare("INSERT INTO sessions (token_hash, user_id, created_ms, "
+                      "last_seen_ms, expires_ms, signed_out) VALUES (?, ?, ?, ?, ?, ?) "
+                      "ON CONFLICT (token_hash) DO UPDATE SET "
+                      "last_seen_ms = excluded.last_seen_ms, "
+                      "expires_ms = excluded.expires_ms, "
+                      "signed_out = excluded.signed_out"));
+    st->Bind(1, r.token_hash)
+        .Bind(2, r.user_id)
+        .Bind(3, r.created_ms)
+        .Bind(4, r.last_seen_ms)
+        .Bind(5, r.expires_ms)
+        .Bind(6, r.signed_out ? 1 : 0);
+    return st->Run();
+  }
+
+  absl::Status PurgeSessions(int64_t now_ms) override {
+    ASSIGN_OR_RETURN(Statement * st, conn_.Prepare("DELETE FROM sessions WHERE expires_ms < ? OR "
+                                                   "signed_out <> 0"));
+    st->Bind(1, now_ms);
+    return st->Run();
+  }
+
+  absl::Status PutApiToken(const ApiTokenRow& t) override {
+    ASSIGN_OR_RETURN(Statement * st,
+                     conn_.Prepare("INSERT INTO api_tokens (id, token_hash, user_id, label, "
+                                   "created_ms, revoked) VALUES (?, ?, ?, ?, ?, ?) "
+                                   "ON CONFLICT (id) DO UPDATE SET revoked = excluded.revoked"));
+    st->Bind(1, t.id)
+        .Bind(2, t.token_hash)
+        .Bind(3, t.user_id)
+        .Bind(4, t.label)
+        .Bind(5, t.created_ms)
+        .Bind(6, t.revoked ? 1 : 0);
+    return st->Run();
+  }
+
   absl::Status InsertRecord(const Record& record) override {
     ASSIGN_OR_RETURN(Statement * st, conn_.Prepare(StrCat("INSERT INTO records (", kRecordColumns,
                                                           ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, "
@@ -405,6 +556,16 @@ class SqliteAccess final : public Transaction {
   }
 
  private:
+  absl::StatusOr<std::optional<UserRow>> OneUser(const std::string& sql, std::string_view key) {
+    ASSIGN_OR_RETURN(Statement * st, conn_.Prepare(sql));
+    st->Bind(1, key);
+    ASSIGN_OR_RETURN(bool row, st->Step());
+    std::optional<UserRow> u;
+    if (row) u = UserFromRow(*st);
+    st->Reset();
+    return u;
+  }
+
   Connection& conn_;
 };
 

@@ -295,5 +295,48 @@ TEST_F(SqliteStoreTest, CorruptBodyIsReportedAsDataLossNotACrash) {
   EXPECT_TRUE(absl::StrContains(s.message(), "per_1"));
 }
 
+TEST_F(SqliteStoreTest, UsersSessionsAndTokensRoundTrip) {
+  UserRow u{.id = "usr_1",
+            .username = "asif",
+            .display_name = "Asif",
+            .role = "analyst",
+            .max_handling_code = "H1",
+            .password_hash = "$argon2id$...",
+            .created_ms = 1};
+  ASSERT_TRUE(store_->Write([&](Transaction& tx) { return tx.PutUser(u); }).ok());
+  UserRow clash = u;
+  clash.id = "usr_2";
+  EXPECT_EQ(store_->Write([&](Transaction& tx) { return tx.PutUser(clash); }).code(),
+            absl::StatusCode::kAlreadyExists);
+  u.failed_sign_ins = 3;
+  ASSERT_TRUE(store_->Write([&](Transaction& tx) { return tx.PutUser(u); }).ok());
+  SessionRow s{"hash1", "usr_1", 1, 1, 100, false};
+  ApiTokenRow t{"tok1", "hash2", "usr_1", "nightly import", 1, false};
+  ASSERT_TRUE(store_
+                  ->Write([&](Transaction& tx) {
+                    absl::Status st = tx.PutSession(s);
+                    if (st.ok()) st = tx.PutApiToken(t);
+                    return st;
+                  })
+                  .ok());
+  ASSERT_TRUE(store_
+                  ->Read([](Reader& rd) {
+                    auto user = rd.FindUserByName("asif");
+                    EXPECT_EQ((*user)->failed_sign_ins, 3);
+                    EXPECT_EQ(rd.ListUsers()->size(), 1u);
+                    EXPECT_EQ((*rd.GetSession("hash1"))->user_id, "usr_1");
+                    EXPECT_EQ((*rd.GetApiToken("tok1"))->label, "nightly import");
+                    return absl::OkStatus();
+                  })
+                  .ok());
+  ASSERT_TRUE(store_->Write([](Transaction& tx) { return tx.PurgeSessions(1000); }).ok());
+  ASSERT_TRUE(store_
+                  ->Read([](Reader& rd) {
+                    EXPECT_FALSE(rd.GetSession("hash1")->has_value());
+                    return absl::OkStatus();
+                  })
+                  .ok());
+}
+
 }  // namespace
 }  // namespace liaison::store
