@@ -26,6 +26,7 @@ PersonFigures MeasurePersons(uint64_t seed, size_t identities, int print_errors)
 struct SpeedFigures {
   double compares_per_second = 0;        // prepared pairs, one core
   double names_prepared_per_second = 0;  // names normalised + parsed, one core
+  double names_uncached_per_second = 0;  // the same without the token cache
   double persons_prepared_per_second = 0;
 };
 

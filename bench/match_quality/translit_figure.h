@@ -26,8 +26,10 @@ struct TranslitFigures {
 };
 
 // Runs the ranking over the held-out words of the lexicon under
-// `shared_data_dir`, with `threads` worker threads.
-absl::StatusOr<TranslitFigures> MeasureTranslit(const std::string& shared_data_dir, int threads);
+// `shared_data_dir`, with `threads` worker threads. With `dev`, uses 2,500
+// training words instead (for development; never report these).
+absl::StatusOr<TranslitFigures> MeasureTranslit(const std::string& shared_data_dir, int threads,
+                                                bool dev = false);
 
 }  // namespace liaison::bench
 

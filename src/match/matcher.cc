@@ -83,14 +83,30 @@ bool IsLatinKeyPrefix(const names::TokenForms& initial, const names::TokenForms&
   return false;
 }
 
-double PairSimilarity(const PreparedToken& a, const PreparedToken& b) {
+// True when two identity numbers differ by one edit (a typo).
+bool WithinOneEdit(std::string_view a, std::string_view b) {
+  if (a.size() > b.size()) std::swap(a, b);
+  if (b.size() - a.size() > 1) return false;
+  size_t i = 0;
+  while (i < a.size() && a[i] == b[i]) ++i;
+  if (a.size() == b.size()) {
+    if (i == a.size()) return true;
+    if (a.substr(i + 1) == b.substr(i + 1)) return true;  // substitution
+    return i + 1 < a.size() && a[i] == b[i + 1] && a[i + 1] == b[i] &&
+           a.substr(i + 2) == b.substr(i + 2);  // transposition
+  }
+  return a.substr(i) == b.substr(i + 1);  // insertion
+}
+
+double PairSimilarity(const PreparedToken& a, const PreparedToken& b,
+                      const names::UrduLatinModel* model, double at_least = 0.0) {
   const bool ia = a.role == TokenRole::kInitial, ib = b.role == TokenRole::kInitial;
   if (ia || ib) {
     if (ia && ib) return a.forms.keys[0] == b.forms.keys[0] ? 0.9 : 0.0;
     return ia ? (IsLatinKeyPrefix(a.forms, b.forms) ? 0.9 : 0.0)
               : (IsLatinKeyPrefix(b.forms, a.forms) ? 0.9 : 0.0);
   }
-  double s = names::TokenSimilarity(a.forms, b.forms);
+  double s = names::TokenSimilarityAtLeast(a.forms, b.forms, at_least, model);
   if (a.forms.from_arabic_script && b.forms.from_arabic_script) {
     s = std::max(s, names::JaroWinklerSimilarity(a.forms.arabic, b.forms.arabic));
   }
@@ -114,13 +130,16 @@ struct NameOutcome {
 // often write into the name itself.
 double NamePoints(const std::vector<PreparedToken>& A, const std::vector<PreparedToken>& B,
                   const std::vector<PreparedToken>& relative_of_b,
-                  const std::vector<PreparedToken>& relative_of_a, MatchExplanation* ex) {
+                  const std::vector<PreparedToken>& relative_of_a,
+                  const names::UrduLatinModel* model, MatchExplanation* ex) {
   const size_t n = std::min(A.size(), kMaxTokens);
   const size_t m = std::min(B.size(), kMaxTokens);
   if (n == 0 || m == 0) return kNoNameMatch;
   std::array<std::array<float, kMaxTokens>, kMaxTokens> sim;
   for (size_t i = 0; i < n; ++i) {
-    for (size_t j = 0; j < m; ++j) sim[i][j] = static_cast<float>(PairSimilarity(A[i], B[j]));
+    for (size_t j = 0; j < m; ++j) {
+      sim[i][j] = static_cast<float>(PairSimilarity(A[i], B[j], model, kPairMin));
+    }
   }
   std::array<bool, kMaxTokens> used_a{}, used_b{};
   double points = 0;
@@ -164,7 +183,7 @@ double NamePoints(const std::vector<PreparedToken>& A, const std::vector<Prepare
   auto relative_bonus = [&](const PreparedToken& t, const std::vector<PreparedToken>& relative,
                             bool a_side) {
     for (const PreparedToken& r : relative) {
-      const double s = PairSimilarity(t, r);
+      const double s = PairSimilarity(t, r, model, 0.88);
       if (s >= 0.88) {
         const double p = kRelativeInName * kNameScale * std::min(t.weight, r.weight);
         if (ex != nullptr) {
@@ -177,20 +196,28 @@ double NamePoints(const std::vector<PreparedToken>& A, const std::vector<Prepare
     return -1.0;
   };
   std::array<bool, kMaxTokens> done_a{}, done_b{};
-  for (size_t i = 0; i < n; ++i) {
-    if (used_a[i] || A[i].role != TokenRole::kName) continue;
-    const double p = relative_bonus(A[i], relative_of_b, true);
-    if (p >= 0) {
-      points += p;
-      done_a[i] = true;
+  // Only worth looking when the names agree somewhere and the side whose
+  // token is unpaired has no father's name of its own.
+  if (name_pairs > 0) {
+    if (relative_of_a.empty()) {
+      for (size_t i = 0; i < n; ++i) {
+        if (used_a[i] || A[i].role != TokenRole::kName) continue;
+        const double p = relative_bonus(A[i], relative_of_b, true);
+        if (p >= 0) {
+          points += p;
+          done_a[i] = true;
+        }
+      }
     }
-  }
-  for (size_t j = 0; j < m; ++j) {
-    if (used_b[j] || B[j].role != TokenRole::kName) continue;
-    const double p = relative_bonus(B[j], relative_of_a, false);
-    if (p >= 0) {
-      points += p;
-      done_b[j] = true;
+    if (relative_of_b.empty()) {
+      for (size_t j = 0; j < m; ++j) {
+        if (used_b[j] || B[j].role != TokenRole::kName) continue;
+        const double p = relative_bonus(B[j], relative_of_a, false);
+        if (p >= 0) {
+          points += p;
+          done_b[j] = true;
+        }
+      }
     }
   }
   // Joined compounds: one token on one side equal to two adjacent on the other.
@@ -206,10 +233,17 @@ double NamePoints(const std::vector<PreparedToken>& A, const std::vector<Prepare
             Y[j + 1].forms.from_arabic_script) {
           continue;
         }
-        std::string joined(Y[j].forms.keys[0].view());
-        joined += Y[j + 1].forms.keys[0].view();
+        const std::string_view y1 = Y[j].forms.keys[0].view();
+        const std::string_view y2 = Y[j + 1].forms.keys[0].view();
+        const std::string_view x = X[i].forms.keys[0].view();
+        // Cheap necessary conditions before building the joined form.
+        if (y1.empty() || x.empty() || x[0] != y1[0] || x.size() + 2 < y1.size() + y2.size()) {
+          continue;
+        }
+        std::string joined(y1);
+        joined += y2;
         const names::TokenForms jf = names::TokenForms::FromLatin(joined);
-        const double s = names::TokenSimilarity(X[i].forms, jf);
+        const double s = names::TokenSimilarity(X[i].forms, jf, model);
         if (s < 0.92) continue;
         const double p = kNameScale * X[i].weight * SimFactor(s);
         points += p;
@@ -226,7 +260,7 @@ double NamePoints(const std::vector<PreparedToken>& A, const std::vector<Prepare
   bool any_a = false, any_b = false;
   for (size_t i = 0; i < n; ++i) any_a |= !used_a[i] && !done_a[i] && A[i].role == TokenRole::kName;
   for (size_t j = 0; j < m; ++j) any_b |= !used_b[j] && !done_b[j] && B[j].role == TokenRole::kName;
-  if (any_a && any_b) {
+  if (any_a && any_b && (name_pairs > 0 || n == 1 || m == 1)) {
     try_join(A, used_a, done_a, n, B, used_b, done_b, m, true);
     try_join(B, used_b, done_b, m, A, used_a, done_a, n, false);
   }
@@ -260,9 +294,10 @@ double NamePoints(const std::vector<PreparedToken>& A, const std::vector<Prepare
 
 // Father's or husband's names: the same token pairing, bounded.
 double RelativePoints(const std::vector<PreparedToken>& a, const std::vector<PreparedToken>& b,
-                      MatchExplanation* ex, std::string* detail) {
+                      const names::UrduLatinModel* model, MatchExplanation* ex,
+                      std::string* detail) {
   MatchExplanation local;
-  double p = NamePoints(a, b, {}, {}, ex != nullptr ? &local : nullptr);
+  double p = NamePoints(a, b, {}, {}, model, ex != nullptr ? &local : nullptr);
   p = std::clamp(0.6 * p, kFatherMin, kFatherMax);
   if (ex != nullptr) {
     std::vector<std::string> parts;
@@ -389,6 +424,7 @@ absl::StatusOr<PreparedPerson> Matcher::Prepare(const PersonInput& in) const {
 
 double Matcher::Evaluate(const PreparedPerson& a, const PreparedPerson& b,
                          MatchExplanation* ex) const {
+  const names::UrduLatinModel* model = &parser_->model();
   double total = kBias;
   // Names: the best pairing over primary names and aliases.
   double best_name = -1e9;
@@ -397,7 +433,7 @@ double Matcher::Evaluate(const PreparedPerson& a, const PreparedPerson& b,
   for (size_t i = 0; i < a.names.size(); ++i) {
     for (size_t j = 0; j < b.names.size() && pairs < kMaxNamePairs; ++j, ++pairs) {
       const double p =
-          NamePoints(a.names[i].tokens, b.names[j].tokens, b.father, a.father, nullptr);
+          NamePoints(a.names[i].tokens, b.names[j].tokens, b.father, a.father, model, nullptr);
       if (p > best_name) {
         best_name = p;
         best_i = i;
@@ -410,7 +446,7 @@ double Matcher::Evaluate(const PreparedPerson& a, const PreparedPerson& b,
     ex->name_a = best_i;
     ex->name_b = best_j;
     ex->name_points =
-        NamePoints(a.names[best_i].tokens, b.names[best_j].tokens, b.father, a.father, ex);
+        NamePoints(a.names[best_i].tokens, b.names[best_j].tokens, b.father, a.father, model, ex);
   }
   total += best_name;
   auto add = [&](const char* feature, std::string detail, double points) {
@@ -420,12 +456,12 @@ double Matcher::Evaluate(const PreparedPerson& a, const PreparedPerson& b,
   // Father's and husband's names.
   if (!a.father.empty() && !b.father.empty()) {
     std::string detail;
-    const double p = RelativePoints(a.father, b.father, ex, &detail);
+    const double p = RelativePoints(a.father, b.father, model, ex, &detail);
     add("father", std::move(detail), p);
   }
   if (!a.spouse.empty() && !b.spouse.empty()) {
     std::string detail;
-    const double p = RelativePoints(a.spouse, b.spouse, ex, &detail);
+    const double p = RelativePoints(a.spouse, b.spouse, model, ex, &detail);
     add("spouse", std::move(detail), p);
   }
   // Date of birth.
@@ -475,7 +511,7 @@ double Matcher::Evaluate(const PreparedPerson& a, const PreparedPerson& b,
       const std::string feature = "id:" + x.scheme;
       if (x.value == y.value) {
         add("id", ex ? absl::StrCat(x.scheme, " ", x.value, " identical") : "", 7.0);
-      } else if (names::DamerauLevenshteinDistance(x.value, y.value) == 1) {
+      } else if (WithinOneEdit(x.value, y.value)) {
         add("id",
             ex ? absl::StrCat(x.scheme, " differs by one character (", x.value, " vs ", y.value,
                               ")")

@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "absl/hash/hash.h"
 #include "names/utf8.h"
 #include "unicode/translit.h"
 #include "unicode/uchar.h"
@@ -43,6 +44,26 @@ constexpr std::pair<const char*, Relation> kArabicRelations[] = {
 // Second halves of Arabic compounds that attach to the previous token.
 constexpr const char* kArabicCompoundTails[] = {"الدین",  "الحق",    "اللہ",  "الرحمن",
                                                 "الرحیم", "الاسلام", "النبی", "الرسول"};
+
+// One spelling per title, so that "Ch." and "Chaudhary" agree.
+std::string_view CanonicalTitle(std::string_view t) {
+  static constexpr std::pair<std::string_view, std::string_view> kCanonical[] = {
+      {"ch", "chaudhry"},       {"chaudhary", "chaudhry"}, {"choudhry", "chaudhry"},
+      {"chaudhri", "chaudhry"}, {"chowdhury", "chaudhry"}, {"choudhary", "chaudhry"},
+      {"chaudary", "chaudhry"}, {"chaudhari", "chaudhry"}, {"chowdhry", "chaudhry"},
+      {"sayed", "syed"},        {"sayyid", "syed"},        {"syyed", "syed"},
+      {"sayyed", "syed"},       {"shaikh", "sheikh"},      {"shaykh", "sheikh"},
+      {"sheik", "sheikh"},      {"hafez", "hafiz"},        {"hajji", "haji"},
+      {"alhaj", "haji"},        {"alhajj", "haji"},        {"doctor", "dr"},
+      {"signor", "sig"},        {"signora", "sigra"},      {"dottor", "dott"},
+      {"dottore", "dott"},      {"dottoressa", "dottssa"}, {"mussammat", "mst"},
+      {"musammat", "mst"},      {"khwaja", "khawaja"},     {"molana", "maulana"},
+      {"sahab", "sahib"}};
+  for (const auto& [from, to] : kCanonical) {
+    if (t == from) return to;
+  }
+  return t;
+}
 
 bool IsItalianParticle(std::string_view t) {
   return t == "de" || t == "del" || t == "della" || t == "dello" || t == "dei" || t == "degli" ||
@@ -114,10 +135,12 @@ std::string_view RelationName(Relation r) {
 
 NameParser::NameParser() : NameParser(&UrduLatinModel::Default()) {}
 
-NameParser::NameParser(const UrduLatinModel* model) : model_(model) {
+NameParser::NameParser(const UrduLatinModel* model, NameParserOptions options)
+    : model_(model), options_(options) {
   for (const char* t : kLatinTitles) latin_titles_.insert(t);
   for (const char* t : kArabicTitles) arabic_titles_.insert(FoldLiteral(t));
   for (const auto& [word, rel] : kArabicRelations) arabic_relations_[FoldLiteral(word)] = rel;
+  for (const char* t : kArabicCompoundTails) arabic_compound_tails_.insert(FoldLiteral(t));
 }
 
 NameParser::~NameParser() = default;
@@ -145,6 +168,24 @@ std::string NameParser::RomaniseOtherScript(std::u32string_view token) const {
   return out;
 }
 
+TokenForms NameParser::RomaniseUrdu(std::u32string_view letters) const {
+  if (options_.token_cache_capacity == 0) return TokenForms::FromUrdu(letters, *model_);
+  const size_t h = absl::HashOf(letters);
+  CacheShard& shard = cache_[h % kCacheShards];
+  const std::u32string key(letters);
+  {
+    absl::MutexLock lock(&shard.mutex);
+    auto it = shard.forms.find(key);
+    if (it != shard.forms.end()) return it->second;
+  }
+  TokenForms forms = TokenForms::FromUrdu(letters, *model_);
+  absl::MutexLock lock(&shard.mutex);
+  if (shard.forms.size() < options_.token_cache_capacity / kCacheShards) {
+    shard.forms.emplace(key, forms);
+  }
+  return forms;
+}
+
 ParsedToken NameParser::PrepareToken(std::u32string_view folded) const {
   ParsedToken t;
   t.text = EncodeUtf8(folded);
@@ -162,7 +203,7 @@ ParsedToken NameParser::PrepareToken(std::u32string_view folded) const {
     for (char32_t c : folded) {
       if (IsArabicLetter(c)) letters.push_back(c);
     }
-    t.forms = TokenForms::FromUrdu(letters, *model_);
+    t.forms = RomaniseUrdu(letters);
   } else if (t.script == Script::kLatin) {
     t.forms = TokenForms::FromLatin(Ascii(folded));
   } else {
@@ -307,9 +348,7 @@ absl::StatusOr<ParsedName> NameParser::Parse(std::string_view text) const {
           ++i;
         } else if (!merged.empty() && merged.back().script == Script::kArabic &&
                    StartsWithAl(w.text)) {
-          bool tail = false;
-          for (const char* t : kArabicCompoundTails) tail |= FoldLiteral(t) == w.text;
-          if (tail) {
+          if (arabic_compound_tails_.contains(w.text)) {
             merged.back().text += w.text;
             continue;
           }
@@ -324,9 +363,11 @@ absl::StatusOr<ParsedName> NameParser::Parse(std::string_view text) const {
     for (const Word& w : merged) {
       ParsedToken t;
       if (w.script == Script::kLatin) {
-        std::u32string latin32(w.latin.begin(), w.latin.end());
+        const bool title = latin_titles_.contains(w.latin);
+        const std::string_view spelled = title ? CanonicalTitle(w.latin) : w.latin;
+        std::u32string latin32(spelled.begin(), spelled.end());
         t = PrepareToken(latin32);
-        if (latin_titles_.contains(w.latin)) {
+        if (title) {
           t.role = TokenRole::kTitle;
         } else if (w.latin.size() == 1) {
           t.role = TokenRole::kInitial;

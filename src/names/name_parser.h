@@ -22,11 +22,12 @@
 //    tokens in other scripts by ICU's Any-Latin transliterator.
 //
 // Thread-safety: NameParser is immutable after construction except for the
-// ICU fallback transliterator, which is guarded by a mutex; Parse may be
-// called from many threads at once.
+// ICU fallback transliterator and the token cache, which are guarded by
+// mutexes; Parse may be called from many threads at once.
 #ifndef LIAISON_NAMES_NAME_PARSER_H_
 #define LIAISON_NAMES_NAME_PARSER_H_
 
+#include <array>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -67,11 +68,18 @@ struct ParsedName {
   bool truncated = false;
 };
 
+struct NameParserOptions {
+  // Romanising an Urdu token is the costly step of parsing; tokens repeat a
+  // lot in real lists (names are Zipf-distributed), so the parser remembers
+  // up to this many romanised tokens. 0 disables the cache.
+  size_t token_cache_capacity = 1 << 15;
+};
+
 class NameParser {
  public:
   // Uses UrduLatinModel::Default().
   NameParser();
-  explicit NameParser(const UrduLatinModel* model);
+  explicit NameParser(const UrduLatinModel* model, NameParserOptions options = {});
   ~NameParser();
   NameParser(const NameParser&) = delete;
   NameParser& operator=(const NameParser&) = delete;
@@ -89,10 +97,21 @@ class NameParser {
  private:
   std::string RomaniseOtherScript(std::u32string_view token) const;
 
+  TokenForms RomaniseUrdu(std::u32string_view letters) const;
+
+  static constexpr size_t kCacheShards = 16;
+  struct CacheShard {
+    absl::Mutex mutex;
+    absl::flat_hash_map<std::u32string, TokenForms> forms ABSL_GUARDED_BY(mutex);
+  };
+
   const UrduLatinModel* model_;
+  NameParserOptions options_;
+  mutable std::array<CacheShard, kCacheShards> cache_;
   absl::flat_hash_set<std::string> latin_titles_;
   absl::flat_hash_set<std::u32string> arabic_titles_;
   absl::flat_hash_map<std::u32string, Relation> arabic_relations_;
+  absl::flat_hash_set<std::u32string> arabic_compound_tails_;
   mutable absl::Mutex icu_mutex_;
   mutable std::unique_ptr<icu::Transliterator> any_latin_ ABSL_GUARDED_BY(icu_mutex_);
 };

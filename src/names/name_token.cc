@@ -3,10 +3,59 @@
 #include <algorithm>
 #include <cmath>
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 #include "names/string_metrics.h"
 
 namespace liaison::names {
 namespace {
+
+std::array<uint8_t, 32> LetterCounts(std::string_view key) {
+  std::array<uint8_t, 32> counts{};
+  for (char c : key) {
+    if (c >= 'a' && c <= 'z') ++counts[c - 'a'];
+  }
+  return counts;
+}
+
+// Upper bound on the Jaro-Winkler similarity of two keys: at most the
+// letters they share (as multisets) can match.
+unsigned SharedLetters(const std::array<uint8_t, 32>& ca, const std::array<uint8_t, 32>& cb) {
+#ifdef __SSE2__
+  const __m128i a0 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(ca.data()));
+  const __m128i a1 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(ca.data() + 16));
+  const __m128i b0 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(cb.data()));
+  const __m128i b1 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(cb.data() + 16));
+  const __m128i sum = _mm_add_epi64(_mm_sad_epu8(_mm_min_epu8(a0, b0), _mm_setzero_si128()),
+                                    _mm_sad_epu8(_mm_min_epu8(a1, b1), _mm_setzero_si128()));
+  return static_cast<unsigned>(_mm_cvtsi128_si64(sum) + _mm_extract_epi16(sum, 4));
+#else
+  unsigned m = 0;
+  for (int i = 0; i < 32; ++i) m += ca[i] < cb[i] ? ca[i] : cb[i];
+  return m;
+#endif
+}
+
+double JaroWinklerBound(size_t la, const std::array<uint8_t, 32>& ca, size_t lb,
+                        const std::array<uint8_t, 32>& cb) {
+  if (la == 0 || lb == 0) return 0;
+  const unsigned m = SharedLetters(ca, cb);
+  if (m == 0) return 0;
+  const double dm = m;
+  const double j = (dm / la + dm / lb + 1.0) / 3.0;
+  return j > 0.7 ? j + 0.4 * (1.0 - j) : j;
+}
+
+// Weight of the matching key against the consonant skeleton, within one
+// script and across scripts.
+constexpr double kKeyWeight = 0.75;
+constexpr double kCrossKeyWeight = 0.4;
+// Model refinement across scripts (see ModelSimilarity).
+constexpr double kRefineFrom = 0.7;
+constexpr double kModelSlope = 0.12;
+constexpr double kModelSlack = 0.3;
 
 bool IsVowel(char c) {
   return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u' || c == 'y';
@@ -86,7 +135,13 @@ TokenForms TokenForms::FromLatin(std::string_view latin) {
   TokenForms t;
   const std::string key = LatinMatchingKey(latin);
   t.keys[0].Assign(key);
+  t.raw.Assign(latin);
   t.skeletons[0].Assign(ConsonantSkeleton(key));
+  t.counts[0] = LetterCounts(t.keys[0].view());
+  t.max_counts = t.counts[0];
+  t.min_length = static_cast<uint8_t>(t.keys[0].size());
+  t.skel_max_counts = LetterCounts(t.skeletons[0].view());
+  t.skel_min_length = static_cast<uint8_t>(t.skeletons[0].size());
   t.num_forms = 1;
   return t;
 }
@@ -98,6 +153,7 @@ TokenForms TokenForms::FromUrdu(std::u32string_view folded, const UrduLatinModel
   const auto romanisations = model.Romanise(folded, kMaxForms * 2);
   if (romanisations.empty()) return t;
   const double best = romanisations[0].log_prob;
+  t.best_log_prob = static_cast<float>(best);
   for (const auto& r : romanisations) {
     if (t.num_forms >= kMaxForms) break;
     const std::string key = LatinMatchingKey(r.latin);
@@ -109,26 +165,114 @@ TokenForms TokenForms::FromUrdu(std::u32string_view folded, const UrduLatinModel
     if (t.num_forms > 0 && drop > 4.0) break;
     t.keys[t.num_forms].Assign(key);
     t.skeletons[t.num_forms].Assign(ConsonantSkeleton(key));
+    t.counts[t.num_forms] = LetterCounts(t.keys[t.num_forms].view());
+    for (int k = 0; k < 32; ++k) {
+      t.max_counts[k] = std::max(t.max_counts[k], t.counts[t.num_forms][k]);
+    }
+    t.min_length = t.num_forms == 0 ? static_cast<uint8_t>(t.keys[0].size())
+                                    : std::min<uint8_t>(t.min_length, t.keys[t.num_forms].size());
+    const auto skel_counts = LetterCounts(t.skeletons[t.num_forms].view());
+    for (int k = 0; k < 32; ++k) {
+      t.skel_max_counts[k] = std::max(t.skel_max_counts[k], skel_counts[k]);
+    }
+    t.skel_min_length = t.num_forms == 0
+                            ? static_cast<uint8_t>(t.skeletons[0].size())
+                            : std::min<uint8_t>(t.skel_min_length, t.skeletons[t.num_forms].size());
     t.penalty[t.num_forms] = static_cast<float>(std::min(0.05, 0.01 * drop));
     ++t.num_forms;
   }
   return t;
 }
 
-double TokenSimilarity(const TokenForms& a, const TokenForms& b) {
+namespace {
+
+double QuickSimilarity(const TokenForms& a, const TokenForms& b) {
   if (a.from_arabic_script && b.from_arabic_script && !a.arabic.empty() && a.arabic == b.arabic) {
     return 1.0;
   }
+  // Romanised Urdu guesses its vowels, so across scripts the consonant
+  // skeleton carries more of the evidence.
+  const double wk = a.from_arabic_script != b.from_arabic_script ? kCrossKeyWeight : kKeyWeight;
   double best = 0;
   for (int i = 0; i < a.num_forms; ++i) {
     for (int j = 0; j < b.num_forms; ++j) {
       const double key_sim = JaroWinklerSimilarity(a.keys[i].view(), b.keys[j].view());
       const double skel_sim = JaroWinklerSimilarity(a.skeletons[i].view(), b.skeletons[j].view());
-      const double s = 0.75 * key_sim + 0.25 * skel_sim - a.penalty[i] - b.penalty[j];
+      const double s = wk * key_sim + (1 - wk) * skel_sim - a.penalty[i] - b.penalty[j];
       best = std::max(best, s);
     }
   }
   return std::clamp(best, 0.0, 1.0);
+}
+
+double QuickSimilarityAtLeast(const TokenForms& a, const TokenForms& b, double at_least) {
+  const bool both_arabic = a.from_arabic_script && b.from_arabic_script;
+  if (both_arabic && !a.arabic.empty() && a.arabic == b.arabic) return 1.0;
+  // Two Urdu spellings are compared letter by letter by the caller; their
+  // best readings are enough here.
+  const double wk = a.from_arabic_script != b.from_arabic_script ? kCrossKeyWeight : kKeyWeight;
+  // One bound for all forms at once, from letter counts of keys and skeletons.
+  if (wk * JaroWinklerBound(a.min_length, a.max_counts, b.min_length, b.max_counts) +
+          (1 - wk) * JaroWinklerBound(a.skel_min_length, a.skel_max_counts, b.skel_min_length,
+                                      b.skel_max_counts) <
+      at_least) {
+    return 0.0;
+  }
+  const int na = both_arabic ? std::min<int>(a.num_forms, 1) : a.num_forms;
+  const int nb = both_arabic ? std::min<int>(b.num_forms, 1) : b.num_forms;
+  double best = 0;
+  for (int i = 0; i < na; ++i) {
+    for (int j = 0; j < nb; ++j) {
+      // Skeletons are short: compare them first, then bound the key part.
+      const double skel_sim = JaroWinklerSimilarity(a.skeletons[i].view(), b.skeletons[j].view());
+      const double bound =
+          wk * JaroWinklerBound(a.keys[i].size(), a.counts[i], b.keys[j].size(), b.counts[j]) +
+          (1 - wk) * skel_sim - a.penalty[i] - b.penalty[j];
+      if (bound < at_least || bound <= best) continue;
+      const double key_sim = JaroWinklerSimilarity(a.keys[i].view(), b.keys[j].view());
+      best = std::max(best, wk * key_sim + (1 - wk) * skel_sim - a.penalty[i] - b.penalty[j]);
+    }
+  }
+  return std::clamp(best, 0.0, 1.0);
+}
+
+// How probable the Latin spelling is as a romanisation of the Urdu word,
+// relative to the word's most probable reading, per Latin letter, mapped to
+// [0,1]: the word's usual spellings score about 0.9-1.0.
+double ModelSimilarity(const TokenForms& urdu, const TokenForms& latin,
+                       const UrduLatinModel& model) {
+  const std::string_view text = latin.raw.empty() ? latin.keys[0].view() : latin.raw.view();
+  if (urdu.arabic.empty() || text.empty()) return 0;
+  const double lp = model.LogProb(urdu.arabic, text);
+  const double per_letter = (urdu.best_log_prob - lp) / (static_cast<double>(text.size()) + 1.0);
+  return std::clamp(1.0 - kModelSlope * std::max(0.0, per_letter - kModelSlack), 0.0, 1.0);
+}
+
+double Refine(const TokenForms& a, const TokenForms& b, double quick, const UrduLatinModel* model) {
+  if (model == nullptr || a.from_arabic_script == b.from_arabic_script || quick < kRefineFrom) {
+    return quick;
+  }
+  const double m =
+      a.from_arabic_script ? ModelSimilarity(a, b, *model) : ModelSimilarity(b, a, *model);
+  return 0.5 * (quick + m);
+}
+
+}  // namespace
+
+double TokenSimilarity(const TokenForms& a, const TokenForms& b, const UrduLatinModel* model) {
+  return Refine(a, b, QuickSimilarity(a, b), model);
+}
+
+double TokenSimilarityAtLeast(const TokenForms& a, const TokenForms& b, double at_least,
+                              const UrduLatinModel* model) {
+  if (model == nullptr || a.from_arabic_script == b.from_arabic_script) {
+    return QuickSimilarityAtLeast(a, b, at_least);
+  }
+  // The average with the model's view reaches `at_least` only if the quick
+  // similarity reaches 2 * at_least - 1.
+  const double quick =
+      QuickSimilarityAtLeast(a, b, std::min(at_least, std::max(kRefineFrom, 2 * at_least - 1)));
+  return Refine(a, b, quick, model);
 }
 
 }  // namespace liaison::names

@@ -55,8 +55,19 @@ struct TokenForms {
   std::array<ShortKey, kMaxForms> keys;
   std::array<ShortKey, kMaxForms> skeletons;
   std::array<float, kMaxForms> penalty{};  // subtracted from similarity (less likely forms)
+  // Letter counts of each key (a-z, padded to 32), for a cheap upper bound
+  // on Jaro-Winkler before computing it.
+  std::array<std::array<uint8_t, 32>, kMaxForms> counts{};
+  // Element-wise maximum of `counts` and the shortest key length: one bound
+  // for all forms at once.
+  std::array<uint8_t, 32> max_counts{};
+  uint8_t min_length = 0;
+  std::array<uint8_t, 32> skel_max_counts{};  // the same for the skeletons
+  uint8_t skel_min_length = 0;
   uint8_t num_forms = 0;
   bool from_arabic_script = false;
+  ShortKey raw;             // Latin token: its letters as written (folded)
+  float best_log_prob = 0;  // Urdu token: log P of its most probable reading
   // Folded Arabic-script letters when the token was written in that script
   // (compared directly when both tokens are).
   std::u32string arabic;
@@ -68,8 +79,19 @@ struct TokenForms {
 };
 
 // Similarity in [0,1] of two prepared tokens: the best agreement over their
-// forms, from Jaro-Winkler on matching keys and on consonant skeletons.
-double TokenSimilarity(const TokenForms& a, const TokenForms& b);
+// forms, from Jaro-Winkler on matching keys and on consonant skeletons
+// (the skeleton weighs more across scripts). With `model`, an Urdu token and
+// a Latin one that look alike are also scored by how probable the Latin
+// spelling is as a romanisation of the Urdu word (UrduLatinModel::LogProb),
+// and the two views are averaged.
+double TokenSimilarity(const TokenForms& a, const TokenForms& b,
+                       const UrduLatinModel* model = nullptr);
+
+// TokenSimilarity when it can reach `at_least`; otherwise a value below
+// `at_least` (possibly 0) found cheaply from the letters the keys share.
+// The matcher uses it to skip most dissimilar pairs without Jaro-Winkler.
+double TokenSimilarityAtLeast(const TokenForms& a, const TokenForms& b, double at_least,
+                              const UrduLatinModel* model = nullptr);
 
 }  // namespace liaison::names
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cstring>
 #include <map>
 #include <vector>
 
@@ -16,11 +17,6 @@ View Clip(View v) {
 }
 
 template <typename View>
-bool IsDigit(typename View::value_type c) {
-  return c >= '0' && c <= '9';
-}
-
-template <typename View>
 double JaroImpl(View a, View b, bool winklerize, bool long_tolerance) {
   a = Clip(a);
   b = Clip(b);
@@ -30,7 +26,19 @@ double JaroImpl(View a, View b, bool winklerize, bool long_tolerance) {
   const size_t longer = std::max(la, lb);
   const size_t range = longer / 2 >= 1 ? longer / 2 - 1 : 0;
   // Names are short: flags live on the stack in the common case.
-  absl::InlinedVector<uint8_t, 64> fa(la, 0), fb(lb, 0);
+  uint8_t fa_small[64], fb_small[64];
+  absl::InlinedVector<uint8_t, 1> fa_big, fb_big;
+  uint8_t* fa = fa_small;
+  uint8_t* fb = fb_small;
+  if (la > 64 || lb > 64) {
+    fa_big.assign(la, 0);
+    fb_big.assign(lb, 0);
+    fa = fa_big.data();
+    fb = fb_big.data();
+  } else {
+    std::memset(fa_small, 0, la);
+    std::memset(fb_small, 0, lb);
+  }
   size_t common = 0;
   for (size_t i = 0; i < la; ++i) {
     const size_t lo = i > range ? i - range : 0;
@@ -66,8 +74,7 @@ double JaroImpl(View a, View b, bool winklerize, bool long_tolerance) {
     size_t p = 0;
     while (p < limit && a[p] == b[p]) ++p;
     if (p) w += p * 0.1 * (1.0 - w);
-    if (long_tolerance && min_len > 4 && common > p + 1 && 2 * common >= min_len + p &&
-        !IsDigit<View>(a[0])) {
+    if (long_tolerance && min_len > 4 && common > p + 1 && 2 * common >= min_len + p) {
       w += (1.0 - w) * ((c - p - 1) / (static_cast<double>(la + lb) - 2.0 * p + 2.0));
     }
   }

@@ -23,8 +23,7 @@ double JaroSimilarity(std::u32string_view a, std::u32string_view b);
 
 // Jaro-Winkler similarity in [0,1] (prefix scale 0.1, prefix up to 4, applied
 // when Jaro > 0.7). With `long_tolerance`, adds the adjustment for long
-// strings that agree beyond the prefix (not applied when the first character
-// is a digit), as in the reference implementation.
+// strings that agree beyond the prefix, as in the reference vectors.
 double JaroWinklerSimilarity(std::string_view a, std::string_view b, bool long_tolerance = false);
 double JaroWinklerSimilarity(std::u32string_view a, std::u32string_view b,
                              bool long_tolerance = false);

@@ -1,7 +1,9 @@
 #include "names/urdu_latin_model.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
+#include <cstring>
 #include <limits>
 
 #include "absl/strings/numbers.h"
@@ -16,10 +18,26 @@ constexpr float kFloorLogProb = -16.0f;   // about 1e-7
 constexpr float kBackoffPenalty = -1.2f;  // a backoff-only emission is less trusted
 constexpr double kImpossible = -1e9;
 
+// log(exp(a) + exp(b)), with log1p(exp(-x)) read from a table (step 1/64,
+// error below 0.01 nats): exp and log1p dominated the forward pass.
+struct LogAddTable {
+  static constexpr int kSteps = 64;
+  static constexpr int kSize = 16 * kSteps;
+  float values[kSize];
+  LogAddTable() {
+    for (int i = 0; i < kSize; ++i) {
+      values[i] = static_cast<float>(std::log1p(std::exp(-(i + 0.5) / kSteps)));
+    }
+  }
+};
+
 double LogAdd(double a, double b) {
+  static const LogAddTable* const table = new LogAddTable();
   if (a < b) std::swap(a, b);
   if (b <= kImpossible) return a;
-  return a + std::log1p(std::exp(b - a));
+  const double d = a - b;
+  if (d >= 16.0) return a;
+  return a + table->values[static_cast<int>(d * LogAddTable::kSteps)];
 }
 
 }  // namespace
@@ -260,39 +278,84 @@ double UrduLatinModel::LogProb(std::u32string_view urdu, std::string_view latin_
 
 std::vector<UrduLatinModel::Romanisation> UrduLatinModel::Romanise(std::u32string_view urdu,
                                                                    int n) const {
-  constexpr size_t kBeam = 16;
+  // Beam search over fixed-size hypotheses: no allocation per expansion.
+  constexpr size_t kBeam = 12;
+  constexpr size_t kExpand = 8;  // emissions tried per letter
+  struct Hyp {
+    char text[kMaxLatin];
+    uint8_t len;
+    double log_prob;
+    uint64_t hash;
+  };
   if (urdu.size() > kMaxUrdu) urdu = urdu.substr(0, kMaxUrdu);
-  std::vector<Romanisation> beam{{"", 0.0}};
-  std::vector<Romanisation> grown;
+  std::array<Hyp, kBeam> beam_storage;
+  std::array<Hyp, kBeam * kExpand> grown;
+  size_t beam_size = 1;
+  beam_storage[0].len = 0;
+  beam_storage[0].log_prob = 0;
+  beam_storage[0].hash = 1469598103934665603ULL;
   for (size_t i = 0; i < urdu.size(); ++i) {
     const int ctx = Context(LetterId(urdu[i]), PrevClass(urdu, i), NextClass(urdu, i));
-    grown.clear();
-    for (const Romanisation& r : beam) {
-      for (const auto& [code, lp] : top_[ctx]) {
-        std::string s = r.latin;
-        s += LatinOfCode(code);
-        if (s.size() > kMaxLatin) continue;
-        grown.push_back({std::move(s), r.log_prob + lp});
+    const auto& emissions = top_[ctx];
+    const size_t ne = std::min(emissions.size(), kExpand);
+    size_t count = 0;
+    for (size_t b = 0; b < beam_size; ++b) {
+      const Hyp& h = beam_storage[b];
+      for (size_t e = 0; e < ne; ++e) {
+        const auto [code, lp] = emissions[e];
+        char emitted[3];
+        int elen = 0;
+        if (code > 0) {
+          if (code < 27) {
+            emitted[elen++] = static_cast<char>('a' + code - 1);
+          } else if (code < kCodesUpTo2) {
+            emitted[elen++] = static_cast<char>('a' + (code - 27) / 26);
+            emitted[elen++] = static_cast<char>('a' + (code - 27) % 26);
+          } else {
+            const int c = code - kCodesUpTo2;
+            emitted[elen++] = static_cast<char>('a' + c / 676);
+            emitted[elen++] = static_cast<char>('a' + (c / 26) % 26);
+            emitted[elen++] = static_cast<char>('a' + c % 26);
+          }
+        }
+        if (h.len + elen > static_cast<int>(kMaxLatin)) continue;
+        Hyp g;
+        std::memcpy(g.text, h.text, h.len);
+        uint64_t hash = h.hash;
+        for (int k = 0; k < elen; ++k) {
+          g.text[h.len + k] = emitted[k];
+          hash = (hash ^ static_cast<uint8_t>(emitted[k])) * 1099511628211ULL;
+        }
+        g.len = static_cast<uint8_t>(h.len + elen);
+        g.hash = hash;
+        g.log_prob = h.log_prob + lp;
+        // Different cuts can spell the same string: sum them.
+        bool merged = false;
+        for (size_t k = 0; k < count; ++k) {
+          Hyp& o = grown[k];
+          if (o.hash == g.hash && o.len == g.len && std::memcmp(o.text, g.text, g.len) == 0) {
+            o.log_prob = LogAdd(o.log_prob, g.log_prob);
+            merged = true;
+            break;
+          }
+        }
+        if (!merged) grown[count++] = g;
       }
     }
-    // Different cuts can spell the same string: sum them.
-    std::sort(grown.begin(), grown.end(),
-              [](const Romanisation& a, const Romanisation& b) { return a.latin < b.latin; });
-    beam.clear();
-    for (Romanisation& r : grown) {
-      if (!beam.empty() && beam.back().latin == r.latin) {
-        beam.back().log_prob = LogAdd(beam.back().log_prob, r.log_prob);
-      } else {
-        beam.push_back(std::move(r));
-      }
-    }
-    std::sort(beam.begin(), beam.end(), [](const Romanisation& a, const Romanisation& b) {
-      return a.log_prob != b.log_prob ? a.log_prob > b.log_prob : a.latin < b.latin;
-    });
-    if (beam.size() > kBeam) beam.resize(kBeam);
+    const size_t keep = std::min(count, kBeam);
+    std::partial_sort(grown.begin(), grown.begin() + keep, grown.begin() + count,
+                      [](const Hyp& a, const Hyp& b) { return a.log_prob > b.log_prob; });
+    std::copy(grown.begin(), grown.begin() + keep, beam_storage.begin());
+    beam_size = keep;
   }
-  if (beam.size() > static_cast<size_t>(std::max(n, 0))) beam.resize(std::max(n, 0));
-  return beam;
+  std::vector<Romanisation> out;
+  const size_t want = std::min(beam_size, static_cast<size_t>(std::max(n, 0)));
+  out.reserve(want);
+  for (size_t k = 0; k < want; ++k) {
+    out.push_back(
+        {std::string(beam_storage[k].text, beam_storage[k].len), beam_storage[k].log_prob});
+  }
+  return out;
 }
 
 }  // namespace liaison::names
