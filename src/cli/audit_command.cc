@@ -7,36 +7,20 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "access/actor.h"
 #include "audit/checkpoint.h"
 #include "audit/entry.h"
 #include "audit/export.h"
 #include "audit/verify.h"
 #include "cli/commands.h"
+#include "cli/node_context.h"
 #include "common/clock.h"
 #include "common/status_macros.h"
 #include "common/time_format.h"
-#include "node/node_dir.h"
-#include "store/sqlite/sqlite_store.h"
 #include "store/store.h"
 
 namespace liaison::cli {
 namespace {
-
-// Signs with the node's key as held by node::NodeKeys.
-class NodeKeysSigner final : public audit::Signer {
- public:
-  explicit NodeKeysSigner(const node::NodeKeys& keys) : keys_(keys) {}
-  audit::PublicKey public_key() const override {
-    audit::PublicKey key{};
-    const std::string& raw = keys_.signing_public_key();
-    std::copy(raw.begin(), raw.begin() + std::min(raw.size(), key.size()), key.begin());
-    return key;
-  }
-  std::string Sign(std::string_view message) const override { return keys_.Sign(message); }
-
- private:
-  const node::NodeKeys& keys_;
-};
 
 struct VerifyArgs {
   std::string file;
@@ -48,6 +32,7 @@ struct ExportArgs {
   std::string out;
   std::string from;
   std::string to;
+  std::string purpose;
 };
 
 int RunVerify(const VerifyArgs& args) {
@@ -80,22 +65,25 @@ absl::Status RunExport(const ExportArgs& args) {
     ASSIGN_OR_RETURN(int64_t t, ParseTimestampMillis(args.to));
     to_time = t;
   }
-  ASSIGN_OR_RETURN(node::NodeDir dir, node::OpenNodeDir(args.data));
-  Clock& clock = RealClock();
-  ASSIGN_OR_RETURN(std::unique_ptr<store::Store> db,
-                   store::OpenSqliteStore(dir.DatabasePath(), clock));
-  NodeKeysSigner signer(dir.keys);
+  ASSIGN_OR_RETURN(std::unique_ptr<NodeContext> node, OpenNodeContext(args.data));
+  // Sign the head first, so that everything exported is covered by a
+  // checkpoint held in the node's own log as well.
+  RETURN_IF_ERROR(
+      node->store->Write([&](store::Transaction& tx) { return node->trail->CheckpointNow(tx); }));
+
   audit::ExportHeader header;
-  header.node_id = dir.config.node_id;
-  header.agency = dir.config.agency;
-  header.public_key = signer.PublicKeyHex();
+  header.node_id = node->dir.config.node_id;
+  header.agency = node->dir.config.agency;
+  header.public_key = node->signer->PublicKeyHex();
   header.from_time = from_time;
   header.to_time = to_time;
-  header.exported_at = clock.NowMillis();
-  return audit::WriteExport(
-      header, signer,
+  header.exported_at = node->clock->NowMillis();
+  uint64_t exported = 0;
+  uint64_t last_seq = 0;
+  RETURN_IF_ERROR(audit::WriteExport(
+      header, *node->signer,
       [&](const audit::EntrySink& sink) -> absl::Status {
-        return db->Read([&](store::Reader& reader) -> absl::Status {
+        return node->store->Read([&](store::Reader& reader) -> absl::Status {
           return reader.ScanAudit(1, 0, [&](const store::AuditRow& row) -> absl::Status {
             if ((from_time && row.time_ms < *from_time) || (to_time && row.time_ms > *to_time)) {
               return absl::OkStatus();
@@ -106,11 +94,32 @@ absl::Status RunExport(const ExportArgs& args) {
                   "audit entry seq ", row.seq, " in the database is not a valid entry (",
                   std::string(entry.status().message()), "): the database was altered"));
             }
+            ++exported;
+            last_seq = entry->seq;
             return sink(*entry);
           });
         });
       },
-      args.out);
+      args.out));
+
+  // The export itself is audited (after the snapshot, so it is in the next
+  // export).
+  const access::Actor admin = access::Actor::LocalAdministrator();
+  audit::Event event;
+  event.actor_id = admin.id;
+  event.actor_name = admin.name;
+  event.actor_role = std::string(access::RoleName(admin.role));
+  event.origin = admin.origin;
+  event.action = audit::Action::kAuditExport;
+  event.purpose = args.purpose;
+  event.details = Json::object();
+  event.details["entries"] = exported;
+  event.details["last_seq"] = last_seq;
+  event.details["from_time"] = from_time ? Json(*from_time) : Json(nullptr);
+  event.details["to_time"] = to_time ? Json(*to_time) : Json(nullptr);
+  return node->store->Write([&](store::Transaction& tx) -> absl::Status {
+    return node->trail->Append(tx, event).status();
+  });
 }
 
 }  // namespace
@@ -137,6 +146,8 @@ void AddAuditCommand(CLI::App& app, CommandContext& ctx) {
   exp->add_option("--out", export_args->out, "The export file to write")->required();
   exp->add_option("--from", export_args->from,
                   "First time to include (RFC 3339 or YYYY-MM-DD, inclusive)");
+  exp->add_option("--purpose", export_args->purpose, "Why the log is exported (recorded in it)")
+      ->default_val("audit export");
   exp->add_option("--to", export_args->to,
                   "Last time to include (RFC 3339 or YYYY-MM-DD, inclusive)");
   exp->callback([&ctx, export_args] {
