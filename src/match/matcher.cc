@@ -485,7 +485,7 @@ double Matcher::Evaluate(const PreparedPerson& a, const PreparedPerson& b,
     } else {
       add("gender",
           ex ? absl::StrCat("differs (", std::string(1, ga), " vs ", std::string(1, gb), ")") : "",
-          -3.0);
+          -4.5);
     }
   }
   // Nationality.
