@@ -13,8 +13,8 @@ audit::PublicKey NodeSigner::public_key() const {
   return key;
 }
 
-std::string NodeSigner::QueryHashKey() const {
-  std::string signature = keys_.Sign("liaison-query-hash-key-v1");
+std::string NodeSigner::DeriveKey(std::string_view label) const {
+  std::string signature = keys_.Sign(label);
   std::string key(crypto_generichash_BYTES, '\0');
   crypto_generichash(reinterpret_cast<unsigned char*>(key.data()), key.size(),
                      reinterpret_cast<const unsigned char*>(signature.data()), signature.size(),

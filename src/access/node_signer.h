@@ -19,10 +19,14 @@ class NodeSigner final : public audit::Signer {
   audit::PublicKey public_key() const override;
   std::string Sign(std::string_view message) const override { return keys_.Sign(message); }
 
-  // A 32-byte secret for keyed query hashes: BLAKE2b-256 of the node's
-  // (deterministic) Ed25519 signature over a fixed label. Stable for the
-  // life of the signing key, unknowable without it.
-  std::string QueryHashKey() const;
+  // A 32-byte secret for `label`: BLAKE2b-256 of the node's (deterministic)
+  // Ed25519 signature over the label. Stable for the life of the signing
+  // key, unknowable without it, different for every label.
+  std::string DeriveKey(std::string_view label) const;
+  // The key for keyed query hashes in audit entries.
+  std::string QueryHashKey() const { return DeriveKey("liaison-query-hash-key-v1"); }
+  // The key that seals TOTP secrets at rest.
+  std::string TotpSealingKey() const { return DeriveKey("liaison-totp-sealing-key-v1"); }
 
  private:
   const node::NodeKeys& keys_;

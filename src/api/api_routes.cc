@@ -1,6 +1,9 @@
 #include "api/api_routes.h"
 
+#include "api/access_gate.h"
 #include "api/health_routes.h"
+#include "api/record_routes.h"
+#include "api/session_routes.h"
 #include "common/status_macros.h"
 
 namespace liaison::api {
@@ -17,8 +20,11 @@ absl::StatusOr<std::shared_ptr<Router>> BuildApiRouter(const ApiServices& servic
 
   RETURN_IF_ERROR(
       RegisterHealthRoutes(*router, HealthInfo{config.node_id, LiaisonVersion(), services.ready}));
-  // Route groups of other subsystems register here, e.g.
-  //   RETURN_IF_ERROR(RegisterRecordRoutes(*router, services));
+  if (services.identity != nullptr && services.records != nullptr && services.trail != nullptr) {
+    router->SetGate(MakeAccessGate(*services.identity, *services.store, *services.trail));
+    RETURN_IF_ERROR(RegisterSessionRoutes(*router, *services.identity));
+    RETURN_IF_ERROR(RegisterRecordRoutes(*router, *services.records));
+  }
 
   return router;
 }

@@ -20,6 +20,12 @@
 #include "node/node_dir.h"
 #include "store/store.h"
 
+namespace liaison::access {
+class AuditTrail;
+class Identity;
+class RecordAccess;
+}  // namespace liaison::access
+
 namespace liaison::api {
 
 // What route handlers may use. Everything must outlive the router.
@@ -29,6 +35,12 @@ struct ApiServices {
   Clock* clock = nullptr;
   // True once the node is ready to serve (health reports 503 before).
   std::function<bool()> ready;
+  // The access gate. When set, every non-public route requires a credential
+  // and the permission it declares, and the record and session routes are
+  // registered.
+  access::Identity* identity = nullptr;
+  access::RecordAccess* records = nullptr;
+  access::AuditTrail* trail = nullptr;
 };
 
 // Builds the router with every route group, using the node's configured body

@@ -20,6 +20,7 @@
 
 #include <cstddef>
 #include <functional>
+#include <any>
 #include <map>
 #include <optional>
 #include <string>
@@ -74,6 +75,9 @@ struct Request {
   std::string peer;          // "127.0.0.1:54321"
   // Who the gate authenticated; empty until an authenticator is installed.
   std::string principal;
+  // What the gate learnt about the caller (an access::Actor in liaison's
+  // gate), for handlers to read back with std::any_cast.
+  std::any identity;
 
   // The value of path parameter `name`; empty when there is none.
   const std::string& PathParam(std::string_view name) const;

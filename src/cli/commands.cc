@@ -18,9 +18,12 @@ int RunMain(int argc, char** argv) {
   CommandContext ctx;
   // Keep this list sorted by command name.
   AddAuditCommand(app, ctx);
+  AddCompareCommand(app, ctx);
   AddImportCommand(app, ctx);
   AddInitCommand(app, ctx);
+  AddScreenCommand(app, ctx);
   AddServeCommand(app, ctx);
+  AddUserCommand(app, ctx);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

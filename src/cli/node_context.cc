@@ -28,6 +28,14 @@ absl::StatusOr<std::unique_ptr<NodeContext>> OpenNodeContext(const std::string& 
   policy.protected_review_period_days = ctx->dir.config.protected_review_period_days;
   ctx->records =
       std::make_unique<access::RecordAccess>(*ctx->store, *ctx->trail, policy, *ctx->random);
+  access::IdentityPolicy identity;
+  identity.totp_sealing_key = ctx->signer->TotpSealingKey();
+  identity.totp_issuer = StrCat("liaison ", ctx->dir.config.agency);
+  identity.sessions.idle_timeout_ms = int64_t{ctx->dir.config.session_idle_minutes} * 60'000;
+  identity.sessions.lifetime_ms = int64_t{ctx->dir.config.session_max_hours} * 3'600'000;
+  identity.lockout.free_failures = ctx->dir.config.max_failed_logins;
+  ctx->identity =
+      std::make_unique<access::Identity>(*ctx->store, *ctx->trail, identity, *ctx->random);
   return ctx;
 }
 

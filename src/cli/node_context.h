@@ -12,6 +12,7 @@
 
 #include "absl/status/statusor.h"
 #include "access/audit_trail.h"
+#include "access/identity.h"
 #include "access/node_signer.h"
 #include "access/record_access.h"
 #include "common/clock.h"
@@ -30,6 +31,7 @@ struct NodeContext {
   std::unique_ptr<access::NodeSigner> signer;
   std::unique_ptr<access::AuditTrail> trail;
   std::unique_ptr<access::RecordAccess> records;
+  std::unique_ptr<access::Identity> identity;
 };
 
 // Opens the node at `data_dir` with the real clock and randomness. Returns

@@ -23,6 +23,7 @@
 #include "api/api_routes.h"
 #include "api/http_server.h"
 #include "cli/commands.h"
+#include "cli/node_context.h"
 #include "common/clock.h"
 #include "node/node_dir.h"
 #include "spdlog/sinks/stdout_color_sinks.h"
@@ -59,8 +60,9 @@ int RunServe(const ServeArgs& args) {
   }
   LogToStderr();
 
-  absl::StatusOr<node::NodeDir> dir = node::OpenNodeDir(args.data);
-  if (!dir.ok()) return Fail(kCommand, dir.status());
+  absl::StatusOr<std::unique_ptr<NodeContext>> node = OpenNodeContext(args.data);
+  if (!node.ok()) return Fail(kCommand, node.status());
+  const node::NodeDir* dir = &(*node)->dir;
   for (const std::string& warning : dir->warnings) {
     std::cerr << "liaison serve: warning: " << warning << "\n";
   }
@@ -71,21 +73,15 @@ int RunServe(const ServeArgs& args) {
     listen = *parsed;
   }
 
-  Clock& clock = RealClock();
-  absl::StatusOr<std::unique_ptr<store::Store>> store =
-      store::OpenSqliteStore(dir->DatabasePath(), clock);
-  if (!store.ok()) {
-    return Fail(kCommand,
-                absl::Status(store.status().code(),
-                             absl::StrCat(dir->DatabasePath(), ": ", store.status().message())));
-  }
-
   std::atomic<bool> ready{false};
   api::ApiServices services;
-  services.node = &*dir;
-  services.store = store->get();
-  services.clock = &clock;
+  services.node = dir;
+  services.store = (*node)->store.get();
+  services.clock = (*node)->clock;
   services.ready = [&ready] { return ready.load(); };
+  services.identity = (*node)->identity.get();
+  services.records = (*node)->records.get();
+  services.trail = (*node)->trail.get();
   absl::StatusOr<std::shared_ptr<api::Router>> router = api::BuildApiRouter(services);
   if (!router.ok()) return Fail(kCommand, router.status());
 
