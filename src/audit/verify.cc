@@ -80,6 +80,17 @@ class Lookahead {
   std::deque<Item> queue_;
 };
 
+// Messages may quote bytes from the file (e.g. the JSON parser's "last
+// read"); keep the report printable whatever the file held.
+std::string Printable(std::string text) {
+  const bool utf8 = IsValidUtf8(text);
+  for (char& c : text) {
+    const unsigned char u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u == 0x7f || (!utf8 && u >= 0x80)) c = '?';
+  }
+  return text;
+}
+
 struct Seen {
   uint64_t line = 0;
   uint64_t seq = 0;
@@ -121,7 +132,7 @@ VerifyReport VerifyExport(std::istream& in, const VerifyOptions& options) {
     report.finding = finding;
     report.line = line;
     report.seq = seq;
-    report.reason = std::move(reason);
+    report.reason = Printable(std::move(reason));
     return report;
   };
 

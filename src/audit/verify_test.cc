@@ -311,6 +311,8 @@ TEST_F(VerifyExportTest, RejectsInvalidUtf8WithLineNumber) {
   EXPECT_EQ(report.finding, Finding::kMalformed) << report.ToText();
   EXPECT_EQ(report.line, 8u);
   EXPECT_THAT(report.reason, HasSubstr("line 8"));
+  EXPECT_TRUE(IsValidUtf8(report.reason));
+  EXPECT_EQ(report.reason.find('\xff'), std::string::npos);
 }
 
 TEST_F(VerifyExportTest, RejectsOverlongLine) {
