@@ -43,6 +43,16 @@ void BM_ParseEntryLine(benchmark::State& state) {
 }
 BENCHMARK(BM_ParseEntryLine);
 
+void BM_ParseCanonicalEntryLine(benchmark::State& state) {
+  Entry e = *Seal(GenesisHead("n"), 1, testing::kTestStartMs, testing::SampleEvent(3));
+  const std::string line = CanonicalEntryText(e, HashField::kWithHash);
+  std::string hash;
+  for (auto _ : state) benchmark::DoNotOptimize(ParseCanonicalEntryLine(line, &hash));
+  state.SetItemsProcessed(state.iterations());
+  state.SetBytesProcessed(state.iterations() * static_cast<int64_t>(line.size()));
+}
+BENCHMARK(BM_ParseCanonicalEntryLine);
+
 void BM_MakeCheckpoint(benchmark::State& state) {
   SigningKey key = testing::TestKey();
   ChainHead head{1000, std::string(64, 'a')};

@@ -418,7 +418,17 @@ std::optional<Entry> ParseCanonicalEntryLine(std::string_view line, std::string*
     return std::nullopt;
   }
   e.details = *std::move(parsed);
-  if (!ValidateEvent(e).ok()) return std::nullopt;
+  // ValidateEvent's limits, checked here without serialising the details a
+  // second time (String has already checked UTF-8, AppendCanonicalJson the
+  // depth and number ranges).
+  if (details.size() > kMaxDetailsBytes || e.object_ids.size() > kMaxObjectIds) return std::nullopt;
+  for (const std::string* text : {&e.actor_id, &e.actor_name, &e.actor_role, &e.query_hash,
+                                  &e.purpose, &e.case_ref, &e.outcome_text, &e.origin}) {
+    if (text->size() > kMaxTextBytes) return std::nullopt;
+  }
+  for (const std::string& id : e.object_ids) {
+    if (id.size() > kMaxObjectIdBytes) return std::nullopt;
+  }
   // The hashed text is the line without its hash member.
   std::string contents;
   contents.reserve(line.size());
