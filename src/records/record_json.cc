@@ -186,58 +186,66 @@ absl::StatusOr<Case> CaseFromJson(const Json& j) {
 
 }  // namespace
 
-Json BodyToJson(const RecordBody& body) {
-  return std::visit(
-      [](const auto& b) -> Json {
+Json BodyToJson(const RecordBody& body, bool omit_empty) {
+  Json j = Json::object();
+  // Sets a field, leaving out empty values when `omit_empty` (the store's
+  // compact form; readers treat a missing field as empty).
+  auto put = [&j, omit_empty](const char* key, const auto& value) {
+    if (omit_empty && value.empty()) return;
+    j[key] = value;
+  };
+  std::visit(
+      [&](const auto& b) {
         using T = std::decay_t<decltype(b)>;
-        Json j = Json::object();
         if constexpr (std::is_same_v<T, Person>) {
-          j["name"] = b.name;
-          j["aliases"] = b.aliases;
-          j["father_name"] = b.father_name;
-          j["dob"] = FormatPartialDate(b.dob);
-          j["gender"] = b.gender;
-          j["nationalities"] = b.nationalities;
+          put("name", b.name);
+          put("aliases", b.aliases);
+          put("father_name", b.father_name);
+          put("dob", FormatPartialDate(b.dob));
+          put("gender", b.gender);
+          put("nationalities", b.nationalities);
           Json ids = Json::array();
           for (const IdNumber& id : b.id_numbers) {
-            ids.push_back({{"scheme", id.scheme}, {"value", id.value}, {"country", id.country}});
+            Json one = {{"scheme", id.scheme}, {"value", id.value}};
+            if (!omit_empty || !id.country.empty()) one["country"] = id.country;
+            ids.push_back(std::move(one));
           }
-          j["id_numbers"] = std::move(ids);
-          j["place_of_birth"] = b.place_of_birth;
-          j["address"] = b.address;
-          j["contact"] = b.contact;
+          if (!omit_empty || !ids.empty()) j["id_numbers"] = std::move(ids);
+          put("place_of_birth", b.place_of_birth);
+          put("address", b.address);
+          put("contact", b.contact);
         } else if constexpr (std::is_same_v<T, Organisation>) {
-          j["name"] = b.name;
-          j["aliases"] = b.aliases;
-          j["countries"] = b.countries;
-          j["description"] = b.description;
+          put("name", b.name);
+          put("aliases", b.aliases);
+          put("countries", b.countries);
+          put("description", b.description);
         } else if constexpr (std::is_same_v<T, Vehicle>) {
-          j["plate"] = b.plate;
-          j["plate_country"] = b.plate_country;
-          j["vin"] = b.vin;
-          j["make"] = b.make;
-          j["model"] = b.model;
-          j["colour"] = b.colour;
+          put("plate", b.plate);
+          put("plate_country", b.plate_country);
+          put("vin", b.vin);
+          put("make", b.make);
+          put("model", b.model);
+          put("colour", b.colour);
         } else if constexpr (std::is_same_v<T, Document>) {
-          j["doc_type"] = b.doc_type;
-          j["number"] = b.number;
-          j["issuing_country"] = b.issuing_country;
-          j["expiry"] = FormatPartialDate(b.expiry);
-          j["holder_name"] = b.holder_name;
+          put("doc_type", b.doc_type);
+          put("number", b.number);
+          put("issuing_country", b.issuing_country);
+          put("expiry", FormatPartialDate(b.expiry));
+          put("holder_name", b.holder_name);
         } else if constexpr (std::is_same_v<T, Phone>) {
-          j["number"] = b.number;
-          j["country"] = b.country;
+          put("number", b.number);
+          put("country", b.country);
         } else if constexpr (std::is_same_v<T, Case>) {
-          j["title"] = b.title;
-          j["our_reference"] = b.our_reference;
-          j["partner_reference"] = b.partner_reference;
-          j["partner"] = b.partner;
-          j["description"] = b.description;
-          j["status"] = b.status;
+          put("title", b.title);
+          put("our_reference", b.our_reference);
+          put("partner_reference", b.partner_reference);
+          put("partner", b.partner);
+          put("description", b.description);
+          put("status", b.status);
         }
-        return j;
       },
       body);
+  return j;
 }
 
 absl::StatusOr<RecordBody> BodyFromJson(RecordType type, const Json& json) {

@@ -29,8 +29,9 @@ struct JsonReadOptions {
 // the field path.
 absl::StatusOr<Record> RecordFromJson(const Json& json, const JsonReadOptions& options = {});
 
-// Body only (the store keeps metadata in columns).
-Json BodyToJson(const RecordBody& body);
+// Body only (the store keeps metadata in columns). With `omit_empty`, empty
+// fields are left out (the store's compact form).
+Json BodyToJson(const RecordBody& body, bool omit_empty = false);
 absl::StatusOr<RecordBody> BodyFromJson(RecordType type, const Json& json);
 
 }  // namespace liaison::records

@@ -24,8 +24,7 @@ CREATE TABLE records (
   version BIGINT NOT NULL,
   body TEXT NOT NULL
 );
-CREATE INDEX records_by_type ON records (type, id);
-CREATE INDEX records_by_source ON records (type, owner, source_id);
+CREATE INDEX records_by_source ON records (source_id, owner, type);
 CREATE INDEX records_by_crime_area ON records (crime_area, id);
 CREATE INDEX records_by_alert ON records (alert, id);
 CREATE INDEX records_by_review ON records (review_date);

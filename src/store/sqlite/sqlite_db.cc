@@ -60,7 +60,10 @@ absl::StatusOr<std::unique_ptr<Connection>> Connection::Open(const std::string& 
   sqlite3_busy_timeout(db, 10'000);
   absl::Status s = conn->Exec(read_only ? "PRAGMA foreign_keys=ON;"
                                         : "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
-                                          "PRAGMA foreign_keys=ON;");
+                                          "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY; "
+                                          // A large page cache keeps a big import's pages in
+                                          // memory until commit instead of spilling them.
+                                          "PRAGMA cache_size=-131072;");
   if (!s.ok()) return s;
   // Reading the schema makes a file that is not a database fail here, at
   // open, rather than at the first query.

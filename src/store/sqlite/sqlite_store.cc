@@ -20,6 +20,15 @@ using records::RecordType;
 using sqlite::Connection;
 using sqlite::Statement;
 
+// Ids start with their type's prefix ("per_", ...), so a range on the primary
+// key selects a type: [prefix, prefix with its last character incremented).
+std::pair<std::string, std::string> IdRangeOf(RecordType type) {
+  std::string lo(records::IdPrefix(type));
+  std::string hi = lo;
+  hi.back() = static_cast<char>(hi.back() + 1);
+  return {lo, hi};
+}
+
 constexpr char kRecordColumns[] =
     "id, type, source_id, owner, crime_area, handling_code, handling_note, source_reliability, "
     "information_accuracy, alert, subject_category, review_date, created_ms, updated_ms, version, "
@@ -82,7 +91,7 @@ void BindRecord(Statement& st, const Record& r) {
       .Bind(13, m.created_ms)
       .Bind(14, m.updated_ms)
       .Bind(15, m.version)
-      .Bind(16, DumpJson(records::BodyToJson(r.body)));
+      .Bind(16, DumpJson(records::BodyToJson(r.body, /*omit_empty=*/true)));
 }
 
 AuditRow AuditFromRow(const Statement& st) {
@@ -158,7 +167,10 @@ class SqliteAccess final : public Transaction {
     std::string sql = StrCat("SELECT ", kRecordColumns, " FROM records WHERE id > ?");
     std::vector<std::string> args = {f.after_id};
     if (f.type) {
-      sql += " AND type = ?";
+      auto [lo, hi] = IdRangeOf(*f.type);
+      sql += " AND id >= ? AND id < ? AND type = ?";
+      args.push_back(lo);
+      args.push_back(hi);
       args.emplace_back(records::Name(*f.type));
     }
     if (f.crime_area) {
@@ -208,12 +220,14 @@ class SqliteAccess final : public Transaction {
   absl::Status ScanRecords(RecordType type,
                            const std::function<absl::Status(Record&&)>& fn) override {
     // A dedicated statement (not the cache) so that fn may use this reader.
-    std::string sql = StrCat("SELECT ", kRecordColumns, " FROM records WHERE type = ? ORDER BY id");
+    std::string sql = StrCat("SELECT ", kRecordColumns,
+                             " FROM records WHERE id >= ? AND id < ? AND type = ? ORDER BY id");
     sqlite3_stmt* raw = nullptr;
     int rc = sqlite3_prepare_v2(conn_.raw(), sql.c_str(), -1, &raw, nullptr);
     if (rc != SQLITE_OK) return sqlite::SqliteError(rc, conn_.raw(), "preparing scan");
     Statement st(conn_.raw(), raw);
-    st.Bind(1, records::Name(type));
+    auto [lo, hi] = IdRangeOf(type);
+    st.Bind(1, lo).Bind(2, hi).Bind(3, records::Name(type));
     while (true) {
       ASSIGN_OR_RETURN(bool row, st.Step());
       if (!row) return absl::OkStatus();
@@ -224,9 +238,13 @@ class SqliteAccess final : public Transaction {
 
   absl::StatusOr<int64_t> CountRecords(std::optional<RecordType> type) override {
     ASSIGN_OR_RETURN(Statement * st,
-                     conn_.Prepare(type ? "SELECT count(*) FROM records WHERE type = ?"
+                     conn_.Prepare(type ? "SELECT count(*) FROM records WHERE id >= ? AND id < ? "
+                                          "AND type = ?"
                                         : "SELECT count(*) FROM records"));
-    if (type) st->Bind(1, records::Name(*type));
+    if (type) {
+      auto [lo, hi] = IdRangeOf(*type);
+      st->Bind(1, lo).Bind(2, hi).Bind(3, records::Name(*type));
+    }
     ASSIGN_OR_RETURN(bool row, st->Step());
     int64_t n = row ? st->Int(0) : 0;
     st->Reset();
