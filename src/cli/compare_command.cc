@@ -98,7 +98,10 @@ absl::StatusOr<match::PersonInput> SideInput(const SideArgs& side, std::string_v
 Json ExplanationJson(const match::MatchResult& r) {
   Json tokens = Json::array();
   for (const auto& t : r.explanation.tokens) {
-    tokens.push_back({{"a", t.a}, {"b", t.b}, {"similarity", t.similarity}, {"how", t.how},
+    tokens.push_back({{"a", t.a},
+                      {"b", t.b},
+                      {"similarity", t.similarity},
+                      {"how", t.how},
                       {"points", t.points}});
   }
   Json features = Json::array();
@@ -130,7 +133,8 @@ absl::Status RunSingle(const CompareArgs& args) {
   ASSIGN_OR_RETURN(match::PersonInput in_a, SideInput(args.a, "a"));
   ASSIGN_OR_RETURN(match::PersonInput in_b, SideInput(args.b, "b"));
   auto a = matcher.Prepare(in_a);
-  if (!a.ok()) return absl::InvalidArgumentError(StrCat("first person: ", StdView(a.status().message())));
+  if (!a.ok())
+    return absl::InvalidArgumentError(StrCat("first person: ", StdView(a.status().message())));
   auto b = matcher.Prepare(in_b);
   if (!b.ok()) {
     return absl::InvalidArgumentError(StrCat("second person: ", StdView(b.status().message())));
@@ -153,8 +157,7 @@ absl::Status RunSingle(const CompareArgs& args) {
   for (const auto& f : ex.features) {
     std::cout << absl::StrFormat("  %-14s %+.2f  %s\n", f.feature, f.points, f.detail);
   }
-  std::cout << absl::StrFormat("  bias   %+.2f\n  total  %+.2f points\n", ex.bias,
-                               ex.total_points);
+  std::cout << absl::StrFormat("  bias   %+.2f\n  total  %+.2f points\n", ex.bias, ex.total_points);
   return absl::OkStatus();
 }
 
@@ -180,8 +183,8 @@ absl::Status RunPairs(const CompareArgs& args) {
     const ingest::PersonDefaults defaults;
     ASSIGN_OR_RETURN(records::Record ra, cols_a.Parse(*reader, row, defaults));
     ASSIGN_OR_RETURN(records::Record rb, cols_b.Parse(*reader, row, defaults));
-    auto prepare = [&](const records::Record& r, const char* suffix)
-        -> absl::StatusOr<match::PreparedPerson> {
+    auto prepare = [&](const records::Record& r,
+                       const char* suffix) -> absl::StatusOr<match::PreparedPerson> {
       const auto* person = std::get_if<records::Person>(&r.body);
       if (person == nullptr) return absl::InternalError("not a person");
       auto p = matcher.Prepare(match::PersonInputFromRecord(*person));
@@ -199,7 +202,8 @@ absl::Status RunPairs(const CompareArgs& args) {
   }
   out.flush();
   if (!out) return absl::InternalError(StrCat("write failed: ", args.out));
-  if (isatty(STDERR_FILENO)) std::fprintf(stderr, "%lld pairs compared\n", static_cast<long long>(rows));
+  if (isatty(STDERR_FILENO))
+    std::fprintf(stderr, "%lld pairs compared\n", static_cast<long long>(rows));
   return absl::OkStatus();
 }
 

@@ -39,7 +39,7 @@ struct ScreenArgs {
   std::string candidates;
   std::string out;
   double threshold = match::kDefaultThreshold;
-  int top = 0;  // 0: no limit
+  int top = 0;      // 0: no limit
   int threads = 0;  // 0: all cores
 };
 
@@ -91,8 +91,9 @@ absl::Status RunScreen(const ScreenArgs& args) {
   std::ofstream out(args.out, std::ios::binary | std::ios::trunc);
   if (!out) return absl::InvalidArgumentError(StrCat("cannot write ", args.out));
 
-  int threads = args.threads > 0 ? args.threads
-                                 : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  int threads = args.threads > 0
+                    ? args.threads
+                    : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   threads = std::min(threads, kMaxThreads);
   // Per candidate: the (score, watchlist index) pairs kept.
   std::vector<std::vector<std::pair<double, size_t>>> hits(candidates.size());
