@@ -19,10 +19,8 @@ int RunMain(int argc, char** argv) {
   // Keep this list sorted by command name.
   AddAuditCommand(app, ctx);
   AddCompareCommand(app, ctx);
-  AddCompareCommand(app, ctx);
   AddImportCommand(app, ctx);
   AddInitCommand(app, ctx);
-  AddScreenCommand(app, ctx);
   AddScreenCommand(app, ctx);
   AddServeCommand(app, ctx);
   AddUserCommand(app, ctx);
