@@ -90,6 +90,9 @@ int Run(int argc, char** argv) {
                     : 0.0,
                 f.cross_script_positives);
     std::printf("  positives sharing a blocking key: %.4f\n", f.blocking_recall);
+    std::printf("  other thresholds:");
+    for (const auto& [t, p, r] : f.sweep) std::printf("  %.2f: P %.3f R %.3f", t, p, r);
+    std::printf("\n");
     for (const auto& [kind, counts] : f.by_kind) {
       std::printf("    %-20s %6zu pairs, %6zu at or above threshold\n", kind.c_str(), counts.first,
                   counts.second);

@@ -35,6 +35,7 @@ PersonFigures MeasurePersons(uint64_t seed, size_t identities, int print_errors)
   PersonFigures f;
   f.threshold = matcher.threshold();
   size_t blocked = 0;
+  std::vector<std::pair<double, bool>> scored;
   int printed = 0;
   for (const auto& pair : pairs) {
     auto a = matcher.Prepare(pair.a);
@@ -46,6 +47,7 @@ PersonFigures MeasurePersons(uint64_t seed, size_t identities, int print_errors)
     }
     const double s = matcher.Score(*a, *b);
     const bool hit = s >= f.threshold;
+    scored.emplace_back(s, pair.same_person);
     ++f.pairs;
     auto& k = f.by_kind[pair.kind];
     ++k.first;
@@ -78,6 +80,14 @@ PersonFigures MeasurePersons(uint64_t seed, size_t identities, int print_errors)
   const size_t hits = f.true_positives + f.false_positives;
   f.precision = hits == 0 ? 1.0 : static_cast<double>(f.true_positives) / hits;
   f.recall = f.positives == 0 ? 0.0 : static_cast<double>(f.true_positives) / f.positives;
+  for (double t = 0.5; t < 0.951; t += 0.05) {
+    size_t tp = 0, fp = 0;
+    for (const auto& [s, same] : scored) {
+      if (s >= t) (same ? tp : fp) += 1;
+    }
+    f.sweep.emplace_back(t, tp + fp ? static_cast<double>(tp) / (tp + fp) : 1.0,
+                         f.positives ? static_cast<double>(tp) / f.positives : 0.0);
+  }
   f.blocking_recall = f.positives == 0 ? 0.0 : static_cast<double>(blocked) / f.positives;
   return f;
 }

@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <tuple>
+#include <vector>
 
 namespace liaison::bench {
 
@@ -17,6 +19,8 @@ struct PersonFigures {
   size_t cross_script_positives = 0, cross_script_found = 0;
   std::map<std::string, std::pair<size_t, size_t>> by_kind;  // kind -> (pairs, above threshold)
   double blocking_recall = 0;                                // positives sharing a blocking key
+  // (threshold, precision, recall) at other operating points.
+  std::vector<std::tuple<double, double, double>> sweep;
 };
 
 // Generates `identities` identities with `seed` and scores their pairs.

@@ -189,6 +189,9 @@ std::string PersonGenerator::Spell(const PoolName& n, bool variant) {
 
 std::string PersonGenerator::Typo(const std::string& s) {
   if (s.size() < 4) return s;
+  for (unsigned char c : s) {
+    if (c >= 0x80) return s;  // keep UTF-8 sequences whole
+  }
   std::string t = s;
   const int pos = Int(1, static_cast<int>(s.size()) - 2);
   switch (Int(0, 3)) {

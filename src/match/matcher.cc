@@ -57,6 +57,8 @@ double DatePoints(names::DateAgreement d) {
       return 1.0;
     case DateAgreement::kOffByOneYear:
       return 3.0;
+    case DateAgreement::kYearOffByOne:
+      return 0.3;
     case DateAgreement::kMonthDiffers:
       return -1.0;
     case DateAgreement::kNearYear:
@@ -528,14 +530,22 @@ double Matcher::Evaluate(const PreparedPerson& a, const PreparedPerson& b,
   auto cf_check = [&](const PreparedPerson& holder, const PreparedPerson& other) {
     if (!holder.codice_fiscale || other.codice_fiscale) return;
     const names::CodiceFiscale& cf = *holder.codice_fiscale;
-    if (!other.dob.empty() && other.dob.day != 0) {
-      const bool same = other.dob.year % 100 == cf.birth_year_2 &&
-                        other.dob.month == cf.birth_month && other.dob.day == cf.birth_day;
-      add("codice_fiscale",
-          ex ? (same ? "birth date agrees with the codice fiscale"
-                     : "birth date contradicts the codice fiscale")
-             : "",
-          same ? 1.0 : -2.0);
+    // The date it encodes stands in for a missing date of birth; when the
+    // holder's record has a date, that date was compared already.
+    if (holder.dob.empty() && !other.dob.empty()) {
+      names::BirthDate cf_date{other.dob.year - other.dob.year % 100 + cf.birth_year_2,
+                               cf.birth_month, cf.birth_day};
+      if (cf_date.year > other.dob.year + 50) cf_date.year -= 100;
+      if (cf_date.year < other.dob.year - 50) cf_date.year += 100;
+      const names::DateAgreement d = names::CompareBirthDates(cf_date, other.dob);
+      if (d != names::DateAgreement::kUnknown) {
+        add("codice_fiscale",
+            ex ? absl::StrCat(
+                     "birth date in the codice fiscale: ", std::string(names::DateAgreementName(d)),
+                     " (", FormatDate(cf_date), " vs ", FormatDate(other.dob), ")")
+               : "",
+            DatePoints(d));
+      }
     }
     bool surname = false, given = false;
     for (const auto& t : other.names[0].tokens) {
@@ -547,7 +557,7 @@ double Matcher::Evaluate(const PreparedPerson& a, const PreparedPerson& b,
     for (const auto& t : other.names[0].tokens) latin |= t.cf_surname[0] != 0;
     if (latin) {
       if (surname && given) {
-        add("codice_fiscale", ex ? "name letters agree with the codice fiscale" : "", 1.0);
+        add("codice_fiscale", ex ? "name letters agree with the codice fiscale" : "", 0.3);
       } else if (!surname && !given) {
         add("codice_fiscale", ex ? "name letters contradict the codice fiscale" : "", -1.5);
       }

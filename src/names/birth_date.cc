@@ -100,7 +100,10 @@ DateAgreement CompareBirthDates(const BirthDate& a_in, const BirthDate& b_in) {
       months_known) {
     return DateAgreement::kYearDigitsSwapped;
   }
-  if (dy == 1) return md_agree ? DateAgreement::kOffByOneYear : DateAgreement::kNearYear;
+  if (dy == 1) {
+    if (!md_agree) return DateAgreement::kNearYear;
+    return months_known && days_known ? DateAgreement::kOffByOneYear : DateAgreement::kYearOffByOne;
+  }
   if (dy == 2 && md_agree) return DateAgreement::kNearYear;
   return DateAgreement::kConflict;
 }
@@ -125,6 +128,8 @@ std::string_view DateAgreementName(DateAgreement d) {
       return "same year and month, day differs";
     case DateAgreement::kOffByOneYear:
       return "year off by one";
+    case DateAgreement::kYearOffByOne:
+      return "year off by one, date partial";
     case DateAgreement::kMonthDiffers:
       return "same year, month differs";
     case DateAgreement::kNearYear:

@@ -34,7 +34,8 @@ enum class DateAgreement {
   kDayMonthSwapped,      // 1985-03-07 vs 1985-07-03
   kYearDigitsSwapped,    // 1985-03-07 vs 1958-03-07
   kDayDiffers,           // same year and month, different day (typo)
-  kOffByOneYear,         // year ±1, day and month agree or unknown
+  kOffByOneYear,         // year ±1, day and month agree
+  kYearOffByOne,         // year ±1, day or month unknown on one side
   kMonthDiffers,         // same year, month differs
   kNearYear,             // year ±1 and month or day differ, or year ±2
   kConflict,             // clearly different dates

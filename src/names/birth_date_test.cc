@@ -35,6 +35,8 @@ TEST(BirthDateTest, ClassifiesAgreements) {
   EXPECT_EQ(CompareBirthDates(D("1985"), D("1985-03-07")), DateAgreement::kSameYear);
   EXPECT_EQ(CompareBirthDates(D("1985-03-07"), D("1985-07-03")), DateAgreement::kDayMonthSwapped);
   EXPECT_EQ(CompareBirthDates(D("1985-03-07"), D("1986-03-07")), DateAgreement::kOffByOneYear);
+  EXPECT_EQ(CompareBirthDates(D("1985-03-07"), D("1986")), DateAgreement::kYearOffByOne);
+  EXPECT_EQ(CompareBirthDates(D("1985-03-07"), D("1986-01-01")), DateAgreement::kYearOffByOne);
   EXPECT_EQ(CompareBirthDates(D("1985-01-01"), D("1985-06-20")),
             DateAgreement::kPlaceholderSameYear);
   EXPECT_EQ(CompareBirthDates(D("1985-03-07"), D("1958-03-07")), DateAgreement::kYearDigitsSwapped);
