@@ -29,8 +29,9 @@ constexpr double kRelativeInName = 0.35;  // own-name token matching the other's
 constexpr double kInitialPoints = 0.4;
 constexpr double kTitlePoints = 0.3;
 constexpr double kNoNameMatch = -8.0;
-constexpr double kFatherMax = 3.0;
+constexpr double kFatherMax = 4.0;
 constexpr double kFatherMin = -3.0;
+constexpr double kRelativeScale = 0.8;  // a father's full name is nearly as telling as one's own
 constexpr size_t kMaxTokens = names::kMaxNameTokens;
 constexpr size_t kMaxNamePairs = 16;
 
@@ -48,7 +49,7 @@ double DatePoints(names::DateAgreement d) {
     case DateAgreement::kSameYear:
       return 2.0;
     case DateAgreement::kPlaceholderSameYear:
-      return 1.5;
+      return 2.0;
     case DateAgreement::kDayMonthSwapped:
       return 3.5;
     case DateAgreement::kYearDigitsSwapped:
@@ -300,7 +301,7 @@ double RelativePoints(const std::vector<PreparedToken>& a, const std::vector<Pre
                       std::string* detail) {
   MatchExplanation local;
   double p = NamePoints(a, b, {}, {}, model, ex != nullptr ? &local : nullptr);
-  p = std::clamp(0.6 * p, kFatherMin, kFatherMax);
+  p = std::clamp(kRelativeScale * p, kFatherMin, kFatherMax);
   if (ex != nullptr) {
     std::vector<std::string> parts;
     for (const auto& t : local.tokens) {
@@ -483,7 +484,7 @@ double Matcher::Evaluate(const PreparedPerson& a, const PreparedPerson& b,
   const char gb = b.gender ? b.gender : b.id_sex;
   if (ga && gb) {
     if (ga == gb) {
-      add("gender", "same", 0.2);
+      add("gender", "same", 0.1);
     } else {
       add("gender",
           ex ? absl::StrCat("differs (", std::string(1, ga), " vs ", std::string(1, gb), ")") : "",
@@ -497,7 +498,7 @@ double Matcher::Evaluate(const PreparedPerson& a, const PreparedPerson& b,
       for (const auto& y : b.nationalities) shared |= x == y;
     }
     if (shared) {
-      add("nationality", "shared", 0.3);
+      add("nationality", "shared", 0.1);
     } else {
       add("nationality",
           ex ? absl::StrCat("none shared (", absl::StrJoin(a.nationalities, "|"), " vs ",
@@ -557,7 +558,7 @@ double Matcher::Evaluate(const PreparedPerson& a, const PreparedPerson& b,
     for (const auto& t : other.names[0].tokens) latin |= t.cf_surname[0] != 0;
     if (latin) {
       if (surname && given) {
-        add("codice_fiscale", ex ? "name letters agree with the codice fiscale" : "", 0.3);
+        add("codice_fiscale", ex ? "name letters agree with the codice fiscale" : "", 0.1);
       } else if (!surname && !given) {
         add("codice_fiscale", ex ? "name letters contradict the codice fiscale" : "", -1.5);
       }

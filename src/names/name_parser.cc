@@ -251,6 +251,15 @@ absl::StatusOr<ParsedName> NameParser::Parse(std::string_view text) const {
   }
   flush(false);
 
+  // "Sig.ra", "Dott.ssa": the dot split a title from its feminine ending.
+  for (size_t i = 0; i + 1 < raw.size(); ++i) {
+    const std::string a = Ascii(raw[i].text), b = Ascii(raw[i + 1].text);
+    if ((a == "sig" && (b == "ra" || b == "na")) || (a == "dott" && b == "ssa")) {
+      raw[i].text += raw[i + 1].text;
+      raw.erase(raw.begin() + static_cast<long>(i) + 1);
+    }
+  }
+
   // 2. Words as strings: Latin ASCII, others kept as code points.
   struct Word {
     std::u32string text;
