@@ -29,12 +29,14 @@ PersonFigures MeasurePersons(uint64_t seed, size_t identities, int print_errors)
 
 struct SpeedFigures {
   double compares_per_second = 0;        // prepared pairs, one core
+  double compares_per_wall_second = 0;   // the same per wall-clock second
   double names_prepared_per_second = 0;  // names normalised + parsed, one core
   double names_uncached_per_second = 0;  // the same without the token cache
   double persons_prepared_per_second = 0;
 };
 
-// Measures speed on one thread for about `seconds` per figure.
+// Measures speed on one thread for about `seconds` per figure; rates are
+// per CPU-second of that thread (the machine may be shared).
 SpeedFigures MeasureSpeed(uint64_t seed, double seconds);
 
 }  // namespace liaison::bench

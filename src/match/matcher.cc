@@ -281,8 +281,8 @@ double NamePoints(const std::vector<PreparedToken>& A, const std::vector<Prepare
     left_b[nb++] = B[j].weight;
     if (ex != nullptr) ex->unmatched_b.push_back(B[j].text);
   }
-  std::sort(left_a.begin(), left_a.begin() + na, std::greater<float>());
-  std::sort(left_b.begin(), left_b.begin() + nb, std::greater<float>());
+  if (na > 1) std::sort(left_a.begin(), left_a.begin() + na, std::greater<float>());
+  if (nb > 1) std::sort(left_b.begin(), left_b.begin() + nb, std::greater<float>());
   const size_t conflicts = std::min(na, nb);
   double penalty = 0;
   for (size_t k = 0; k < conflicts; ++k) {

@@ -22,7 +22,8 @@ std::array<uint8_t, 32> LetterCounts(std::string_view key) {
 
 // Upper bound on the Jaro-Winkler similarity of two keys: at most the
 // letters they share (as multisets) can match.
-unsigned SharedLetters(const std::array<uint8_t, 32>& ca, const std::array<uint8_t, 32>& cb) {
+inline __attribute__((always_inline)) unsigned SharedLetters(const std::array<uint8_t, 32>& ca,
+                                                             const std::array<uint8_t, 32>& cb) {
 #ifdef __SSE2__
   const __m128i a0 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(ca.data()));
   const __m128i a1 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(ca.data() + 16));
@@ -38,8 +39,10 @@ unsigned SharedLetters(const std::array<uint8_t, 32>& ca, const std::array<uint8
 #endif
 }
 
-double JaroWinklerBound(size_t la, const std::array<uint8_t, 32>& ca, size_t lb,
-                        const std::array<uint8_t, 32>& cb) {
+inline __attribute__((always_inline)) double JaroWinklerBound(size_t la,
+                                                              const std::array<uint8_t, 32>& ca,
+                                                              size_t lb,
+                                                              const std::array<uint8_t, 32>& cb) {
   if (la == 0 || lb == 0) return 0;
   const unsigned m = SharedLetters(ca, cb);
   if (m == 0) return 0;

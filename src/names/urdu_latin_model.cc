@@ -279,8 +279,8 @@ double UrduLatinModel::LogProb(std::u32string_view urdu, std::string_view latin_
 std::vector<UrduLatinModel::Romanisation> UrduLatinModel::Romanise(std::u32string_view urdu,
                                                                    int n) const {
   // Beam search over fixed-size hypotheses: no allocation per expansion.
-  constexpr size_t kBeam = 12;
-  constexpr size_t kExpand = 8;  // emissions tried per letter
+  constexpr size_t kBeam = 8;
+  constexpr size_t kExpand = 6;  // emissions tried per letter
   struct Hyp {
     char text[kMaxLatin];
     uint8_t len;
