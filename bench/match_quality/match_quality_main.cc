@@ -77,7 +77,10 @@ int Run(int argc, char** argv) {
                                                     : "the 2,500 held-out Dakshina words");
     PrintRanking(figures->liaison_model);
     PrintRanking(figures->liaison_matcher);
-    PrintRanking(figures->peer);
+    if (!dev) {
+      PrintRanking(figures->peer);
+      PrintRanking(figures->peer_ascii);
+    }
   }
   if (only.empty() || only == "persons") {
     const PersonFigures f = MeasurePersons(seed, identities, print_errors);

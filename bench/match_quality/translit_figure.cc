@@ -130,12 +130,17 @@ absl::StatusOr<TranslitFigures> MeasureTranslit(const std::string& shared_data_d
   }
 
   if (dev) return out;
-  // Peer: ICU Any-Latin on the Urdu word, Jaro-Winkler against each form.
-  std::vector<std::u32string> peer_latin(task.urdu.size());
-  {
+  // Peer: ICU Any-Latin on the Urdu word, Jaro-Winkler against each form;
+  // also with Latin-ASCII after it (the candidates have no diacritics).
+  std::vector<std::u32string> cand32(task.candidates.size());
+  for (size_t c = 0; c < task.candidates.size(); ++c) {
+    cand32[c] = std::u32string(task.candidates[c].begin(), task.candidates[c].end());
+  }
+  for (const bool ascii : {false, true}) {
+    std::vector<std::u32string> peer_latin(task.urdu.size());
     UErrorCode status = U_ZERO_ERROR;
-    std::unique_ptr<icu::Transliterator> any_latin(
-        icu::Transliterator::createInstance("Any-Latin", UTRANS_FORWARD, status));
+    std::unique_ptr<icu::Transliterator> any_latin(icu::Transliterator::createInstance(
+        ascii ? "Any-Latin; Latin-ASCII" : "Any-Latin", UTRANS_FORWARD, status));
     if (U_FAILURE(status)) return absl::InternalError("ICU Any-Latin unavailable");
     for (size_t w = 0; w < task.urdu.size(); ++w) {
       icu::UnicodeString s = icu::UnicodeString::fromUTF8(task.urdu_raw[w]);
@@ -145,15 +150,17 @@ absl::StatusOr<TranslitFigures> MeasureTranslit(const std::string& shared_data_d
       s.toUTF8String(utf8);
       (void)names::DecodeUtf8(utf8, &peer_latin[w]);
     }
+    RankingFigure f = Rank(
+        task,
+        ascii ? "peer: ICU Any-Latin; Latin-ASCII + Jaro-Winkler"
+              : "peer: ICU Any-Latin + Jaro-Winkler",
+        threads, [&] {
+          return std::make_unique<std::function<double(size_t, size_t)>>([&](size_t w, size_t c) {
+            return names::JaroWinklerSimilarity(peer_latin[w], cand32[c]);
+          });
+        });
+    (ascii ? out.peer_ascii : out.peer) = f;
   }
-  std::vector<std::u32string> cand32(task.candidates.size());
-  for (size_t c = 0; c < task.candidates.size(); ++c) {
-    cand32[c] = std::u32string(task.candidates[c].begin(), task.candidates[c].end());
-  }
-  out.peer = Rank(task, "peer: ICU Any-Latin + Jaro-Winkler", threads, [&] {
-    return std::make_unique<std::function<double(size_t, size_t)>>(
-        [&](size_t w, size_t c) { return names::JaroWinklerSimilarity(peer_latin[w], cand32[c]); });
-  });
   return out;
 }
 

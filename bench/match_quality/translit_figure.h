@@ -23,6 +23,7 @@ struct TranslitFigures {
   RankingFigure liaison_model;    // pair-model probability
   RankingFigure liaison_matcher;  // the token similarity the person matcher uses
   RankingFigure peer;             // ICU Any-Latin + Jaro-Winkler
+  RankingFigure peer_ascii;       // ICU Any-Latin; Latin-ASCII + Jaro-Winkler
 };
 
 // Runs the ranking over the held-out words of the lexicon under

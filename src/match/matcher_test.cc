@@ -170,5 +170,38 @@ TEST_F(MatcherTest, ConcurrentComparisonsGiveTheSameResults) {
   for (int m : mismatches) EXPECT_EQ(m, 0);
 }
 
+TEST_F(MatcherTest, PrepareNeverCrashesOnArbitraryBytes) {
+  // A small deterministic fuzz: random bytes, random mixes of Urdu and Latin
+  // fragments and separators. Prepare may reject input, never crash.
+  const char* fragments[] = {
+      "محمد",  "s/o", "ولد", "D'",   "-ud-",         " ", ".",     "/", "ـ", "\xd9",
+      "Abdul", "bin", "ch.", "\xff", "\xe2\x80\x8c", "ُ",  "Dott.", "La"};
+  uint64_t state = 42;
+  auto next = [&] {
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    return state >> 33;
+  };
+  size_t accepted = 0;
+  for (int i = 0; i < 3000; ++i) {
+    std::string name;
+    const int parts = static_cast<int>(next() % 12);
+    for (int k = 0; k < parts; ++k) {
+      if (next() % 3 == 0) {
+        name.push_back(static_cast<char>(next() % 256));
+      } else {
+        name += fragments[next() % std::size(fragments)];
+      }
+    }
+    auto p = matcher_.Prepare({.names = {name}, .father_name = name, .dob = i % 2 ? "" : "1985"});
+    if (p.ok()) {
+      ++accepted;
+      EXPECT_GE(matcher_.Score(*p, *p), 0.0);
+      (void)matcher_.Compare(*p, *p);
+      (void)matcher_.BlockingKeys(*p);
+    }
+  }
+  EXPECT_GT(accepted, 0u);
+}
+
 }  // namespace
 }  // namespace liaison::match
