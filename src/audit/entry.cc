@@ -137,7 +137,15 @@ absl::StatusOr<Entry> Seal(const ChainHead& prev, uint64_t seq, int64_t time_ms,
   entry.time_ms = time_ms;
   entry.event = std::move(event);
   entry.prev_hash = prev.hash;
-  entry.hash = ComputeEntryHash(entry);
+  const std::string text = CanonicalEntryText(entry, HashField::kWithoutHash);
+  // The export line adds `,"hash":"<64 hex>"`.
+  constexpr size_t kHashMemberBytes = 74;
+  if (text.size() + kHashMemberBytes > kMaxEntryLineBytes) {
+    return absl::InvalidArgumentError(absl::StrCat("audit entry would be ",
+                                                   text.size() + kHashMemberBytes,
+                                                   " bytes; the limit is ", kMaxEntryLineBytes));
+  }
+  entry.hash = Sha256Hex(text);
   return entry;
 }
 

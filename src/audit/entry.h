@@ -41,6 +41,10 @@ struct ChainHead {
   std::string hash;
 };
 
+// The longest export line an entry may take. Seal refuses events that would
+// exceed it, so every sealed entry can be read back by the default limits.
+inline constexpr size_t kMaxEntryLineBytes = 64 * 1024;
+
 // Hex SHA-256 of "liaison-audit-genesis-v1\n" followed by `node_id`.
 std::string GenesisHash(std::string_view node_id);
 // {0, GenesisHash(node_id)}.
@@ -59,8 +63,10 @@ std::string CanonicalEntryText(const Entry& entry, HashField field);
 std::string ComputeEntryHash(const Entry& entry);
 
 // Seals `event` as entry `seq` after `prev`. Returns InvalidArgument when
-// `seq` is not prev.seq + 1, `time_ms` is negative, or the event fails
-// ValidateEvent. No clock is read: the caller passes the time.
+// `seq` is not prev.seq + 1, `time_ms` is negative, the event fails
+// ValidateEvent, or its export line would be longer than kMaxEntryLineBytes
+// (e.g. very many object ids: record such actions in several entries). No
+// clock is read: the caller passes the time.
 absl::StatusOr<Entry> Seal(const ChainHead& prev, uint64_t seq, int64_t time_ms, Event event);
 
 // Checks that `entry` follows `prev`: seq is prev.seq + 1, prev_hash is
@@ -70,7 +76,7 @@ absl::Status VerifyLink(const ChainHead& prev, const Entry& entry);
 
 // Limits on reading an entry line.
 struct EntryLineLimits {
-  size_t max_line_bytes = 64 * 1024;
+  size_t max_line_bytes = kMaxEntryLineBytes;
   int max_depth = kMaxDetailsDepth + 1;
 };
 

@@ -71,6 +71,18 @@ TEST(EntryTest, SealRejectsBadSeqTimeAndEvent) {
   EXPECT_FALSE(Seal(ChainHead{0, "xyz"}, 1, 10, GoldenEvent()).ok());
 }
 
+TEST(EntryTest, SealRefusesEntriesLongerThanAnExportLine) {
+  Event big = GoldenEvent();
+  big.object_ids.assign(kMaxObjectIds, std::string(kMaxObjectIdBytes, 'x'));
+  ASSERT_TRUE(ValidateEvent(big).ok());
+  absl::StatusOr<Entry> sealed = Seal(GenesisHead("n"), 1, 10, big);
+  EXPECT_EQ(sealed.status().code(), absl::StatusCode::kInvalidArgument);
+  big.object_ids.resize(400);  // about 53 KB: fits
+  sealed = Seal(GenesisHead("n"), 1, 10, big);
+  ASSERT_TRUE(sealed.ok()) << sealed.status();
+  EXPECT_TRUE(ParseEntryLine(CanonicalEntryText(*sealed, HashField::kWithHash)).ok());
+}
+
 TEST(EntryTest, VerifyLinkNamesWhatIsWrong) {
   ChainHead genesis = GenesisHead("n");
   Entry a = *Seal(genesis, 1, 10, GoldenEvent());

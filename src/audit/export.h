@@ -109,7 +109,7 @@ absl::Status WriteExport(const ExportHeader& header, const Signer& key, EntrySou
 
 // Limits on what the reader accepts from an untrusted file.
 struct ExportLimits {
-  size_t max_line_bytes = 64 * 1024;
+  size_t max_line_bytes = kMaxEntryLineBytes;
   int max_depth = kMaxDetailsDepth + 1;
 };
 
