@@ -83,10 +83,18 @@ absl::Status RunExport(const ExportArgs& args) {
   RETURN_IF_ERROR(audit::WriteExport(
       header, *node->signer,
       [&](const audit::EntrySink& sink) -> absl::Status {
-        return node->store->Read([&](store::Reader& reader) -> absl::Status {
+        // The range is contiguous in seq, from the first entry at or after
+        // --from to the last before the first entry after --to, so that a
+        // clock set back cannot punch holes in an export.
+        bool started = !from_time.has_value();
+        bool past_end = false;
+        absl::Status scanned = node->store->Read([&](store::Reader& reader) -> absl::Status {
           return reader.ScanAudit(1, 0, [&](const store::AuditRow& row) -> absl::Status {
-            if ((from_time && row.time_ms < *from_time) || (to_time && row.time_ms > *to_time)) {
-              return absl::OkStatus();
+            if (!started && row.time_ms < *from_time) return absl::OkStatus();
+            started = true;
+            if (to_time && row.time_ms > *to_time) {
+              past_end = true;
+              return absl::CancelledError("end of the export range");
             }
             absl::StatusOr<audit::Entry> entry = audit::ParseEntryLine(row.entry_json);
             if (!entry.ok()) {
@@ -99,6 +107,7 @@ absl::Status RunExport(const ExportArgs& args) {
             return sink(*entry);
           });
         });
+        return past_end ? absl::OkStatus() : scanned;
       },
       args.out));
 

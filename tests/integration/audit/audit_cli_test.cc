@@ -148,6 +148,14 @@ TEST_F(AuditCliTest, RangeExportVerifiesAndRecordsItsPurpose) {
   EXPECT_THAT(ReadFile(scratch_ / "later.jsonl"), HasSubstr("\"purpose\":\"quarterly review\""));
 }
 
+TEST_F(AuditCliTest, RangeBeforeTheLogIsAnEmptyButValidExport) {
+  CommandResult exported = Export("none.jsonl", "--to 2001-01-01");
+  ASSERT_EQ(exported.exit_code, 0) << exported.output;
+  CommandResult verified = Verify("none.jsonl");
+  EXPECT_EQ(verified.exit_code, 0) << verified.output;
+  EXPECT_THAT(verified.output, HasSubstr("entries: 0"));
+}
+
 TEST_F(AuditCliTest, ExportRejectsABadTime) {
   CommandResult exported = Export("a.jsonl", "--from yesterday");
   EXPECT_EQ(exported.exit_code, 1);
