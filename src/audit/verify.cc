@@ -317,12 +317,43 @@ VerifyReport VerifyExport(std::istream& in, const VerifyOptions& options) {
                                           "): the node's clock was set back"));
     }
 
+    if (options.known_head && e.seq == options.known_head->seq) {
+      if (e.hash != options.known_head->hash) {
+        return fail(Finding::kChanged, r.line, e.seq,
+                    absl::StrCat("entry seq ", e.seq, " is not the one known from elsewhere (hash ",
+                                 options.known_head->hash, "): the log was rewritten up to here"));
+      }
+      report.known_head_matched = true;
+    }
+
     ++report.entries;
     report.last_seq = e.seq;
+    report.last_hash = e.hash;
     prevprev_hash = prev ? prev->hash : std::string();
     prev = Seen{r.line, e.seq, e.hash, e.prev_hash, e.time_ms};
   }
 
+  if (options.known_head && !report.known_head_matched) {
+    const ChainHead& known = *options.known_head;
+    if (report.entries > 0 && known.seq < report.first_seq) {
+      report.notes.push_back(absl::StrCat("the known head (seq ", known.seq,
+                                          ") is before this export's range; not compared"));
+    } else if (report.header->to_time) {
+      report.notes.push_back(absl::StrCat("the known head (seq ", known.seq,
+                                          ") is after this export's range; not compared"));
+    } else {
+      // A whole-log (or --from) export runs to the end of the log, so it must
+      // reach the known head.
+      return fail(Finding::kRemoved, 0, report.last_seq + 1,
+                  absl::StrCat("the log ends at seq ", report.last_seq, ", but seq ", known.seq,
+                               " is known from elsewhere: entries ", report.last_seq + 1, "..",
+                               known.seq, " (at least) were cut from its end"));
+    }
+  }
+  if (report.known_head_matched) {
+    report.notes.push_back(
+        absl::StrCat("seq ", options.known_head->seq, " matches the head known from elsewhere"));
+  }
   if (report.entries > report.checkpoints && report.last_checkpoint_seq < report.last_seq) {
     report.notes.push_back(absl::StrCat(
         report.last_seq - report.last_checkpoint_seq, " entries after the last checkpoint (seq ",
@@ -356,7 +387,12 @@ std::string VerifyReport::ToText() const {
   if (ok()) {
     absl::StrAppend(&out, "result: intact\n");
   } else {
-    absl::StrAppend(&out, "result: FIRST BAD ENTRY at line ", line);
+    absl::StrAppend(&out, "result: FIRST BAD ENTRY ");
+    if (line > 0) {
+      absl::StrAppend(&out, "at line ", line);
+    } else {
+      absl::StrAppend(&out, "after the last line");
+    }
     if (seq > 0) absl::StrAppend(&out, ", seq ", seq);
     absl::StrAppend(&out, ": ", std::string(FindingName(finding)), ": ", reason, "\n");
   }

@@ -52,6 +52,12 @@ struct VerifyOptions {
   // The node's public key from a trusted source; when set, the header key
   // must equal it.
   std::optional<PublicKey> expected_key;
+  // A chain head known from elsewhere: the last entry of an earlier export
+  // the auditor kept, or a checkpoint held by a partner. The export must hold
+  // the same entry at that seq, and (when it runs to the end of the log) must
+  // not end before it: this is what catches entries cut from the end of the
+  // log, which the export alone cannot show.
+  std::optional<ChainHead> known_head;
   ExportLimits limits;
 };
 
@@ -59,8 +65,9 @@ struct VerifyReport {
   Finding finding = Finding::kIntact;
   bool ok() const { return finding == Finding::kIntact; }
 
-  // The first bad entry: its line in the file and its seq (for kRemoved, the
-  // first missing seq; 0 when the problem is not in an entry).
+  // The first bad entry: its line in the file (0 when entries are missing
+  // after the last line) and its seq (for kRemoved, the first missing seq; 0
+  // when the problem is not in an entry).
   uint64_t line = 0;
   uint64_t seq = 0;
   std::string reason;
@@ -70,6 +77,9 @@ struct VerifyReport {
   uint64_t entries = 0;
   uint64_t first_seq = 0;
   uint64_t last_seq = 0;
+  std::string last_hash;
+  // Whether options.known_head was found in the export and matched.
+  bool known_head_matched = false;
   uint64_t checkpoints = 0;
   uint64_t last_checkpoint_seq = 0;
   // True when the export starts at seq 1 from the genesis hash; false for a

@@ -369,6 +369,57 @@ TEST_F(VerifyExportTest, RangeExportStillDetectsChangesAfterItsStart) {
   EXPECT_EQ(report.seq, 13u);
 }
 
+TEST_F(VerifyExportTest, KnownHeadFromAnEarlierExportMatches) {
+  VerifyOptions options;
+  options.known_head = HeadOf(chain_.entries()[14]);
+  VerifyReport report = VerifyLines(chain_.ExportLines(), options);
+  EXPECT_TRUE(report.ok()) << report.ToText();
+  EXPECT_TRUE(report.known_head_matched);
+  EXPECT_EQ(report.last_hash, chain_.entries().back().hash);
+}
+
+TEST_F(VerifyExportTest, KnownHeadCatchesEntriesCutFromTheEndOfTheLog) {
+  // The node's log lost seq 18..20 before this export was taken: the export
+  // is consistent and signed, but an earlier export ended at seq 19.
+  VerifyOptions options;
+  options.known_head = HeadOf(chain_.entries()[18]);
+  VerifyReport report = VerifyLines(chain_.ExportLines(0, 17), options);
+  EXPECT_EQ(report.finding, Finding::kRemoved) << report.ToText();
+  EXPECT_EQ(report.seq, 18u);
+  EXPECT_EQ(report.line, 0u);
+  EXPECT_THAT(report.ToText(), HasSubstr("after the last line"));
+}
+
+TEST_F(VerifyExportTest, KnownHeadCatchesARewrittenHistory) {
+  // A forger with the key rebuilds the chain from seq 7; the head an auditor
+  // kept from before no longer matches.
+  VerifyOptions options;
+  options.known_head = HeadOf(chain_.entries()[11]);
+  std::vector<Entry>& entries = chain_.entries();
+  entries[6].event.purpose = "rewritten";
+  for (size_t i = 6; i < entries.size(); ++i) {
+    Entry& e = entries[i];
+    e.prev_hash = entries[i - 1].hash;
+    if (e.event.action == Action::kCheckpoint) {
+      e.event = MakeCheckpointEvent(chain_.key(), chain_.node_id(),
+                                    ChainHead{e.seq - 1, e.prev_hash}, e.time_ms);
+    }
+    e.hash = ComputeEntryHash(e);
+  }
+  EXPECT_TRUE(VerifyLines(chain_.ExportLines()).ok());  // consistent and signed
+  VerifyReport report = VerifyLines(chain_.ExportLines(), options);
+  EXPECT_EQ(report.finding, Finding::kChanged) << report.ToText();
+  EXPECT_EQ(report.seq, 12u);
+}
+
+TEST_F(VerifyExportTest, KnownHeadOutsideARangeIsNotedNotFailed) {
+  VerifyOptions options;
+  options.known_head = HeadOf(chain_.entries()[2]);
+  VerifyReport report = VerifyLines(chain_.ExportLines(10), options);
+  EXPECT_TRUE(report.ok()) << report.ToText();
+  EXPECT_THAT(report.ToText(), HasSubstr("not compared"));
+}
+
 TEST_F(VerifyExportTest, VerifyExportFileReportsMissingFile) {
   EXPECT_FALSE(VerifyExportFile("/nonexistent/audit.jsonl").ok());
 }

@@ -1,11 +1,13 @@
 // `liaison audit verify` and `liaison audit export`: the auditor's view of the
 // node's tamper-evident log (src/audit/, docs/audit-format.md).
+#include <cctype>
 #include <filesystem>
 #include <iostream>
 #include <memory>
 #include <optional>
 #include <string>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "access/actor.h"
 #include "audit/checkpoint.h"
@@ -25,7 +27,22 @@ namespace {
 struct VerifyArgs {
   std::string file;
   std::string public_key;
+  std::string against;
+  std::string known_head;
 };
+
+// "SEQ:HASH", e.g. from a checkpoint a partner holds.
+absl::StatusOr<audit::ChainHead> ParseKnownHead(const std::string& text) {
+  const size_t colon = text.find(':');
+  audit::ChainHead head;
+  if (colon == std::string::npos || !absl::SimpleAtoi(text.substr(0, colon), &head.seq) ||
+      head.seq == 0 || text.size() - colon - 1 != 64) {
+    return absl::InvalidArgumentError("--known-head must be SEQ:HASH (HASH 64 hex digits)");
+  }
+  head.hash = text.substr(colon + 1);
+  for (char& c : head.hash) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return head;
+}
 
 struct ExportArgs {
   std::string data;
@@ -42,11 +59,32 @@ int RunVerify(const VerifyArgs& args) {
     if (!key.ok()) return Fail("audit verify", key.status());
     options.expected_key = *key;
   }
+  if (!args.known_head.empty()) {
+    absl::StatusOr<audit::ChainHead> head = ParseKnownHead(args.known_head);
+    if (!head.ok()) return Fail("audit verify", head.status());
+    options.known_head = *head;
+  }
+  if (!args.against.empty()) {
+    // The earlier export must itself be intact; its last entry is then the
+    // head the new export must still contain.
+    absl::StatusOr<audit::VerifyReport> earlier = audit::VerifyExportFile(args.against, options);
+    if (!earlier.ok()) return Fail("audit verify", earlier.status());
+    if (!earlier->ok()) {
+      return Fail("audit verify",
+                  absl::FailedPreconditionError(absl::StrCat(
+                      "the earlier export ", args.against, " does not verify itself: ",
+                      std::string(audit::FindingName(earlier->finding)), ": ", earlier->reason)));
+    }
+    if (earlier->entries > 0) {
+      options.known_head = audit::ChainHead{earlier->last_seq, earlier->last_hash};
+    }
+  }
   absl::StatusOr<audit::VerifyReport> report = audit::VerifyExportFile(args.file, options);
   if (!report.ok()) return Fail("audit verify", report.status());
   std::cout << report->ToText();
   if (report->ok()) return 0;
-  std::string where = absl::StrCat("line ", report->line);
+  std::string where =
+      report->line > 0 ? absl::StrCat("line ", report->line) : std::string("the end of the export");
   if (report->seq > 0) absl::StrAppend(&where, ", seq ", report->seq);
   return Fail("audit verify",
               absl::DataLossError(absl::StrCat(args.file, ": first bad entry at ", where, ": ",
@@ -146,6 +184,12 @@ void AddAuditCommand(CLI::App& app, CommandContext& ctx) {
   verify->add_option("--public-key", verify_args->public_key,
                      "The node's Ed25519 public key obtained out of band: 64 hex digits or "
                      "\"ed25519:<base64>\" (the node's keys/signing.pub)");
+  verify->add_option("--against", verify_args->against,
+                     "An earlier export of the same node: its last entry must still be in "
+                     "FILE (catches entries cut from the end of the log)");
+  verify->add_option("--known-head", verify_args->known_head,
+                     "SEQ:HASH of an entry known from elsewhere (e.g. a checkpoint a partner "
+                     "holds) that FILE must contain");
   verify->callback([&ctx, verify_args] { ctx.exit_code = RunVerify(*verify_args); });
 
   auto export_args = std::make_shared<ExportArgs>();

@@ -124,6 +124,24 @@ TEST_F(AuditCliTest, VerifyNamesAnEntryDeletedFromTheDatabase) {
   EXPECT_THAT(verified.output, HasSubstr("seq 3: removed"));
 }
 
+TEST_F(AuditCliTest, TailCutFromTheLogIsCaughtOnlyAgainstAnEarlierExport) {
+  // Log after two exports: 1 init, 2 checkpoint, 3 export, 4 checkpoint,
+  // 5 export. The first export ended at seq 2, the second at seq 4.
+  ASSERT_EQ(Export("a.jsonl").exit_code, 0);
+  ASSERT_EQ(Export("b.jsonl").exit_code, 0);
+  // Cut everything after seq 2 behind the node's back, then export again.
+  ExecSql(data_ / "liaison.db", "DELETE FROM audit WHERE seq > 2");
+  ASSERT_EQ(Export("c.jsonl").exit_code, 0);
+  EXPECT_EQ(Verify("c.jsonl").exit_code, 0);  // consistent and signed on its own
+  CommandResult against = Verify("c.jsonl", "--against '" + (scratch_ / "b.jsonl").string() + "'");
+  EXPECT_EQ(against.exit_code, 1) << against.output;
+  EXPECT_THAT(against.output, HasSubstr("removed"));
+  EXPECT_THAT(against.output, HasSubstr("seq 4 is known from elsewhere"));
+  // Against the first export (which c.jsonl still contains) all is well.
+  CommandResult older = Verify("c.jsonl", "--against '" + (scratch_ / "a.jsonl").string() + "'");
+  EXPECT_EQ(older.exit_code, 0) << older.output;
+}
+
 TEST_F(AuditCliTest, VerifyRefusesAnotherNodesKey) {
   ASSERT_EQ(Export("a.jsonl").exit_code, 0);
   CommandResult verified = Verify("a.jsonl", "--public-key " + std::string(64, 'a'));
