@@ -1,6 +1,7 @@
 #include "api/api_routes.h"
 
 #include "api/access_gate.h"
+#include "api/governance_routes.h"
 #include "api/health_routes.h"
 #include "api/record_routes.h"
 #include "api/session_routes.h"
@@ -24,6 +25,10 @@ absl::StatusOr<std::shared_ptr<Router>> BuildApiRouter(const ApiServices& servic
     router->SetGate(MakeAccessGate(*services.identity, *services.store, *services.trail));
     RETURN_IF_ERROR(RegisterSessionRoutes(*router, *services.identity));
     RETURN_IF_ERROR(RegisterRecordRoutes(*router, *services.records));
+    if (services.retention != nullptr) {
+      RETURN_IF_ERROR(
+          RegisterGovernanceRoutes(*router, *services.store, *services.trail, *services.retention));
+    }
   }
 
   return router;

@@ -24,6 +24,7 @@ namespace liaison::access {
 class AuditTrail;
 class Identity;
 class RecordAccess;
+class Retention;
 }  // namespace liaison::access
 
 namespace liaison::api {
@@ -41,6 +42,7 @@ struct ApiServices {
   access::Identity* identity = nullptr;
   access::RecordAccess* records = nullptr;
   access::AuditTrail* trail = nullptr;
+  access::Retention* retention = nullptr;
 };
 
 // Builds the router with every route group, using the node's configured body

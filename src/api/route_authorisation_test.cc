@@ -12,6 +12,7 @@
 #include "access/node_signer.h"
 #include "access/permissions.h"
 #include "access/record_access.h"
+#include "access/retention.h"
 #include "api/api_routes.h"
 #include "common/absl_bridge.h"
 #include "node/node_dir.h"
@@ -46,6 +47,7 @@ class RouteAuthorisationTest : public ::testing::Test {
     policy.password_cost = auth::PasswordCost::TestOnly();
     policy.totp_sealing_key = signer_->TotpSealingKey();
     identity_ = std::make_unique<access::Identity>(*store_, *trail_, policy, random_);
+    retention_ = std::make_unique<access::Retention>(*store_, *trail_, access::RetentionPolicy{});
 
     access::Actor admin = access::Actor::LocalAdministrator();
     for (Role role : kRoles) {
@@ -69,6 +71,7 @@ class RouteAuthorisationTest : public ::testing::Test {
     services.identity = identity_.get();
     services.records = records_.get();
     services.trail = trail_.get();
+    services.retention = retention_.get();
     router_ = *BuildApiRouter(services);
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }
@@ -109,6 +112,7 @@ class RouteAuthorisationTest : public ::testing::Test {
   std::unique_ptr<access::AuditTrail> trail_;
   std::unique_ptr<access::RecordAccess> records_;
   std::unique_ptr<access::Identity> identity_;
+  std::unique_ptr<access::Retention> retention_;
   std::map<Role, std::string> credentials_;
   std::shared_ptr<Router> router_;
 };

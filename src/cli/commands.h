@@ -37,6 +37,7 @@ void AddCompareCommand(CLI::App& app, CommandContext& ctx);
 void AddScreenCommand(CLI::App& app, CommandContext& ctx);
 void AddAuditCommand(CLI::App& app, CommandContext& ctx);
 void AddUserCommand(CLI::App& app, CommandContext& ctx);
+void AddGovernanceCommands(CLI::App& app, CommandContext& ctx);  // retention, stats
 
 }  // namespace liaison::cli
 

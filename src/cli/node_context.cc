@@ -36,6 +36,8 @@ absl::StatusOr<std::unique_ptr<NodeContext>> OpenNodeContext(const std::string& 
   identity.lockout.free_failures = ctx->dir.config.max_failed_logins;
   ctx->identity =
       std::make_unique<access::Identity>(*ctx->store, *ctx->trail, identity, *ctx->random);
+  ctx->retention =
+      std::make_unique<access::Retention>(*ctx->store, *ctx->trail, access::RetentionPolicy{});
   return ctx;
 }
 

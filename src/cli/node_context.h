@@ -15,6 +15,7 @@
 #include "access/identity.h"
 #include "access/node_signer.h"
 #include "access/record_access.h"
+#include "access/retention.h"
 #include "common/clock.h"
 #include "common/random.h"
 #include "node/node_dir.h"
@@ -32,6 +33,7 @@ struct NodeContext {
   std::unique_ptr<access::AuditTrail> trail;
   std::unique_ptr<access::RecordAccess> records;
   std::unique_ptr<access::Identity> identity;
+  std::unique_ptr<access::Retention> retention;
 };
 
 // Opens the node at `data_dir` with the real clock and randomness. Returns

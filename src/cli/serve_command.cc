@@ -82,6 +82,7 @@ int RunServe(const ServeArgs& args) {
   services.identity = (*node)->identity.get();
   services.records = (*node)->records.get();
   services.trail = (*node)->trail.get();
+  services.retention = (*node)->retention.get();
   absl::StatusOr<std::shared_ptr<api::Router>> router = api::BuildApiRouter(services);
   if (!router.ok()) return Fail(kCommand, router.status());
 
@@ -107,9 +108,27 @@ int RunServe(const ServeArgs& args) {
   // Wake up now and then to notice a server that stopped by itself.
   const timespec kPoll = {0, 200 * 1000 * 1000};
   int signal_number = -1;
+  // Retention runs on this thread: a minute after start, then daily.
+  access::Actor scheduler = access::Actor::LocalAdministrator();
+  scheduler.id = "node-scheduler";
+  scheduler.name = "retention schedule";
+  scheduler.origin = "node";
+  absl::Time next_retention = (*node)->clock->Now() + absl::Minutes(1);
   while ((*server)->IsServing()) {
     signal_number = sigtimedwait(&stop_signals, nullptr, &kPoll);
     if (signal_number > 0) break;
+    if ((*node)->clock->Now() >= next_retention) {
+      next_retention = (*node)->clock->Now() + absl::Hours(24);
+      absl::StatusOr<access::RetentionReport> report =
+          (*node)->retention->Run(scheduler, /*dry_run=*/false);
+      if (report.ok()) {
+        spdlog::info("retention: {} erased, {} due for review", report->erased.size(),
+                     report->due.size());
+      } else {
+        spdlog::error("retention run failed: {}", report.status().ToString());
+      }
+      continue;
+    }
     if (errno != EAGAIN && errno != EINTR) {
       spdlog::error("sigtimedwait: {}", std::strerror(errno));
       break;

@@ -105,6 +105,12 @@ struct ApiTokenRow {
   bool revoked = false;
 };
 
+// Counts for the joint-committee statistics.
+struct CountRow {
+  std::string key;  // e.g. "narcotics", or "2026-11|search"
+  int64_t count = 0;
+};
+
 class Reader {
  public:
   virtual ~Reader() = default;
@@ -133,6 +139,13 @@ class Reader {
   virtual absl::StatusOr<std::vector<AuditRow>> AuditForObject(std::string_view object_id) = 0;
 
   virtual absl::StatusOr<std::optional<std::string>> GetSetting(std::string_view key) = 0;
+
+  // Live records per crime area.
+  virtual absl::StatusOr<std::vector<CountRow>> CountRecordsByCrimeArea() = 0;
+  // Audit entries between the two times (inclusive), counted per UTC month
+  // and action, keyed "YYYY-MM|action|outcome".
+  virtual absl::StatusOr<std::vector<CountRow>> CountAuditByMonth(int64_t from_ms,
+                                                                  int64_t to_ms) = 0;
 
   virtual absl::StatusOr<std::optional<UserRow>> GetUser(std::string_view id) = 0;
   virtual absl::StatusOr<std::optional<UserRow>> FindUserByName(std::string_view username) = 0;

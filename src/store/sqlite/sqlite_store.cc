@@ -1,6 +1,8 @@
 #include "store/sqlite/sqlite_store.h"
 
+#include <ctime>
 #include <filesystem>
+#include <map>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
@@ -338,6 +340,33 @@ class SqliteAccess final : public Transaction {
     return v;
   }
 
+  absl::StatusOr<std::vector<CountRow>> CountRecordsByCrimeArea() override {
+    return Counts("SELECT crime_area, count(*) FROM records GROUP BY crime_area ORDER BY 1", {});
+  }
+
+  absl::StatusOr<std::vector<CountRow>> CountAuditByMonth(int64_t from_ms, int64_t to_ms) override {
+    // Months are computed in C++ from time_ms so the SQL stays portable.
+    ASSIGN_OR_RETURN(Statement * st,
+                     conn_.Prepare("SELECT time_ms, action, outcome FROM audit "
+                                   "WHERE time_ms >= ? AND time_ms <= ? ORDER BY seq"));
+    st->Bind(1, from_ms).Bind(2, to_ms);
+    std::map<std::string, int64_t> counts;
+    while (true) {
+      ASSIGN_OR_RETURN(bool row, st->Step());
+      if (!row) break;
+      time_t secs = static_cast<time_t>(st->Int(0) / 1000);
+      tm utc{};
+      gmtime_r(&secs, &utc);
+      char month[16];
+      snprintf(month, sizeof month, "%04d-%02d", utc.tm_year + 1900, utc.tm_mon + 1);
+      ++counts[StrCat(month, "|", st->Text(1), "|", st->Text(2))];
+    }
+    st->Reset();
+    std::vector<CountRow> out;
+    for (auto& [k, v] : counts) out.push_back({k, v});
+    return out;
+  }
+
   absl::StatusOr<std::optional<UserRow>> GetUser(std::string_view id) override {
     return OneUser(StrCat("SELECT ", kUserColumns, " FROM users WHERE id = ?"), id);
   }
@@ -574,6 +603,20 @@ class SqliteAccess final : public Transaction {
   }
 
  private:
+  absl::StatusOr<std::vector<CountRow>> Counts(const std::string& sql,
+                                               const std::vector<std::string>& args) {
+    ASSIGN_OR_RETURN(Statement * st, conn_.Prepare(sql));
+    for (size_t i = 0; i < args.size(); ++i) st->Bind(static_cast<int>(i + 1), args[i]);
+    std::vector<CountRow> out;
+    while (true) {
+      ASSIGN_OR_RETURN(bool row, st->Step());
+      if (!row) break;
+      out.push_back({st->String(0), st->Int(1)});
+    }
+    st->Reset();
+    return out;
+  }
+
   absl::StatusOr<std::optional<UserRow>> OneUser(const std::string& sql, std::string_view key) {
     ASSIGN_OR_RETURN(Statement * st, conn_.Prepare(sql));
     st->Bind(1, key);

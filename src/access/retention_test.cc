@@ -1,0 +1,125 @@
+#include "access/retention.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "access/record_access.h"
+#include "access/statistics.h"
+#include "store/sqlite/sqlite_store.h"
+
+namespace liaison::access {
+namespace {
+
+using records::Person;
+using records::Record;
+
+class RetentionTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("liaison_retention_" + std::to_string(::getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    store_ = *store::OpenSqliteStore((dir_ / "node.db").string(), clock_, {.create = true});
+    trail_ = std::make_unique<AuditTrail>("node_test", key_, std::string(32, 'k'),
+                                          audit::CheckpointPolicy{}, clock_);
+    records_ = std::make_unique<RecordAccess>(*store_, *trail_,
+                                              RecordPolicy{.node_id = "node_test"}, random_);
+    retention_ = std::make_unique<Retention>(*store_, *trail_, RetentionPolicy{.grace_days = 30});
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  std::string Create(std::string name, std::string review_date) {
+    Record r;
+    r.meta.review_date = std::move(review_date);
+    r.body = Person{.name = std::move(name)};
+    return records_->Create(admin_, {"test", ""}, r)->meta.id;
+  }
+
+  bool Exists(const std::string& id) {
+    bool found = false;
+    EXPECT_TRUE(store_
+                    ->Read([&](store::Reader& r) {
+                      found = r.GetRecord(id).ok();
+                      return absl::OkStatus();
+                    })
+                    .ok());
+    return found;
+  }
+
+  // 2027-01-15 (1.8e9 seconds after the epoch).
+  FakeClock clock_{absl::FromUnixSeconds(1'800'000'000)};
+  SeededRandom random_{5};
+  audit::SigningKey key_ = audit::SigningKey::Generate(random_);
+  std::filesystem::path dir_;
+  std::unique_ptr<store::Store> store_;
+  std::unique_ptr<AuditTrail> trail_;
+  std::unique_ptr<RecordAccess> records_;
+  std::unique_ptr<Retention> retention_;
+  Actor admin_ = Actor::LocalAdministrator();
+};
+
+TEST_F(RetentionTest, ErasesRecordsPastGraceAndListsThoseDue) {
+  std::string old_id = Create("Old", "2026-10-01");      // past review and grace
+  std::string due_id = Create("Due", "2027-01-01");      // past review, within grace
+  std::string fresh_id = Create("Fresh", "2028-01-01");  // not yet due
+  auto report = retention_->Run(admin_, /*dry_run=*/false);
+  ASSERT_TRUE(report.ok()) << report.status();
+  ASSERT_EQ(report->erased.size(), 1u);
+  EXPECT_EQ(report->erased[0].id, old_id);
+  ASSERT_EQ(report->due.size(), 1u);
+  EXPECT_EQ(report->due[0].id, due_id);
+  EXPECT_FALSE(Exists(old_id));
+  EXPECT_TRUE(Exists(due_id));
+  EXPECT_TRUE(Exists(fresh_id));
+  ASSERT_TRUE(store_
+                  ->Read([&](store::Reader& r) {
+                    EXPECT_EQ((*r.GetTombstone(old_id))->reason, "retention");
+                    EXPECT_EQ(r.AuditForObject(old_id)->back().action, "retention_erase");
+                    return absl::OkStatus();
+                  })
+                  .ok());
+}
+
+TEST_F(RetentionTest, DryRunErasesNothing) {
+  std::string old_id = Create("Old", "2026-10-01");
+  auto report = retention_->Run(admin_, /*dry_run=*/true);
+  ASSERT_TRUE(report.ok());
+  EXPECT_EQ(report->erased.size(), 1u);
+  EXPECT_TRUE(Exists(old_id));
+}
+
+TEST_F(RetentionTest, ConfirmationKeepsARecordAndIsAudited) {
+  std::string due_id = Create("Due", "2026-10-01");
+  EXPECT_FALSE(retention_->Confirm(admin_, {"", ""}, due_id, "2028-01-01").ok());  // no reason
+  EXPECT_FALSE(retention_->Confirm(admin_, {"still wanted", ""}, due_id, "2026-01-01").ok());
+  EXPECT_FALSE(retention_->Confirm(admin_, {"still wanted", ""}, due_id, "2040-01-01").ok());
+  ASSERT_TRUE(retention_->Confirm(admin_, {"still wanted", "CASE-9"}, due_id, "2028-01-01").ok());
+  auto report = retention_->Run(admin_, false);
+  ASSERT_TRUE(report.ok());
+  EXPECT_TRUE(report->erased.empty());
+  EXPECT_TRUE(Exists(due_id));
+}
+
+TEST_F(RetentionTest, OnlyRolesWithRetentionRunMayRun) {
+  Actor analyst{.id = "usr_a", .name = "A", .role = Role::kAnalyst, .origin = "api"};
+  EXPECT_EQ(retention_->Run(analyst, true).status().code(), absl::StatusCode::kPermissionDenied);
+}
+
+TEST_F(RetentionTest, StatisticsCountRecordsAndAuditedActions) {
+  Create("A", "2028-01-01");
+  Create("B", "2028-01-01");
+  ASSERT_TRUE(retention_->Run(admin_, false).ok());
+  auto stats = Statistics(*store_, *trail_, admin_, 0, clock_.NowMillis());
+  ASSERT_TRUE(stats.ok()) << stats.status();
+  EXPECT_EQ((*stats)["records_by_crime_area"]["other"], 2);
+  EXPECT_EQ((*stats)["totals"]["create"], 2);
+  EXPECT_EQ((*stats)["months"]["2027-01"]["create"]["ok"], 2);
+  Actor analyst{.id = "usr_a", .name = "A", .role = Role::kAnalyst, .origin = "api"};
+  EXPECT_FALSE(Statistics(*store_, *trail_, analyst, 0, 1).ok());
+}
+
+}  // namespace
+}  // namespace liaison::access

@@ -1,0 +1,26 @@
+// The figures the joint committee reviews: records by crime area, and per
+// month the searches, views, imports, screenings, partner queries sent and
+// answered, disclosures, refusals and denied accesses, all counted from the
+// audit log (so the statistics cannot disagree with it). Partner response
+// times join when the federation layer records them.
+//
+// Thread-safety: safe for concurrent use.
+#ifndef LIAISON_ACCESS_STATISTICS_H_
+#define LIAISON_ACCESS_STATISTICS_H_
+
+#include "absl/status/statusor.h"
+#include "access/actor.h"
+#include "access/audit_trail.h"
+#include "common/json_text.h"
+#include "store/store.h"
+
+namespace liaison::access {
+
+// {"records_by_crime_area": {...}, "months": {"2026-11": {"search": {"ok": n, "denied": m}, ...}},
+//  "totals": {...}, "from": ..., "to": ...}. Requires stats.read; audited as a view.
+absl::StatusOr<Json> Statistics(store::Store& store, AuditTrail& trail, const Actor& actor,
+                                int64_t from_ms, int64_t to_ms);
+
+}  // namespace liaison::access
+
+#endif  // LIAISON_ACCESS_STATISTICS_H_
