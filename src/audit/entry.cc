@@ -430,9 +430,9 @@ std::optional<Entry> ParseCanonicalEntryLine(std::string_view line, std::string*
   // second time (String has already checked UTF-8, AppendCanonicalJson the
   // depth and number ranges).
   if (details.size() > kMaxDetailsBytes || e.object_ids.size() > kMaxObjectIds) return std::nullopt;
-  for (const std::string* text : {&e.actor_id, &e.actor_name, &e.actor_role, &e.query_hash,
-                                  &e.purpose, &e.case_ref, &e.outcome_text, &e.origin}) {
-    if (text->size() > kMaxTextBytes) return std::nullopt;
+  for (const std::string* field : {&e.actor_id, &e.actor_name, &e.actor_role, &e.query_hash,
+                                   &e.purpose, &e.case_ref, &e.outcome_text, &e.origin}) {
+    if (field->size() > kMaxTextBytes) return std::nullopt;
   }
   for (const std::string& id : e.object_ids) {
     if (id.size() > kMaxObjectIdBytes) return std::nullopt;

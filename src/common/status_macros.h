@@ -13,14 +13,19 @@
 #define LIAISON_CONCAT_INNER_(a, b) a##b
 #define LIAISON_CONCAT_(a, b) LIAISON_CONCAT_INNER_(a, b)
 
-#define RETURN_IF_ERROR(expr)                          \
-  do {                                                 \
-    ::absl::Status liaison_status_ = (expr);           \
-    if (!liaison_status_.ok()) return liaison_status_; \
+// Each expansion gets its own variable name, so RETURN_IF_ERROR may appear
+// inside a lambda that is itself the argument of a RETURN_IF_ERROR.
+#define RETURN_IF_ERROR(expr) \
+  LIAISON_RETURN_IF_ERROR_IMPL_(LIAISON_CONCAT_(liaison_status_, __COUNTER__), expr)
+
+#define LIAISON_RETURN_IF_ERROR_IMPL_(status, expr) \
+  do {                                              \
+    ::absl::Status status = (expr);                 \
+    if (!status.ok()) return status;                \
   } while (0)
 
 #define ASSIGN_OR_RETURN(lhs, expr) \
-  LIAISON_ASSIGN_OR_RETURN_IMPL_(LIAISON_CONCAT_(liaison_statusor_, __LINE__), lhs, expr)
+  LIAISON_ASSIGN_OR_RETURN_IMPL_(LIAISON_CONCAT_(liaison_statusor_, __COUNTER__), lhs, expr)
 
 #define LIAISON_ASSIGN_OR_RETURN_IMPL_(statusor, lhs, expr) \
   auto statusor = (expr);                                   \

@@ -357,7 +357,7 @@ class SqliteAccess final : public Transaction {
       time_t secs = static_cast<time_t>(st->Int(0) / 1000);
       tm utc{};
       gmtime_r(&secs, &utc);
-      char month[16];
+      char month[32];
       snprintf(month, sizeof month, "%04d-%02d", utc.tm_year + 1900, utc.tm_mon + 1);
       ++counts[StrCat(month, "|", st->Text(1), "|", st->Text(2))];
     }
