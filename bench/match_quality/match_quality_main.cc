@@ -37,8 +37,11 @@ int Run(int argc, char** argv) {
       // Development aid: match_quality --explain NAME_A NAME_B [NAME_A NAME_B ...]
       match::Matcher matcher;
       for (int k = i + 1; k + 1 < argc; k += 2) {
-        auto a = matcher.Prepare({.names = {argv[k]}});
-        auto b = matcher.Prepare({.names = {argv[k + 1]}});
+        match::PersonInput in_a, in_b;
+        in_a.names.push_back(argv[k]);
+        in_b.names.push_back(argv[k + 1]);
+        auto a = matcher.Prepare(in_a);
+        auto b = matcher.Prepare(in_b);
         if (!a.ok() || !b.ok()) {
           std::printf("error: %s %s\n", a.status().ToString().c_str(),
                       b.status().ToString().c_str());

@@ -116,16 +116,17 @@ absl::StatusOr<TranslitFigures> MeasureTranslit(const std::string& shared_data_d
 
   // Token similarity of the person matcher: prepare both sides once.
   {
-    std::vector<names::TokenForms> words(task.urdu.size()), cands(task.candidates.size());
+    std::vector<names::TokenForms> urdu_forms(task.urdu.size()), cands(task.candidates.size());
     for (size_t w = 0; w < task.urdu.size(); ++w) {
-      words[w] = names::TokenForms::FromUrdu(task.urdu[w], model);
+      urdu_forms[w] = names::TokenForms::FromUrdu(task.urdu[w], model);
     }
     for (size_t c = 0; c < task.candidates.size(); ++c) {
       cands[c] = names::TokenForms::FromLatin(task.candidates[c]);
     }
     out.liaison_matcher = Rank(task, "liaison matcher token similarity", threads, [&] {
-      return std::make_unique<std::function<double(size_t, size_t)>>(
-          [&](size_t w, size_t c) { return names::TokenSimilarity(words[w], cands[c], &model); });
+      return std::make_unique<std::function<double(size_t, size_t)>>([&](size_t w, size_t c) {
+        return names::TokenSimilarity(urdu_forms[w], cands[c], &model);
+      });
     });
   }
 

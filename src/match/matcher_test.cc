@@ -5,6 +5,10 @@
 
 #include "gtest/gtest.h"
 
+// Tests build persons with designated initializers and leave the other
+// fields at their defaults on purpose.
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
+
 namespace liaison::match {
 namespace {
 

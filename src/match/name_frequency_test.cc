@@ -4,6 +4,10 @@
 #include "match/matcher.h"
 #include "names/name_token.h"
 
+// Tests build persons with designated initializers and leave the other
+// fields at their defaults on purpose.
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
+
 namespace liaison::match {
 namespace {
 
