@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "absl/hash/hash.h"
+#include "names/arabic_script_rules_data.h"
 #include "names/utf8.h"
 #include "unicode/translit.h"
 #include "unicode/uchar.h"
@@ -186,6 +187,31 @@ TokenForms NameParser::RomaniseUrdu(std::u32string_view letters) const {
   return forms;
 }
 
+std::u32string NameParser::FoldToUrduLetters(std::u32string_view letters) const {
+  absl::MutexLock lock(&icu_mutex_);
+  if (to_urdu_ == nullptr) {
+    UErrorCode status = U_ZERO_ERROR;
+    UParseError parse_error;
+    to_urdu_.reset(icu::Transliterator::createFromRules(
+        "liaison-ArabicScript-Urdu", icu::UnicodeString::fromUTF8(kArabicScriptToUrduRules),
+        UTRANS_FORWARD, parse_error, status));
+    if (U_FAILURE(status)) {
+      to_urdu_.reset();
+      return std::u32string(letters);
+    }
+  }
+  icu::UnicodeString s;
+  for (char32_t c : letters) s.append(static_cast<UChar32>(c));
+  to_urdu_->transliterate(s);
+  std::u32string out;
+  for (int32_t i = 0; i < s.length();) {
+    const UChar32 c = s.char32At(i);
+    if (IsArabicLetter(static_cast<char32_t>(c))) out.push_back(static_cast<char32_t>(c));
+    i += U16_LENGTH(c);
+  }
+  return out;
+}
+
 ParsedToken NameParser::PrepareToken(std::u32string_view folded) const {
   ParsedToken t;
   t.text = EncodeUtf8(folded);
@@ -203,7 +229,9 @@ ParsedToken NameParser::PrepareToken(std::u32string_view folded) const {
     for (char32_t c : folded) {
       if (IsArabicLetter(c)) letters.push_back(c);
     }
-    t.forms = RomaniseUrdu(letters);
+    bool unknown = false;
+    for (char32_t c : letters) unknown |= model_->LetterId(c) == 0;
+    t.forms = RomaniseUrdu(unknown ? FoldToUrduLetters(letters) : letters);
   } else if (t.script == Script::kLatin) {
     t.forms = TokenForms::FromLatin(Ascii(folded));
   } else {

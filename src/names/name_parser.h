@@ -18,7 +18,9 @@
 //    uddin/ullah, Urdu عبد + ال…; Italian particles join the next token (De
 //    Luca → deluca, Della Rosa → dellarosa).
 // 6. Abbreviations are expanded (Mohd, Md → muhammad); single letters become
-//    initials. Arabic-script tokens are romanised by the UrduLatinModel;
+//    initials. Arabic-script tokens are romanised by the UrduLatinModel,
+//    after letters of Pashto, Sindhi and other languages are folded to Urdu
+//    ones by the project's ICU rules (rules/arabic_script_to_urdu.txt);
 //    tokens in other scripts by ICU's Any-Latin transliterator.
 //
 // Thread-safety: NameParser is immutable after construction except for the
@@ -96,6 +98,9 @@ class NameParser {
 
  private:
   std::string RomaniseOtherScript(std::u32string_view token) const;
+  // Folds letters the Urdu model does not know (Pashto, Sindhi, ...) with
+  // the project's ICU rules (rules/arabic_script_to_urdu.txt).
+  std::u32string FoldToUrduLetters(std::u32string_view letters) const;
 
   TokenForms RomaniseUrdu(std::u32string_view letters) const;
 
@@ -114,6 +119,7 @@ class NameParser {
   absl::flat_hash_set<std::u32string> arabic_compound_tails_;
   mutable absl::Mutex icu_mutex_;
   mutable std::unique_ptr<icu::Transliterator> any_latin_ ABSL_GUARDED_BY(icu_mutex_);
+  mutable std::unique_ptr<icu::Transliterator> to_urdu_ ABSL_GUARDED_BY(icu_mutex_);
 };
 
 }  // namespace liaison::names

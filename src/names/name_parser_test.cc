@@ -100,6 +100,16 @@ TEST_F(NameParserTest, RomanisesUrduTokens) {
             0.9);
 }
 
+TEST_F(NameParserTest, FoldsPashtoAndSindhiLettersBeforeRomanising) {
+  // Pashto ګ and ړ, Sindhi ڪ: the Urdu model does not know them.
+  const ParsedName pashto = Parse("ګل");
+  const ParsedName urdu = Parse("گل");
+  ASSERT_EQ(pashto.tokens.size(), 1u);
+  ASSERT_EQ(urdu.tokens.size(), 1u);
+  EXPECT_EQ(pashto.tokens[0].forms.keys[0], urdu.tokens[0].forms.keys[0]);
+  EXPECT_EQ(Parse("ڪريم").tokens[0].forms.keys[0], Parse("کریم").tokens[0].forms.keys[0]);
+}
+
 TEST_F(NameParserTest, RomanisesOtherScriptsWithIcu) {
   const ParsedName p = Parse("Мария");
   ASSERT_EQ(p.tokens.size(), 1u);

@@ -298,6 +298,7 @@ std::vector<UrduLatinModel::Romanisation> UrduLatinModel::Romanise(std::u32strin
     const int ctx = Context(LetterId(urdu[i]), PrevClass(urdu, i), NextClass(urdu, i));
     const auto& emissions = top_[ctx];
     const size_t ne = std::min(emissions.size(), kExpand);
+    if (ne == 0) continue;  // a letter the model cannot read: skip it
     size_t count = 0;
     for (size_t b = 0; b < beam_size; ++b) {
       const Hyp& h = beam_storage[b];
