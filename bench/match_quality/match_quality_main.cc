@@ -95,7 +95,9 @@ int Run(int argc, char** argv) {
                     ? static_cast<double>(f.cross_script_found) / f.cross_script_positives
                     : 0.0,
                 f.cross_script_positives);
-    std::printf("  positives sharing a blocking key: %.4f\n", f.blocking_recall);
+    std::printf(
+        "  positives sharing a blocking key: %.4f; pairs at or above threshold sharing one: %.4f\n",
+        f.blocking_recall, f.hits_blocking_recall);
     std::printf("  other thresholds:");
     for (const auto& [t, p, r] : f.sweep) std::printf("  %.2f: P %.3f R %.3f", t, p, r);
     std::printf("\n");

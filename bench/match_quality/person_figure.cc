@@ -45,6 +45,7 @@ PersonFigures MeasurePersons(uint64_t seed, size_t identities, int print_errors)
   PersonFigures f;
   f.threshold = matcher.threshold();
   size_t blocked = 0;
+  size_t hits_scored = 0, hits_blocked = 0;
   std::vector<std::pair<double, bool>> scored;
   int printed = 0;
   for (const auto& pair : pairs) {
@@ -62,18 +63,22 @@ PersonFigures MeasurePersons(uint64_t seed, size_t identities, int print_errors)
     auto& k = f.by_kind[pair.kind];
     ++k.first;
     k.second += hit;
+    const auto ka = matcher.BlockingKeys(*a);
+    const auto kb = matcher.BlockingKeys(*b);
+    bool shared = false;
+    for (const auto& x : ka) {
+      for (const auto& y : kb) shared |= x.key == y.key;
+    }
+    if (hit) {
+      ++hits_scored;
+      hits_blocked += shared;
+    }
     if (pair.same_person) {
       ++f.positives;
       f.true_positives += hit;
       if (HasUrdu(pair.a) != HasUrdu(pair.b)) {
         ++f.cross_script_positives;
         f.cross_script_found += hit;
-      }
-      const auto ka = matcher.BlockingKeys(*a);
-      const auto kb = matcher.BlockingKeys(*b);
-      bool shared = false;
-      for (const auto& x : ka) {
-        for (const auto& y : kb) shared |= x.key == y.key;
       }
       blocked += shared;
     } else {
@@ -98,6 +103,7 @@ PersonFigures MeasurePersons(uint64_t seed, size_t identities, int print_errors)
     f.sweep.emplace_back(t, tp + fp ? static_cast<double>(tp) / (tp + fp) : 1.0,
                          f.positives ? static_cast<double>(tp) / f.positives : 0.0);
   }
+  f.hits_blocking_recall = hits_scored == 0 ? 1.0 : static_cast<double>(hits_blocked) / hits_scored;
   f.blocking_recall = f.positives == 0 ? 0.0 : static_cast<double>(blocked) / f.positives;
   return f;
 }

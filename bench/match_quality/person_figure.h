@@ -19,6 +19,7 @@ struct PersonFigures {
   size_t cross_script_positives = 0, cross_script_found = 0;
   std::map<std::string, std::pair<size_t, size_t>> by_kind;  // kind -> (pairs, above threshold)
   double blocking_recall = 0;                                // positives sharing a blocking key
+  double hits_blocking_recall = 0;  // pairs at/above threshold sharing a key
   // (threshold, precision, recall) at other operating points.
   std::vector<std::tuple<double, double, double>> sweep;
 };
