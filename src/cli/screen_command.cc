@@ -160,7 +160,7 @@ void AddScreenCommand(CLI::App& app, CommandContext& ctx) {
   cmd->add_option("--threshold", args->threshold, "keep pairs scoring at least this")
       ->check(CLI::Range(0.0, 1.0));
   cmd->add_option("--top", args->top, "keep at most K rows per candidate (0: all)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(CLI::Range(0, 1000000));
   cmd->add_option("--threads", args->threads, "worker threads (default: all cores)")
       ->check(CLI::Range(0, kMaxThreads));
   cmd->callback([args, &ctx] {
