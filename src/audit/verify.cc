@@ -372,6 +372,28 @@ absl::StatusOr<VerifyReport> VerifyExportFile(const std::string& path,
   return VerifyExport(in, options);
 }
 
+Json VerifyReport::ToJson() const {
+  Json out = Json::object();
+  out["finding"] = std::string(FindingName(finding));
+  out["line"] = line;
+  out["seq"] = seq;
+  out["reason"] = reason;
+  out["node_id"] = header ? Json(header->node_id) : Json(nullptr);
+  out["agency"] = header ? Json(header->agency) : Json(nullptr);
+  out["public_key"] = header ? Json(header->public_key) : Json(nullptr);
+  out["exported_at"] = header ? Json(header->exported_at) : Json(nullptr);
+  out["entries"] = entries;
+  out["first_seq"] = first_seq;
+  out["last_seq"] = last_seq;
+  out["last_hash"] = last_hash;
+  out["checkpoints"] = checkpoints;
+  out["last_checkpoint_seq"] = last_checkpoint_seq;
+  out["starts_at_genesis"] = starts_at_genesis;
+  out["known_head_matched"] = known_head_matched;
+  out["notes"] = notes;
+  return out;
+}
+
 std::string VerifyReport::ToText() const {
   std::string out;
   if (header) {

@@ -90,6 +90,12 @@ struct VerifyReport {
 
   // A human-readable report, one fact per line.
   std::string ToText() const;
+  // The same as a JSON object (for the API and scripts):
+  // {"finding","line","seq","reason","node_id","agency","public_key",
+  //  "exported_at","entries","first_seq","last_seq","last_hash",
+  //  "checkpoints","last_checkpoint_seq","starts_at_genesis",
+  //  "known_head_matched","notes"}.
+  Json ToJson() const;
 };
 
 // Verifies the export read from `in`. Never fails: problems with the file

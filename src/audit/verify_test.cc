@@ -60,6 +60,18 @@ TEST_F(VerifyExportTest, IntactExportVerifies) {
   EXPECT_THAT(report.ToText(), HasSubstr("result: intact"));
 }
 
+TEST_F(VerifyExportTest, ReportAsJson) {
+  std::vector<std::string> lines = chain_.ExportLines();
+  lines.erase(lines.begin() + LineIndexOfSeq(7));
+  Json json = VerifyLines(lines).ToJson();
+  EXPECT_EQ(json["finding"], "removed");
+  EXPECT_EQ(json["line"], 8);
+  EXPECT_EQ(json["seq"], 7);
+  EXPECT_EQ(json["node_id"], testing::kTestNodeId);
+  EXPECT_TRUE(json["notes"].is_array());
+  EXPECT_EQ(VerifyLines(chain_.ExportLines()).ToJson()["finding"], "intact");
+}
+
 TEST_F(VerifyExportTest, IntactWithTheRightOutOfBandKey) {
   VerifyOptions options;
   options.expected_key = TestKey().public_key();

@@ -17,6 +17,7 @@
 #include "cli/commands.h"
 #include "cli/node_context.h"
 #include "common/clock.h"
+#include "common/json_text.h"
 #include "common/status_macros.h"
 #include "common/time_format.h"
 #include "store/store.h"
@@ -29,6 +30,7 @@ struct VerifyArgs {
   std::string public_key;
   std::string against;
   std::string known_head;
+  bool json = false;
 };
 
 // "SEQ:HASH", e.g. from a checkpoint a partner holds.
@@ -81,7 +83,7 @@ int RunVerify(const VerifyArgs& args) {
   }
   absl::StatusOr<audit::VerifyReport> report = audit::VerifyExportFile(args.file, options);
   if (!report.ok()) return Fail("audit verify", report.status());
-  std::cout << report->ToText();
+  std::cout << (args.json ? DumpJson(report->ToJson()) + "\n" : report->ToText());
   if (report->ok()) return 0;
   std::string where =
       report->line > 0 ? absl::StrCat("line ", report->line) : std::string("the end of the export");
@@ -190,6 +192,7 @@ void AddAuditCommand(CLI::App& app, CommandContext& ctx) {
   verify->add_option("--known-head", verify_args->known_head,
                      "SEQ:HASH of an entry known from elsewhere (e.g. a checkpoint a partner "
                      "holds) that FILE must contain");
+  verify->add_flag("--json", verify_args->json, "Print the report as one JSON object");
   verify->callback([&ctx, verify_args] { ctx.exit_code = RunVerify(*verify_args); });
 
   auto export_args = std::make_shared<ExportArgs>();
