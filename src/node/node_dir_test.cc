@@ -2,6 +2,8 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <openssl/pem.h>
+#include <openssl/x509v3.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 
@@ -62,6 +64,33 @@ TEST_F(NodeDirTest, CreateThenOpen) {
   EXPECT_EQ(opened->keys.tls_fingerprint(), created->keys.tls_fingerprint());
   EXPECT_EQ(opened->DatabasePath(), node_ + "/liaison.db");
   EXPECT_TRUE(opened->warnings.empty());
+}
+
+TEST_F(NodeDirTest, ListenAddressGoesIntoConfigAndCertificate) {
+  CreateNodeOptions options;
+  options.listen = {"10.20.30.40", 9443};
+  auto created = Create(node_, options);
+  ASSERT_TRUE(created.ok()) << created.status();
+  auto opened = OpenNodeDir(node_);
+  ASSERT_TRUE(opened.ok()) << opened.status();
+  EXPECT_EQ(opened->config.listen.ToString(), "10.20.30.40:9443");
+  // The certificate names the host, so partners can verify it by address.
+  const std::string& pem = opened->keys.tls_cert_pem();
+  BIO* bio = BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size()));
+  X509* cert = PEM_read_bio_X509(bio, nullptr, nullptr, nullptr);
+  BIO_free(bio);
+  ASSERT_NE(cert, nullptr);
+  EXPECT_EQ(X509_check_ip_asc(cert, "10.20.30.40", 0), 1);
+  X509_free(cert);
+}
+
+TEST_F(NodeDirTest, RefusesSymlinkedSecretKey) {
+  ASSERT_TRUE(Create(node_).ok());
+  fs::rename(node_ + "/keys/signing.key", root_ + "/elsewhere.key");
+  fs::create_symlink(root_ + "/elsewhere.key", node_ + "/keys/signing.key");
+  auto opened = OpenNodeDir(node_);
+  EXPECT_EQ(opened.status().code(), absl::StatusCode::kDataLoss);
+  EXPECT_THAT(opened.status().message(), HasSubstr("symbolic link"));
 }
 
 TEST_F(NodeDirTest, AcceptsAnExistingEmptyDirectory) {

@@ -65,8 +65,8 @@ class NodeKeys {
 
   // Reads the files back. Returns NotFound for a missing file,
   // FailedPrecondition when a secret file is readable by group or others
-  // (with the chmod that fixes it), DataLoss when a file is corrupt or the
-  // public parts do not match the secret parts.
+  // (with the chmod that fixes it), DataLoss when a file is corrupt, is a
+  // symbolic link, or the public parts do not match the secret parts.
   static absl::StatusOr<NodeKeys> ReadFrom(const std::string& keys_dir);
 
   // Ed25519 public key, raw 32 bytes.
