@@ -41,6 +41,7 @@ TEST(ExportTest, WriteExportProducesAVerifiableFile) {
   EXPECT_TRUE(report->ok()) << report->ToText();
   EXPECT_EQ(report->entries, 30u);
   EXPECT_FALSE(std::filesystem::exists(path + ".partial"));
+  std::filesystem::remove(path);
 }
 
 TEST(ExportTest, FailedSourceLeavesNoFile) {
