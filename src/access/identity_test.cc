@@ -12,6 +12,15 @@
 namespace liaison::access {
 namespace {
 
+Actor TestActor(std::string id, std::string name, Role role) {
+  Actor a;
+  a.id = std::move(id);
+  a.name = std::move(name);
+  a.role = role;
+  a.origin = "api";
+  return a;
+}
+
 class IdentityTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -132,7 +141,7 @@ TEST_F(IdentityTest, DisabledUsersCannotSignInOrUseSessions) {
 }
 
 TEST_F(IdentityTest, OnlyAdministratorsManageUsers) {
-  Actor analyst{.id = "usr_x", .name = "X", .role = Role::kAnalyst, .origin = "api"};
+  Actor analyst = TestActor("usr_x", "X", Role::kAnalyst);
   auto added = identity_->AddUser(analyst, {.username = "eve", .password = kPassword});
   EXPECT_EQ(added.status().code(), absl::StatusCode::kPermissionDenied);
   EXPECT_EQ(CountAudit("access_denied"), 1);

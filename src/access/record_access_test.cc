@@ -12,6 +12,15 @@
 namespace liaison::access {
 namespace {
 
+Actor TestActor(std::string id, std::string name, Role role) {
+  Actor a;
+  a.id = std::move(id);
+  a.name = std::move(name);
+  a.role = role;
+  a.origin = "api";
+  return a;
+}
+
 using records::HandlingCode;
 using records::Person;
 using records::Record;
@@ -85,7 +94,7 @@ TEST_F(RecordAccessTest, ViewNeedsAPurposeAndIsAudited) {
   EXPECT_EQ(no_purpose.status().code(), absl::StatusCode::kInvalidArgument);
   auto seen = access_->Get(analyst_, purpose_, rec.meta.id);
   ASSERT_TRUE(seen.ok()) << seen.status();
-  Actor auditor{.id = "usr_aud", .name = "Auditor", .role = Role::kAuditor, .origin = "api"};
+  Actor auditor = TestActor("usr_aud", "Auditor", Role::kAuditor);
   auto history = access_->History(auditor, {"quarterly review", ""}, rec.meta.id);
   ASSERT_TRUE(history.ok()) << history.status();
   ASSERT_EQ(history->size(), 2u);  // create, view
@@ -107,7 +116,7 @@ TEST_F(RecordAccessTest, ClearanceBelowHandlingCodeIsDeniedAndAudited) {
 }
 
 TEST_F(RecordAccessTest, RoleWithoutPermissionIsDenied) {
-  Actor auditor{.id = "usr_aud", .name = "Auditor", .role = Role::kAuditor, .origin = "api"};
+  Actor auditor = TestActor("usr_aud", "Auditor", Role::kAuditor);
   auditor.clearance.max_handling_code = HandlingCode::kH3;
   auto rec = *access_->Create(admin_, purpose_, NewPerson("Asif"));
   EXPECT_EQ(access_->Get(auditor, purpose_, rec.meta.id).status().code(),

@@ -11,6 +11,15 @@
 namespace liaison::access {
 namespace {
 
+Actor TestActor(std::string id, std::string name, Role role) {
+  Actor a;
+  a.id = std::move(id);
+  a.name = std::move(name);
+  a.role = role;
+  a.origin = "api";
+  return a;
+}
+
 using records::Person;
 using records::Record;
 
@@ -104,7 +113,7 @@ TEST_F(RetentionTest, ConfirmationKeepsARecordAndIsAudited) {
 }
 
 TEST_F(RetentionTest, OnlyRolesWithRetentionRunMayRun) {
-  Actor analyst{.id = "usr_a", .name = "A", .role = Role::kAnalyst, .origin = "api"};
+  Actor analyst = TestActor("usr_a", "A", Role::kAnalyst);
   EXPECT_EQ(retention_->Run(analyst, true).status().code(), absl::StatusCode::kPermissionDenied);
 }
 
@@ -117,7 +126,7 @@ TEST_F(RetentionTest, StatisticsCountRecordsAndAuditedActions) {
   EXPECT_EQ((*stats)["records_by_crime_area"]["other"], 2);
   EXPECT_EQ((*stats)["totals"]["create"], 2);
   EXPECT_EQ((*stats)["months"]["2027-01"]["create"]["ok"], 2);
-  Actor analyst{.id = "usr_a", .name = "A", .role = Role::kAnalyst, .origin = "api"};
+  Actor analyst = TestActor("usr_a", "A", Role::kAnalyst);
   EXPECT_FALSE(Statistics(*store_, *trail_, analyst, 0, 1).ok());
 }
 
