@@ -1,8 +1,11 @@
 #include "access/record_access.h"
 
+#include <algorithm>
+
 #include "absl/time/time.h"
 #include "access/permissions.h"
 #include "common/absl_bridge.h"
+#include "common/json_text.h"
 #include "common/status_macros.h"
 #include "records/validation.h"
 
@@ -255,6 +258,91 @@ absl::StatusOr<ingest::ImportReport> RecordAccess::ImportPersons(const Actor& ac
                      {"unchanged", report.unchanged},     {"skipped", report.skipped.size()}};
         return trail_.Append(tx, std::move(e)).status();
       });
+}
+
+namespace {
+constexpr std::string_view kLinkKinds[] = {"member_of", "owns",       "uses",
+                                           "holds",     "related_to", "subject_of"};
+}  // namespace
+
+absl::Status RecordAccess::AddLink(const Actor& actor, const Purpose& purpose,
+                                   const records::Link& link) {
+  RETURN_IF_ERROR(CheckRole(actor, purpose, kRecordsWrite, audit::Action::kUpdate, link.from_id));
+  if (std::find(std::begin(kLinkKinds), std::end(kLinkKinds), link.kind) == std::end(kLinkKinds)) {
+    return absl::InvalidArgumentError(
+        "kind: expected member_of, owns, uses, holds, related_to or subject_of");
+  }
+  if (link.from_id == link.to_id)
+    return absl::InvalidArgumentError("to: a record cannot link to itself");
+  if (link.note.size() > 1000 || !IsValidUtf8(link.note)) {
+    return absl::InvalidArgumentError("note: at most 1,000 bytes of UTF-8");
+  }
+  bool denied = false;
+  absl::Status s = store_.Write([&](store::Transaction& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(Record from, tx.GetRecord(link.from_id));
+    ASSIGN_OR_RETURN(Record to, tx.GetRecord(link.to_id));
+    if (!actor.clearance.Covers(from.meta) || !actor.clearance.Covers(to.meta)) {
+      denied = true;
+      return absl::OkStatus();
+    }
+    records::Link stored = link;
+    stored.created_ms = trail_.clock().NowMillis();
+    RETURN_IF_ERROR(tx.AddLink(stored));
+    audit::Event e = EventFor(actor, purpose, audit::Action::kUpdate);
+    e.object_ids = {link.from_id, link.to_id};
+    e.details = {{"link_added", link.kind}};
+    return trail_.Append(tx, std::move(e)).status();
+  });
+  if (denied) {
+    return Deny(actor, purpose, audit::Action::kUpdate, {link.from_id, link.to_id},
+                "a linked record is above your clearance");
+  }
+  return s;
+}
+
+absl::Status RecordAccess::RemoveLink(const Actor& actor, const Purpose& purpose,
+                                      std::string_view from_id, std::string_view to_id,
+                                      std::string_view kind) {
+  RETURN_IF_ERROR(CheckRole(actor, purpose, kRecordsWrite, audit::Action::kUpdate, from_id));
+  return store_.Write([&](store::Transaction& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(Record from, tx.GetRecord(from_id));
+    if (!actor.clearance.Covers(from.meta)) {
+      return absl::PermissionDeniedError("the record is above your clearance");
+    }
+    RETURN_IF_ERROR(tx.RemoveLink(from_id, to_id, kind));
+    audit::Event e = EventFor(actor, purpose, audit::Action::kUpdate);
+    e.object_ids = {std::string(from_id), std::string(to_id)};
+    e.details = {{"link_removed", std::string(kind)}};
+    return trail_.Append(tx, std::move(e)).status();
+  });
+}
+
+absl::StatusOr<std::vector<records::Link>> RecordAccess::Links(const Actor& actor,
+                                                               const Purpose& purpose,
+                                                               std::string_view id) {
+  RETURN_IF_ERROR(ValidatePurpose(purpose));
+  RETURN_IF_ERROR(CheckRole(actor, purpose, kRecordsRead, audit::Action::kView, id));
+  std::vector<records::Link> visible;
+  RETURN_IF_ERROR(store_.Write([&](store::Transaction& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(Record rec, tx.GetRecord(id));
+    if (!actor.clearance.Covers(rec.meta)) {
+      return absl::PermissionDeniedError("the record is above your clearance");
+    }
+    ASSIGN_OR_RETURN(std::vector<records::Link> links, tx.LinksOf(id));
+    audit::Event e = EventFor(actor, purpose, audit::Action::kView);
+    e.object_ids = {std::string(id)};
+    for (records::Link& l : links) {
+      // The other end is shown only when the actor may see it.
+      const std::string& other = l.from_id == id ? l.to_id : l.from_id;
+      absl::StatusOr<Record> o = tx.GetRecord(other);
+      if (!o.ok() || !actor.clearance.Covers(o->meta)) continue;
+      e.object_ids.push_back(other);
+      visible.push_back(std::move(l));
+    }
+    e.details = {{"links", visible.size()}};
+    return trail_.Append(tx, std::move(e)).status();
+  }));
+  return visible;
 }
 
 absl::StatusOr<std::vector<store::AuditRow>> RecordAccess::History(const Actor& actor,

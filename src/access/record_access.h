@@ -68,6 +68,16 @@ class RecordAccess {
                                                      const std::string& path,
                                                      ingest::ImportOptions options);
 
+  // Links between records (member_of, owns, uses, holds, related_to,
+  // subject_of). Both ends must exist and be within the actor's clearance;
+  // adding and removing are audited as updates of both records, listing as a
+  // view. AlreadyExists / NotFound for a duplicate or missing link.
+  absl::Status AddLink(const Actor& actor, const Purpose& purpose, const records::Link& link);
+  absl::Status RemoveLink(const Actor& actor, const Purpose& purpose, std::string_view from_id,
+                          std::string_view to_id, std::string_view kind);
+  absl::StatusOr<std::vector<records::Link>> Links(const Actor& actor, const Purpose& purpose,
+                                                   std::string_view id);
+
   // The audit entries that concern record `id` (who saw or changed it, when
   // and why). Requires the audit.read permission.
   absl::StatusOr<std::vector<store::AuditRow>> History(const Actor& actor, const Purpose& purpose,

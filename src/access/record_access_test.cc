@@ -177,6 +177,26 @@ TEST_F(RecordAccessTest, ChainLinksAndSignedCheckpointsAreWritten) {
   EXPECT_EQ(rows[5].action, "checkpoint");
 }
 
+TEST_F(RecordAccessTest, LinksJoinRecordsAndHideEndsAboveClearance) {
+  auto a = *access_->Create(admin_, purpose_, NewPerson("Asif"));
+  auto b = *access_->Create(admin_, purpose_, NewPerson("Imran"));
+  auto secret = *access_->Create(admin_, purpose_, NewPerson("Informant", HandlingCode::kH2));
+  ASSERT_TRUE(
+      access_->AddLink(admin_, purpose_, {a.meta.id, b.meta.id, "related_to", "brothers"}).ok());
+  ASSERT_TRUE(
+      access_->AddLink(admin_, purpose_, {secret.meta.id, a.meta.id, "related_to", ""}).ok());
+  EXPECT_EQ(access_->AddLink(admin_, purpose_, {a.meta.id, b.meta.id, "related_to", ""}).code(),
+            absl::StatusCode::kAlreadyExists);
+  EXPECT_EQ(access_->AddLink(admin_, purpose_, {a.meta.id, b.meta.id, "cousin_of", ""}).code(),
+            absl::StatusCode::kInvalidArgument);
+  auto links = access_->Links(analyst_, purpose_, a.meta.id);
+  ASSERT_TRUE(links.ok()) << links.status();
+  ASSERT_EQ(links->size(), 1u);  // the link to the H2 record is withheld from an H1 analyst
+  EXPECT_EQ((*links)[0].note, "brothers");
+  ASSERT_TRUE(access_->RemoveLink(analyst_, purpose_, a.meta.id, b.meta.id, "related_to").ok());
+  EXPECT_TRUE(access_->Links(admin_, purpose_, b.meta.id)->empty());
+}
+
 TEST_F(RecordAccessTest, ImportIsOneAuditedEntry) {
   std::string path = (dir_ / "w.csv").string();
   std::ofstream(path) << "id,name\n1,A\n2,B\n";

@@ -8,6 +8,7 @@
 #include "api/errors.h"
 #include "common/absl_bridge.h"
 #include "common/status_macros.h"
+#include "common/time_format.h"
 #include "records/record_json.h"
 
 namespace liaison::api {
@@ -181,8 +182,75 @@ absl::Status AddCollection(Router& router, access::RecordAccess& records, Collec
 
 }  // namespace
 
+static Json LinkToJson(const records::Link& l) {
+  return {{"from", l.from_id},
+          {"to", l.to_id},
+          {"kind", l.kind},
+          {"note", l.note},
+          {"created_at", FormatMillis(l.created_ms)}};
+}
+
+static absl::Status AddLinkRoutes(Router& router, access::RecordAccess& records) {
+  RETURN_IF_ERROR(
+      router.Add({.method = Method::kGet,
+                  .pattern = "/api/v1/records/{id}/links",
+                  .permission = std::string(access::kRecordsRead),
+                  .handler = [&records](const Request& req) -> absl::StatusOr<Response> {
+                    ASSIGN_OR_RETURN(access::Actor actor, ActorOf(req));
+                    ASSIGN_OR_RETURN(std::vector<records::Link> links,
+                                     records.Links(actor, PurposeOf(req), req.PathParam("id")));
+                    Json out = Json::array();
+                    for (const auto& l : links) out.push_back(LinkToJson(l));
+                    return Response::JsonBody({{"links", out}});
+                  },
+                  .summary = "Links of a record (to records within your clearance)"}));
+  RETURN_IF_ERROR(
+      router.Add({.method = Method::kPost,
+                  .pattern = "/api/v1/records/{id}/links",
+                  .permission = std::string(access::kRecordsWrite),
+                  .handler = [&records](const Request& req) -> absl::StatusOr<Response> {
+                    ASSIGN_OR_RETURN(access::Actor actor, ActorOf(req));
+                    const Json& b = *req.json;
+                    if (!b.is_object()) return absl::InvalidArgumentError("expected a JSON object");
+                    records::Link link;
+                    link.from_id = req.PathParam("id");
+                    for (auto it = b.begin(); it != b.end(); ++it) {
+                      if (!it->is_string()) {
+                        return absl::InvalidArgumentError(StrCat(it.key(), ": expected a string"));
+                      }
+                      if (it.key() == "to") {
+                        link.to_id = it->get<std::string>();
+                      } else if (it.key() == "kind") {
+                        link.kind = it->get<std::string>();
+                      } else if (it.key() == "note") {
+                        link.note = it->get<std::string>();
+                      } else {
+                        return absl::InvalidArgumentError(StrCat(it.key(), ": unknown field"));
+                      }
+                    }
+                    if (link.to_id.empty()) return absl::InvalidArgumentError("to: required");
+                    RETURN_IF_ERROR(records.AddLink(actor, PurposeOf(req), link));
+                    return Response::JsonBody(LinkToJson(link), 201);
+                  },
+                  .body = BodyKind::kJson,
+                  .max_body_bytes = 8192,
+                  .summary = "Link a record to another: {\"to\", \"kind\", \"note\"}"}));
+  return router.Add({.method = Method::kDelete,
+                     .pattern = "/api/v1/records/{id}/links/{to}/{kind}",
+                     .permission = std::string(access::kRecordsWrite),
+                     .handler = [&records](const Request& req) -> absl::StatusOr<Response> {
+                       ASSIGN_OR_RETURN(access::Actor actor, ActorOf(req));
+                       RETURN_IF_ERROR(records.RemoveLink(actor, PurposeOf(req),
+                                                          req.PathParam("id"), req.PathParam("to"),
+                                                          req.PathParam("kind")));
+                       return Response::NoContent();
+                     },
+                     .summary = "Remove a link"});
+}
+
 absl::Status RegisterRecordRoutes(Router& router, access::RecordAccess& records) {
   for (const Collection& c : kCollections) RETURN_IF_ERROR(AddCollection(router, records, c));
+  RETURN_IF_ERROR(AddLinkRoutes(router, records));
   return router.Add(
       {.method = Method::kGet,
        .pattern = "/api/v1/records/{id}/audit",

@@ -52,7 +52,7 @@ absl::Status RunImport(const ImportArgs& args) {
     return absl::InvalidArgumentError(
         StrCat("--alert: ", StdView(parsed_alert.status().message())));
   }
-  options.defaults = {*parsed_area, *parsed_code, *parsed_alert};
+  options.defaults = {*parsed_area, *parsed_code, *parsed_alert, !args.handling_code.empty()};
   if (args.format == "csv") {
     options.format = ingest::ImportFormat::kCsv;
   } else if (args.format == "jsonl") {

@@ -102,7 +102,11 @@ std::variant<Record, FieldFailure> BuildPerson(const Get& get, const PersonDefau
     if (!a.ok()) return FieldFailure{"alert", a.status()};
     rec.meta.alert = *a;
   }
-  // Victims and missing persons get the strictest defaults (issue 3).
+  // Victims and missing persons get the strictest defaults (Directive
+  // 2016/680 Art. 6): their own category and, unless the file says
+  // otherwise, handling code H3 with the restriction stated.
+  bool handling_given =
+      !StripAscii(text("handling_code")).empty() || defaults.handling_code_explicit;
   switch (rec.meta.alert) {
     case records::AlertKind::kMissingChild:
     case records::AlertKind::kMissingAdult:
@@ -118,6 +122,16 @@ std::variant<Record, FieldFailure> BuildPerson(const Get& get, const PersonDefau
       break;
     default:
       break;
+  }
+  bool protected_subject = rec.meta.subject_category == records::SubjectCategory::kVictim ||
+                           rec.meta.subject_category == records::SubjectCategory::kMissingPerson;
+  if (protected_subject && !handling_given) {
+    rec.meta.handling_code = records::HandlingCode::kH3;
+    if (rec.meta.handling_note.empty()) {
+      rec.meta.handling_note =
+          "Victim or missing person: no use or disclosure without the owner's explicit "
+          "decision; never disclose location or contact details.";
+    }
   }
   rec.body = std::move(p);
   absl::Status s = records::NormaliseRecord(rec);

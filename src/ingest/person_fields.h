@@ -23,6 +23,10 @@ struct PersonDefaults {
   records::CrimeArea crime_area = records::CrimeArea::kOther;
   records::HandlingCode handling_code = records::HandlingCode::kH1;
   records::AlertKind alert = records::AlertKind::kNone;
+  // True when the handling code was chosen for this import (a flag), not
+  // taken from the node's defaults; victims and missing persons otherwise
+  // get H3.
+  bool handling_code_explicit = false;
 };
 
 // True for the base names of person-list columns (id, name, aliases, ...).

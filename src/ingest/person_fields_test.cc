@@ -54,6 +54,21 @@ TEST(PersonFieldsTest, AbsentColumnsTakeDefaults) {
   EXPECT_EQ(rec->meta.crime_area, records::CrimeArea::kMissingPersons);
   EXPECT_EQ(rec->meta.alert, records::AlertKind::kMissingAdult);
   EXPECT_EQ(rec->meta.subject_category, records::SubjectCategory::kMissingPerson);
+  // Missing persons get the strictest handling unless the file gives a code.
+  EXPECT_EQ(rec->meta.handling_code, records::HandlingCode::kH3);
+  EXPECT_FALSE(rec->meta.handling_note.empty());
+}
+
+TEST(PersonFieldsTest, AGivenHandlingCodeWinsForVictims) {
+  std::istringstream in("id,name,alert,handling_code\n1,A,trafficking_victim,H2\n");
+  auto reader = *CsvReader::FromStream(in, "w.csv");
+  auto cols = *PersonColumns::Resolve(*reader, "", true);
+  CsvRow row;
+  ASSERT_TRUE(*reader->Next(row));
+  auto rec = cols.Parse(*reader, row, {});
+  ASSERT_TRUE(rec.ok());
+  EXPECT_EQ(rec->meta.subject_category, records::SubjectCategory::kVictim);
+  EXPECT_EQ(rec->meta.handling_code, records::HandlingCode::kH2);
 }
 
 TEST(PersonFieldsTest, BadValueNamesLineAndColumn) {
