@@ -1,4 +1,4 @@
-// Prints the figures of issue 4. See bench/results/match.md for the command
+// Prints the figures of issue 4. See bench/RESULTS.md for the command
 // lines and the figures last measured.
 #include <cstdio>
 #include <cstring>
