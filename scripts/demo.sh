@@ -12,25 +12,25 @@ if [ ! -f "$dir/liaison.toml" ]; then
   "$liaison" init --data "$dir" --agency "Punjab Police" --country PK --listen 127.0.0.1:8443
   "$liaison" import persons demo-data/lahore_persons.csv --data "$dir" \
     --purpose "demo data for a new node"
-  echo "demo admin password 1" | "$liaison" user add --data "$dir" --username admin \
-    --name "Demo Administrator" --role administrator --clearance H3 --password-stdin
-  echo "demo analyst password 1" | "$liaison" user add --data "$dir" --username analyst \
-    --name "Demo Analyst" --role analyst --clearance H2 --password-stdin
-  echo "demo auditor password 1" | "$liaison" user add --data "$dir" --username auditor \
-    --name "Demo Auditor" --role auditor --password-stdin
+  echo "lahore office key one" | "$liaison" user add --data "$dir" --username admin \
+    --name "Node Administrator" --role administrator --clearance H3 --password-stdin
+  echo "lahore office key two" | "$liaison" user add --data "$dir" --username analyst \
+    --name "Duty Analyst" --role analyst --clearance H2 --password-stdin
+  echo "lahore office key three" | "$liaison" user add --data "$dir" --username auditor \
+    --name "Internal Auditor" --role auditor --password-stdin
 fi
 
 cat <<'MSG'
 
 The demo node is starting. Demo users (passwords are for this demo only):
-  admin    / demo admin password 1     (administrator, clearance H3)
-  analyst  / demo analyst password 1   (analyst, clearance H2)
-  auditor  / demo auditor password 1   (auditor: the audit log only)
+  admin    / lahore office key one       (administrator, clearance H3)
+  analyst  / lahore office key two     (analyst, clearance H2)
+  auditor  / lahore office key three   (auditor: the audit log only)
 Try, from another terminal:
   curl -sk https://127.0.0.1:8443/api/v1/health
   TOKEN=$(curl -sk -X POST https://127.0.0.1:8443/api/v1/session \
       -H 'Content-Type: application/json' \
-      -d '{"username":"analyst","password":"demo analyst password 1"}' \
+      -d '{"username":"analyst","password":"lahore office key two"}' \
       | sed 's/.*"token":"\([^"]*\)".*/\1/')
   curl -sk "https://127.0.0.1:8443/api/v1/persons?alert=wanted" \
       -H "Authorization: Bearer $TOKEN" -H "X-Purpose: demo"
