@@ -130,5 +130,29 @@ TEST_F(RetentionTest, StatisticsCountRecordsAndAuditedActions) {
   EXPECT_FALSE(Statistics(*store_, *trail_, analyst, 0, 1).ok());
 }
 
+TEST_F(RetentionTest, StatisticsGivePartnerResponseTimePercentiles) {
+  for (int ms : {100, 200, 300, 400, 500, 600, 700, 800, 900, 1000}) {
+    ASSERT_TRUE(
+        store_
+            ->Write([&](store::Transaction& tx) {
+              audit::Event e;
+              e.actor_id = "partner:node_rome";
+              e.actor_role = "system";
+              e.action = audit::Action::kPartnerQueryAnswered;
+              e.origin = "partner:node_rome";
+              e.details = {{"partner", "node_rome"}, {"response_ms", ms}, {"hit", ms > 800}};
+              return trail_->Append(tx, std::move(e)).status();
+            })
+            .ok());
+  }
+  auto stats = Statistics(*store_, *trail_, admin_, 0, clock_.NowMillis());
+  ASSERT_TRUE(stats.ok()) << stats.status();
+  const Json& rome = (*stats)["partners"]["node_rome"]["2027-01"];
+  EXPECT_EQ(rome["partner_query_answered"], 10);
+  EXPECT_EQ(rome["hits"], 2);
+  EXPECT_EQ(rome["response_ms_median"], 600);
+  EXPECT_EQ(rome["response_ms_p90"], 900);
+}
+
 }  // namespace
 }  // namespace liaison::access

@@ -1,8 +1,10 @@
 // The figures the joint committee reviews: records by crime area, and per
 // month the searches, views, imports, screenings, partner queries sent and
 // answered, disclosures, refusals and denied accesses, all counted from the
-// audit log (so the statistics cannot disagree with it). Partner response
-// times join when the federation layer records them.
+// audit log (so the statistics cannot disagree with it); and per partner and
+// month the exchange actions, hits, and median and 90th-percentile response
+// times, from the details the exchange layer writes into its audit entries
+// ({"partner", "response_ms", "hit"}).
 //
 // Thread-safety: safe for concurrent use.
 #ifndef LIAISON_ACCESS_STATISTICS_H_
@@ -17,7 +19,9 @@
 namespace liaison::access {
 
 // {"records_by_crime_area": {...}, "months": {"2026-11": {"search": {"ok": n, "denied": m}, ...}},
-//  "totals": {...}, "from": ..., "to": ...}. Requires stats.read; audited as a view.
+//  "totals": {...}, "partners": {"node_...": {"2026-11": {"partner_query_answered": n,
+//  "hits": h, "response_ms_median": m, "response_ms_p90": p}}}, "from": ..., "to": ...}. Requires
+//  stats.read; audited as a view.
 absl::StatusOr<Json> Statistics(store::Store& store, AuditTrail& trail, const Actor& actor,
                                 int64_t from_ms, int64_t to_ms);
 
