@@ -11,6 +11,18 @@ constexpr char kLastCheckpointKey[] = "audit.last_checkpoint";
 
 }  // namespace
 
+audit::Event EventFor(const Actor& actor, audit::Action action, const Purpose& purpose) {
+  audit::Event e;
+  e.actor_id = actor.id;
+  e.actor_name = actor.name;
+  e.actor_role = std::string(RoleName(actor.role));
+  e.action = action;
+  e.purpose = purpose.text;
+  e.case_ref = purpose.case_ref;
+  e.origin = actor.origin;
+  return e;
+}
+
 AuditTrail::AuditTrail(std::string node_id, const audit::Signer& signer, std::string query_key,
                        audit::CheckpointPolicy policy, const Clock& clock)
     : node_id_(std::move(node_id)),

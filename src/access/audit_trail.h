@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "access/actor.h"
 #include "audit/checkpoint.h"
 #include "audit/entry.h"
 #include "audit/event.h"
@@ -19,6 +20,10 @@
 #include "store/store.h"
 
 namespace liaison::access {
+
+// A new event for `action` by `actor`, with the purpose (and case reference)
+// they stated; the caller adds object ids, outcome and details.
+audit::Event EventFor(const Actor& actor, audit::Action action, const Purpose& purpose = {});
 
 class AuditTrail {
  public:

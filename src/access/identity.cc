@@ -69,14 +69,9 @@ Identity::Identity(store::Store& store, AuditTrail& trail, IdentityPolicy policy
 
 absl::Status Identity::Audit(store::Transaction& tx, const Actor& actor, audit::Action action,
                              audit::Outcome outcome, std::string_view text, Json details) {
-  audit::Event e;
-  e.actor_id = actor.id;
-  e.actor_name = actor.name;
-  e.actor_role = std::string(RoleName(actor.role));
-  e.action = action;
+  audit::Event e = EventFor(actor, action);
   e.outcome = outcome;
   e.outcome_text = std::string(text);
-  e.origin = actor.origin;
   e.details = std::move(details);
   return trail_.Append(tx, std::move(e)).status();
 }

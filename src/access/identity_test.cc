@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "absl/strings/match.h"
+#include "access/test_node.h"
 #include "auth/base32.h"
 #include "auth/otp.h"
 #include "store/sqlite/sqlite_store.h"
@@ -12,26 +13,10 @@
 namespace liaison::access {
 namespace {
 
-Actor TestActor(std::string id, std::string name, Role role) {
-  Actor a;
-  a.id = std::move(id);
-  a.name = std::move(name);
-  a.role = role;
-  a.origin = "api";
-  return a;
-}
-
-class IdentityTest : public ::testing::Test {
+class IdentityTest : public TestNode {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("liaison_identity_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-    store_ = *store::OpenSqliteStore((dir_ / "node.db").string(), clock_, {.create = true});
-    trail_ = std::make_unique<AuditTrail>("node_test", key_, std::string(32, 'k'),
-                                          audit::CheckpointPolicy{}, clock_);
+    OpenNode();
     IdentityPolicy policy;
     policy.password_cost = auth::PasswordCost::TestOnly();
     policy.totp_sealing_key = std::string(32, 's');
@@ -45,30 +30,9 @@ class IdentityTest : public ::testing::Test {
                                        .password = kPassword})
                     .ok());
   }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-
-  int CountAudit(std::string_view action) {
-    int n = 0;
-    EXPECT_TRUE(store_
-                    ->Read([&](store::Reader& r) {
-                      return r.ScanAudit(1, 0, [&](const store::AuditRow& row) {
-                        if (row.action == action) ++n;
-                        return absl::OkStatus();
-                      });
-                    })
-                    .ok());
-    return n;
-  }
 
   static constexpr char kPassword[] = "correct horse battery staple";
-  FakeClock clock_{absl::FromUnixSeconds(1'800'000'000)};
-  SeededRandom random_{9};
-  audit::SigningKey key_ = audit::SigningKey::Generate(random_);
-  std::filesystem::path dir_;
-  std::unique_ptr<store::Store> store_;
-  std::unique_ptr<AuditTrail> trail_;
   std::unique_ptr<Identity> identity_;
-  Actor admin_ = Actor::LocalAdministrator();
 };
 
 TEST_F(IdentityTest, SignInGivesASessionThatAuthenticatesAsTheUser) {

@@ -36,22 +36,9 @@ std::string RecordAccess::DefaultReviewDate(const records::RecordMeta& meta) con
   return absl::FormatTime("%Y-%m-%d", t, absl::UTCTimeZone());
 }
 
-audit::Event RecordAccess::EventFor(const Actor& actor, const Purpose& purpose,
-                                    audit::Action action) const {
-  audit::Event e;
-  e.actor_id = actor.id;
-  e.actor_name = actor.name;
-  e.actor_role = std::string(RoleName(actor.role));
-  e.action = action;
-  e.purpose = purpose.text;
-  e.case_ref = purpose.case_ref;
-  e.origin = actor.origin;
-  return e;
-}
-
 absl::Status RecordAccess::Deny(const Actor& actor, const Purpose& purpose, audit::Action attempted,
                                 std::vector<std::string> ids, std::string_view why) {
-  audit::Event e = EventFor(actor, purpose, audit::Action::kAccessDenied);
+  audit::Event e = EventFor(actor, audit::Action::kAccessDenied, purpose);
   e.object_ids = std::move(ids);
   e.outcome = audit::Outcome::kDenied;
   e.outcome_text = std::string(why);
@@ -98,7 +85,7 @@ absl::StatusOr<Record> RecordAccess::Create(const Actor& actor, const Purpose& p
       }
     }
     RETURN_IF_ERROR(tx.InsertRecord(record));
-    audit::Event e = EventFor(actor, purpose, audit::Action::kCreate);
+    audit::Event e = EventFor(actor, audit::Action::kCreate, purpose);
     e.object_ids = {record.meta.id};
     e.details = {{"type", std::string(records::Name(record.type()))},
                  {"handling_code", std::string(records::Name(record.meta.handling_code))}};
@@ -127,7 +114,7 @@ absl::StatusOr<Record> RecordAccess::Get(const Actor& actor, const Purpose& purp
       denied = true;
       return absl::OkStatus();
     }
-    audit::Event e = EventFor(actor, purpose, audit::Action::kView);
+    audit::Event e = EventFor(actor, audit::Action::kView, purpose);
     e.object_ids = {std::string(id)};
     return trail_.Append(tx, std::move(e)).status();
   }));
@@ -163,7 +150,7 @@ absl::StatusOr<Record> RecordAccess::Update(const Actor& actor, const Purpose& p
     if (record.meta.review_date.empty()) record.meta.review_date = old.meta.review_date;
     if (record.meta.source_id.empty()) record.meta.source_id = old.meta.source_id;
     RETURN_IF_ERROR(tx.UpdateRecord(record, expected_version));
-    audit::Event e = EventFor(actor, purpose, audit::Action::kUpdate);
+    audit::Event e = EventFor(actor, audit::Action::kUpdate, purpose);
     e.object_ids = {std::string(id)};
     e.details = {{"version", record.meta.version}};
     return trail_.Append(tx, std::move(e)).status();
@@ -194,7 +181,7 @@ absl::Status RecordAccess::Delete(const Actor& actor, const Purpose& purpose, st
         old.meta.id, old.type(), old.meta.owner, old.meta.source_id, trail_.clock().NowMillis(),
         "deleted"};
     RETURN_IF_ERROR(tx.EraseRecord(id, t));
-    audit::Event e = EventFor(actor, purpose, audit::Action::kDelete);
+    audit::Event e = EventFor(actor, audit::Action::kDelete, purpose);
     e.object_ids = {std::string(id)};
     return trail_.Append(tx, std::move(e)).status();
   });
@@ -221,7 +208,7 @@ absl::StatusOr<store::RecordPage> RecordAccess::List(const Actor& actor, const P
         ++withheld;
       }
     }
-    audit::Event e = EventFor(actor, purpose, audit::Action::kSearch);
+    audit::Event e = EventFor(actor, audit::Action::kSearch, purpose);
     for (const Record& r : page.records) e.object_ids.push_back(r.meta.id);
     Json f = Json::object();
     if (filter.type) f["type"] = std::string(records::Name(*filter.type));
@@ -252,7 +239,7 @@ absl::StatusOr<ingest::ImportReport> RecordAccess::ImportPersons(const Actor& ac
   return ingest::ImportPersons(
       store_, path, options,
       [&](store::Transaction& tx, const ingest::ImportReport& report) -> absl::Status {
-        audit::Event e = EventFor(actor, purpose, audit::Action::kImport);
+        audit::Event e = EventFor(actor, audit::Action::kImport, purpose);
         e.details = {{"file_sha256", report.file_sha256}, {"rows", report.rows},
                      {"created", report.created},         {"updated", report.updated},
                      {"unchanged", report.unchanged},     {"skipped", report.skipped.size()}};
@@ -288,7 +275,7 @@ absl::Status RecordAccess::AddLink(const Actor& actor, const Purpose& purpose,
     records::Link stored = link;
     stored.created_ms = trail_.clock().NowMillis();
     RETURN_IF_ERROR(tx.AddLink(stored));
-    audit::Event e = EventFor(actor, purpose, audit::Action::kUpdate);
+    audit::Event e = EventFor(actor, audit::Action::kUpdate, purpose);
     e.object_ids = {link.from_id, link.to_id};
     e.details = {{"link_added", link.kind}};
     return trail_.Append(tx, std::move(e)).status();
@@ -310,7 +297,7 @@ absl::Status RecordAccess::RemoveLink(const Actor& actor, const Purpose& purpose
       return absl::PermissionDeniedError("the record is above your clearance");
     }
     RETURN_IF_ERROR(tx.RemoveLink(from_id, to_id, kind));
-    audit::Event e = EventFor(actor, purpose, audit::Action::kUpdate);
+    audit::Event e = EventFor(actor, audit::Action::kUpdate, purpose);
     e.object_ids = {std::string(from_id), std::string(to_id)};
     e.details = {{"link_removed", std::string(kind)}};
     return trail_.Append(tx, std::move(e)).status();
@@ -329,7 +316,7 @@ absl::StatusOr<std::vector<records::Link>> RecordAccess::Links(const Actor& acto
       return absl::PermissionDeniedError("the record is above your clearance");
     }
     ASSIGN_OR_RETURN(std::vector<records::Link> links, tx.LinksOf(id));
-    audit::Event e = EventFor(actor, purpose, audit::Action::kView);
+    audit::Event e = EventFor(actor, audit::Action::kView, purpose);
     e.object_ids = {std::string(id)};
     for (records::Link& l : links) {
       // The other end is shown only when the actor may see it.
@@ -353,7 +340,7 @@ absl::StatusOr<std::vector<store::AuditRow>> RecordAccess::History(const Actor& 
   std::vector<store::AuditRow> rows;
   RETURN_IF_ERROR(store_.Write([&](store::Transaction& tx) -> absl::Status {
     ASSIGN_OR_RETURN(rows, tx.AuditForObject(id));
-    audit::Event e = EventFor(actor, purpose, audit::Action::kView);
+    audit::Event e = EventFor(actor, audit::Action::kView, purpose);
     e.object_ids = {std::string(id)};
     e.details = {{"audit_history", true}, {"entries", rows.size()}};
     return trail_.Append(tx, std::move(e)).status();

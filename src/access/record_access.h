@@ -92,7 +92,6 @@ class RecordAccess {
                     std::vector<std::string> ids, std::string_view why);
   absl::Status CheckRole(const Actor& actor, const Purpose& purpose, std::string_view permission,
                          audit::Action attempted, std::string_view id);
-  audit::Event EventFor(const Actor& actor, const Purpose& purpose, audit::Action action) const;
 
   store::Store& store_;
   AuditTrail& trail_;

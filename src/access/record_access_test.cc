@@ -6,36 +6,21 @@
 #include <fstream>
 
 #include "absl/strings/match.h"
+#include "access/test_node.h"
 #include "audit/checkpoint.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace liaison::access {
 namespace {
 
-Actor TestActor(std::string id, std::string name, Role role) {
-  Actor a;
-  a.id = std::move(id);
-  a.name = std::move(name);
-  a.role = role;
-  a.origin = "api";
-  return a;
-}
-
 using records::HandlingCode;
 using records::Person;
 using records::Record;
 
-class RecordAccessTest : public ::testing::Test {
+class RecordAccessTest : public TestNode {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("liaison_access_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-    store_ = *store::OpenSqliteStore((dir_ / "node.db").string(), clock_, {.create = true});
-    trail_ = std::make_unique<AuditTrail>("node_test", key_, std::string(32, 'k'),
-                                          audit::CheckpointPolicy{.every_entries = 5}, clock_);
+    OpenNode(audit::CheckpointPolicy{.every_entries = 5});
     access_ = std::make_unique<RecordAccess>(*store_, *trail_, RecordPolicy{.node_id = "node_test"},
                                              random_);
     analyst_.id = "usr_analyst";
@@ -44,7 +29,6 @@ class RecordAccessTest : public ::testing::Test {
     analyst_.clearance.max_handling_code = HandlingCode::kH1;
     analyst_.origin = "api";
   }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
 
   static Record NewPerson(std::string name, HandlingCode code = HandlingCode::kH1) {
     Record r;
@@ -54,27 +38,7 @@ class RecordAccessTest : public ::testing::Test {
     return r;
   }
 
-  std::vector<store::AuditRow> AuditRows() {
-    std::vector<store::AuditRow> rows;
-    EXPECT_TRUE(store_
-                    ->Read([&](store::Reader& r) {
-                      return r.ScanAudit(1, 0, [&](const store::AuditRow& row) {
-                        rows.push_back(row);
-                        return absl::OkStatus();
-                      });
-                    })
-                    .ok());
-    return rows;
-  }
-
-  FakeClock clock_{absl::FromUnixSeconds(1'800'000'000)};
-  SeededRandom random_{3};
-  audit::SigningKey key_ = audit::SigningKey::Generate(random_);
-  std::filesystem::path dir_;
-  std::unique_ptr<store::Store> store_;
-  std::unique_ptr<AuditTrail> trail_;
   std::unique_ptr<RecordAccess> access_;
-  Actor admin_ = Actor::LocalAdministrator();
   Actor analyst_;
   Purpose purpose_{"Operation Indus: checking a suspect", "CASE-42"};
 };

@@ -7,19 +7,6 @@
 #include "records/record.h"
 
 namespace liaison::access {
-namespace {
-
-audit::Event EventFor(const Actor& actor, audit::Action action) {
-  audit::Event e;
-  e.actor_id = actor.id;
-  e.actor_name = actor.name;
-  e.actor_role = std::string(RoleName(actor.role));
-  e.action = action;
-  e.origin = actor.origin;
-  return e;
-}
-
-}  // namespace
 
 Retention::Retention(store::Store& store, AuditTrail& trail, RetentionPolicy policy)
     : store_(store), trail_(trail), policy_(policy) {}

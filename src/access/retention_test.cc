@@ -6,39 +6,23 @@
 
 #include "access/record_access.h"
 #include "access/statistics.h"
+#include "access/test_node.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace liaison::access {
 namespace {
 
-Actor TestActor(std::string id, std::string name, Role role) {
-  Actor a;
-  a.id = std::move(id);
-  a.name = std::move(name);
-  a.role = role;
-  a.origin = "api";
-  return a;
-}
-
 using records::Person;
 using records::Record;
 
-class RetentionTest : public ::testing::Test {
+class RetentionTest : public TestNode {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("liaison_retention_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-    store_ = *store::OpenSqliteStore((dir_ / "node.db").string(), clock_, {.create = true});
-    trail_ = std::make_unique<AuditTrail>("node_test", key_, std::string(32, 'k'),
-                                          audit::CheckpointPolicy{}, clock_);
+    OpenNode();
     records_ = std::make_unique<RecordAccess>(*store_, *trail_,
                                               RecordPolicy{.node_id = "node_test"}, random_);
     retention_ = std::make_unique<Retention>(*store_, *trail_, RetentionPolicy{.grace_days = 30});
   }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
 
   std::string Create(std::string name, std::string review_date) {
     Record r;
@@ -58,16 +42,8 @@ class RetentionTest : public ::testing::Test {
     return found;
   }
 
-  // 2027-01-15 (1.8e9 seconds after the epoch).
-  FakeClock clock_{absl::FromUnixSeconds(1'800'000'000)};
-  SeededRandom random_{5};
-  audit::SigningKey key_ = audit::SigningKey::Generate(random_);
-  std::filesystem::path dir_;
-  std::unique_ptr<store::Store> store_;
-  std::unique_ptr<AuditTrail> trail_;
   std::unique_ptr<RecordAccess> records_;
   std::unique_ptr<Retention> retention_;
-  Actor admin_ = Actor::LocalAdministrator();
 };
 
 TEST_F(RetentionTest, ErasesRecordsPastGraceAndListsThoseDue) {

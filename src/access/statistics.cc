@@ -100,12 +100,7 @@ absl::StatusOr<Json> Statistics(store::Store& store, AuditTrail& trail, const Ac
     out["months"] = months;
     out["totals"] = totals;
     ASSIGN_OR_RETURN(out["partners"], PartnerFigures(tx, from_ms, to_ms));
-    audit::Event e;
-    e.actor_id = actor.id;
-    e.actor_name = actor.name;
-    e.actor_role = std::string(RoleName(actor.role));
-    e.action = audit::Action::kView;
-    e.origin = actor.origin;
+    audit::Event e = EventFor(actor, audit::Action::kView);
     e.details = {{"statistics", true}};
     return trail.Append(tx, std::move(e)).status();
   }));

@@ -63,15 +63,11 @@ Gate MakeAccessGate(access::Identity& identity, store::Store& store, access::Aud
                                MethodName(route.method), " ", route.pattern);
       access::Purpose purpose = PurposeOf(request);
       RETURN_IF_ERROR(store.Write([&](store::Transaction& tx) {
-        audit::Event e;
-        e.actor_id = actor->id;
-        e.actor_name = actor->name;
-        e.actor_role = std::string(access::RoleName(actor->role));
-        e.action = audit::Action::kAccessDenied;
+        audit::Event e = access::EventFor(*actor, audit::Action::kAccessDenied);
         e.outcome = audit::Outcome::kDenied;
         e.outcome_text = why;
         e.purpose = purpose.text.substr(0, 1000);
-        e.origin = "api";
+        e.case_ref = purpose.case_ref.substr(0, 200);
         e.details = {{"route", StrCat(MethodName(route.method), " ", route.pattern)},
                      {"permission", route.permission}};
         return trail.Append(tx, std::move(e)).status();

@@ -36,13 +36,7 @@ absl::Status RunInit(const InitArgs& args) {
   ASSIGN_OR_RETURN(std::unique_ptr<NodeContext> ctx, OpenNodeContext(args.data));
   access::Actor admin = access::Actor::LocalAdministrator();
   RETURN_IF_ERROR(ctx->store->Write([&](store::Transaction& tx) -> absl::Status {
-    audit::Event e;
-    e.actor_id = admin.id;
-    e.actor_name = admin.name;
-    e.actor_role = std::string(access::RoleName(admin.role));
-    e.action = audit::Action::kConfigChange;
-    e.origin = "cli";
-    e.purpose = "node created";
+    audit::Event e = access::EventFor(admin, audit::Action::kConfigChange, {"node created", ""});
     e.details = {{"event", "init"},
                  {"agency", dir.config.agency},
                  {"country", dir.config.country},
