@@ -743,8 +743,19 @@ absl::StatusOr<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path, 
   if (!options.create && !std::filesystem::exists(path, ec)) {
     return absl::NotFoundError(StrCat("no database at ", path));
   }
+  bool is_new = options.create && !std::filesystem::exists(path, ec);
   ASSIGN_OR_RETURN(std::unique_ptr<Connection> writer,
                    Connection::Open(path, options.create, /*read_only=*/false));
+  if (is_new) {
+    // The database holds personal data: readable by the node's own user only.
+    // SQLite gives its -wal and -shm files the same permissions.
+    std::filesystem::permissions(
+        path, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write, ec);
+    if (ec) {
+      return absl::FailedPreconditionError(
+          StrCat("cannot restrict permissions of ", path, ": ", ec.message()));
+    }
+  }
   RETURN_IF_ERROR(Migrate(*writer, clock, options.migrate));
   return std::unique_ptr<Store>(new SqliteStore(path, std::move(writer)));
 }

@@ -67,6 +67,12 @@ TEST_F(SqliteStoreTest, NewDatabaseIsAtLatestSchemaVersion) {
   EXPECT_EQ(*(*again)->SchemaVersion(), LatestSchemaVersion());
 }
 
+TEST_F(SqliteStoreTest, NewDatabaseIsReadableByItsOwnerOnly) {
+  auto perms = std::filesystem::status(path_).permissions();
+  EXPECT_EQ(perms & (std::filesystem::perms::group_all | std::filesystem::perms::others_all),
+            std::filesystem::perms::none);
+}
+
 TEST_F(SqliteStoreTest, MissingFileIsNotFoundUnlessCreating) {
   auto s = OpenSqliteStore((dir_ / "absent.db").string(), clock_);
   EXPECT_EQ(s.status().code(), absl::StatusCode::kNotFound);
