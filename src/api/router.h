@@ -18,9 +18,9 @@
 #ifndef LIAISON_API_ROUTER_H_
 #define LIAISON_API_ROUTER_H_
 
+#include <any>
 #include <cstddef>
 #include <functional>
-#include <any>
 #include <map>
 #include <optional>
 #include <string>
