@@ -16,20 +16,11 @@
 #include "access/audit_trail.h"
 #include "access/record_access.h"
 #include "audit/checkpoint.h"
+#include "ingest/csv_writer.h"
 #include "person_generator.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace {
-
-std::string Csv(const std::string& v) {
-  if (v.find_first_of(",\"\n") == std::string::npos) return v;
-  std::string out = "\"";
-  for (char c : v) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
 
 double PeakRssMiB() {
   rusage u{};
@@ -71,9 +62,10 @@ int main(int argc, char** argv) {
       }
       std::string nat;
       for (const auto& n : p.nationalities) nat += (nat.empty() ? "" : "|") + n;
-      out << "W" << i << "," << Csv(p.names.empty() ? "x" : p.names[0]) << "," << Csv(aliases)
-          << "," << Csv(p.father_name) << "," << p.dob << "," << p.gender << "," << nat << ","
-          << ids << "," << kAreas[i % 5] << "," << (i % 7 == 0 ? "wanted" : "") << "\n";
+      out << "W" << i << "," << liaison::ingest::CsvField(p.names.empty() ? "x" : p.names[0]) << ","
+          << liaison::ingest::CsvField(aliases) << "," << liaison::ingest::CsvField(p.father_name)
+          << "," << p.dob << "," << p.gender << "," << nat << "," << ids << "," << kAreas[i % 5]
+          << "," << (i % 7 == 0 ? "wanted" : "") << "\n";
     }
   }
   auto t1 = std::chrono::steady_clock::now();

@@ -23,12 +23,15 @@
 #include "common/json_text.h"
 #include "common/status_macros.h"
 #include "ingest/csv_reader.h"
+#include "ingest/csv_writer.h"
 #include "ingest/person_fields.h"
 #include "match/matcher.h"
 #include "match/record_person.h"
 
 namespace liaison::cli {
 namespace {
+
+using ingest::CsvField;
 
 constexpr char kCommand[] = "compare";
 
@@ -49,18 +52,6 @@ struct CompareArgs {
   double threshold = match::kDefaultThreshold;
   bool json_output = false;
 };
-
-// Quotes a CSV field when it needs it (RFC 4180).
-std::string CsvField(std::string_view s) {
-  if (s.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(s);
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  out += '"';
-  return out;
-}
 
 absl::StatusOr<match::PersonInput> SideInput(const SideArgs& side, std::string_view label) {
   if (!side.json.empty()) {

@@ -24,12 +24,15 @@
 #include "common/absl_bridge.h"
 #include "common/status_macros.h"
 #include "ingest/csv_reader.h"
+#include "ingest/csv_writer.h"
 #include "ingest/person_fields.h"
 #include "match/matcher.h"
 #include "match/record_person.h"
 
 namespace liaison::cli {
 namespace {
+
+using ingest::CsvField;
 
 constexpr char kCommand[] = "screen";
 constexpr int kMaxThreads = 256;
@@ -47,17 +50,6 @@ struct Listed {
   std::string id;
   match::PreparedPerson person;
 };
-
-std::string CsvField(std::string_view s) {
-  if (s.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(s);
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  out += '"';
-  return out;
-}
 
 // Reads and prepares a person list. Errors name the file, line and column.
 absl::StatusOr<std::vector<Listed>> ReadList(const std::string& path,
