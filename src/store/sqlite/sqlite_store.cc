@@ -152,14 +152,10 @@ class SqliteAccess final : public Transaction {
 
   absl::StatusOr<std::optional<std::string>> FindBySourceId(RecordType type, std::string_view owner,
                                                             std::string_view source_id) override {
-    ASSIGN_OR_RETURN(Statement * st, conn_.Prepare("SELECT id FROM records WHERE type = ? AND "
-                                                   "owner = ? AND source_id = ? LIMIT 1"));
-    st->Bind(1, records::Name(type)).Bind(2, owner).Bind(3, source_id);
-    ASSIGN_OR_RETURN(bool row, st->Step());
-    std::optional<std::string> id;
-    if (row) id = st->String(0);
-    st->Reset();
-    return id;
+    return QueryOne<std::string>(
+        "SELECT id FROM records WHERE type = ? AND owner = ? AND source_id = ? LIMIT 1",
+        [&](Statement& st) { st.Bind(1, records::Name(type)).Bind(2, owner).Bind(3, source_id); },
+        [](const Statement& st) { return st.String(0); });
   }
 
   absl::StatusOr<RecordPage> ListRecords(const RecordFilter& f) override {
@@ -269,31 +265,21 @@ class SqliteAccess final : public Transaction {
   }
 
   absl::StatusOr<std::optional<Tombstone>> GetTombstone(std::string_view id) override {
-    ASSIGN_OR_RETURN(Statement * st,
-                     conn_.Prepare("SELECT id, type, owner, source_id, erased_ms, reason FROM "
-                                   "tombstones WHERE id = ?"));
-    st->Bind(1, id);
-    ASSIGN_OR_RETURN(bool row, st->Step());
-    std::optional<Tombstone> t;
-    if (row) {
-      auto type = records::ParseRecordType(st->Text(1));
-      t = Tombstone{st->String(0), type.ok() ? *type : RecordType::kPerson,
-                    st->String(2), st->String(3),
-                    st->Int(4),    st->String(5)};
-    }
-    st->Reset();
-    return t;
+    return QueryOne<Tombstone>(
+        "SELECT id, type, owner, source_id, erased_ms, reason FROM tombstones WHERE id = ?",
+        [&](Statement& st) { st.Bind(1, id); },
+        [](const Statement& st) {
+          auto type = records::ParseRecordType(st.Text(1));
+          return Tombstone{st.String(0), type.ok() ? *type : RecordType::kPerson,
+                           st.String(2), st.String(3),
+                           st.Int(4),    st.String(5)};
+        });
   }
 
   absl::StatusOr<std::optional<AuditRow>> AuditHead() override {
-    ASSIGN_OR_RETURN(
-        Statement * st,
-        conn_.Prepare(StrCat("SELECT ", kAuditColumns, " FROM audit ORDER BY seq DESC LIMIT 1")));
-    ASSIGN_OR_RETURN(bool row, st->Step());
-    std::optional<AuditRow> head;
-    if (row) head = AuditFromRow(*st);
-    st->Reset();
-    return head;
+    return QueryOne<AuditRow>(
+        StrCat("SELECT ", kAuditColumns, " FROM audit ORDER BY seq DESC LIMIT 1"),
+        [](Statement&) {}, AuditFromRow);
   }
 
   absl::Status ScanAudit(int64_t from_seq, int64_t to_seq,
@@ -331,13 +317,9 @@ class SqliteAccess final : public Transaction {
   }
 
   absl::StatusOr<std::optional<std::string>> GetSetting(std::string_view key) override {
-    ASSIGN_OR_RETURN(Statement * st, conn_.Prepare("SELECT value FROM settings WHERE key = ?"));
-    st->Bind(1, key);
-    ASSIGN_OR_RETURN(bool row, st->Step());
-    std::optional<std::string> v;
-    if (row) v = st->String(0);
-    st->Reset();
-    return v;
+    return QueryOne<std::string>(
+        "SELECT value FROM settings WHERE key = ?", [&](Statement& st) { st.Bind(1, key); },
+        [](const Statement& st) { return st.String(0); });
   }
 
   absl::StatusOr<std::vector<CountRow>> CountRecordsByCrimeArea() override {
@@ -389,33 +371,24 @@ class SqliteAccess final : public Transaction {
   }
 
   absl::StatusOr<std::optional<SessionRow>> GetSession(std::string_view token_hash) override {
-    ASSIGN_OR_RETURN(Statement * st,
-                     conn_.Prepare("SELECT token_hash, user_id, created_ms, last_seen_ms, "
-                                   "expires_ms, signed_out FROM sessions WHERE token_hash = ?"));
-    st->Bind(1, token_hash);
-    ASSIGN_OR_RETURN(bool row, st->Step());
-    std::optional<SessionRow> s;
-    if (row) {
-      s = SessionRow{st->String(0), st->String(1), st->Int(2),
-                     st->Int(3),    st->Int(4),    st->Int(5) != 0};
-    }
-    st->Reset();
-    return s;
+    return QueryOne<SessionRow>(
+        "SELECT token_hash, user_id, created_ms, last_seen_ms, expires_ms, signed_out FROM "
+        "sessions WHERE token_hash = ?",
+        [&](Statement& st) { st.Bind(1, token_hash); },
+        [](const Statement& st) {
+          return SessionRow{st.String(0), st.String(1), st.Int(2),
+                            st.Int(3),    st.Int(4),    st.Int(5) != 0};
+        });
   }
 
   absl::StatusOr<std::optional<ApiTokenRow>> GetApiToken(std::string_view id) override {
-    ASSIGN_OR_RETURN(Statement * st,
-                     conn_.Prepare("SELECT id, token_hash, user_id, label, created_ms, revoked "
-                                   "FROM api_tokens WHERE id = ?"));
-    st->Bind(1, id);
-    ASSIGN_OR_RETURN(bool row, st->Step());
-    std::optional<ApiTokenRow> t;
-    if (row) {
-      t = ApiTokenRow{st->String(0), st->String(1), st->String(2),
-                      st->String(3), st->Int(4),    st->Int(5) != 0};
-    }
-    st->Reset();
-    return t;
+    return QueryOne<ApiTokenRow>(
+        "SELECT id, token_hash, user_id, label, created_ms, revoked FROM api_tokens WHERE id = ?",
+        [&](Statement& st) { st.Bind(1, id); },
+        [](const Statement& st) {
+          return ApiTokenRow{st.String(0), st.String(1), st.String(2),
+                             st.String(3), st.Int(4),    st.Int(5) != 0};
+        });
   }
 
   absl::Status PutUser(const UserRow& u) override {
@@ -618,13 +591,22 @@ class SqliteAccess final : public Transaction {
   }
 
   absl::StatusOr<std::optional<UserRow>> OneUser(const std::string& sql, std::string_view key) {
+    return QueryOne<UserRow>(
+        sql, [&](Statement& st) { st.Bind(1, key); }, UserFromRow);
+  }
+
+  // Runs a query that returns at most one row: `bind` sets its parameters,
+  // `read` maps the row. Empty when there is no row.
+  template <typename T, typename Bind, typename Read>
+  absl::StatusOr<std::optional<T>> QueryOne(const std::string& sql, const Bind& bind,
+                                            const Read& read) {
     ASSIGN_OR_RETURN(Statement * st, conn_.Prepare(sql));
-    st->Bind(1, key);
+    bind(*st);
     ASSIGN_OR_RETURN(bool row, st->Step());
-    std::optional<UserRow> u;
-    if (row) u = UserFromRow(*st);
+    std::optional<T> out;
+    if (row) out = read(*st);
     st->Reset();
-    return u;
+    return out;
   }
 
   Connection& conn_;
