@@ -9,6 +9,7 @@ packages=(
   libicu-dev libcli11-dev libspdlog-dev libfmt-dev libtomlplusplus-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   zlib1g-dev libbrotli-dev sqlite3 curl
+  libpq-dev postgresql
 )
 
 missing=()
