@@ -45,7 +45,12 @@ fi
 # Runs a server command as the server's user, from a directory it can read.
 server() { (cd "$tmp" && "${as_server[@]}" "$@"); }
 
+bench_pid=""
 cleanup() {
+  if [ -n "$bench_pid" ]; then
+    kill "$bench_pid" 2>/dev/null || true
+    wait "$bench_pid" 2>/dev/null || true
+  fi
   if [ -f "$tmp/data/postmaster.pid" ]; then
     server "$pgbin/pg_ctl" -D "$tmp/data" -m fast -w stop >/dev/null 2>&1 || true
   fi
@@ -91,4 +96,11 @@ conninfo="host=$tmp port=$port user=liaison_bench dbname=postgres"
 "$pgbin/psql" -X -q -v ON_ERROR_STOP=1 -d "$conninfo" \
   -c "CREATE EXTENSION IF NOT EXISTS pg_trgm" -c "CREATE EXTENSION IF NOT EXISTS unaccent"
 echo "postgres        $("$pgbin/postgres" --version | sed 's/.*(PostgreSQL) //'), 127.0.0.1:$port, shared_buffers ${PG_SHARED_BUFFERS:-1GB}, fsync off (throwaway cluster)"
-"$bench" --conninfo "$conninfo" "$@"
+# In the background, so that an interrupt stops it and the server at once
+# (bash runs traps only between foreground commands).
+"$bench" --conninfo "$conninfo" "$@" &
+bench_pid=$!
+status=0
+wait "$bench_pid" || status=$?
+bench_pid=""
+exit "$status"
