@@ -15,21 +15,17 @@ namespace liaison::match {
 namespace {
 
 using names::TokenRole;
+using namespace points;  // NOLINT(google-build-using-namespace): the model's constants
 
 // Points are log-odds units. The constants below are the whole scoring
 // model; docs/matching.md explains each.
-constexpr double kBias = -4.0;
-constexpr double kNameScale = 0.35;  // points per unit of token weight for an exact pair
-constexpr double kPairMin = 0.80;    // below this, two tokens do not pair
-constexpr double kSimFloor = 0.80;   // f(sim) = (sim - floor) / span, clamped to [0, 1]
+constexpr double kPairMin = 0.80;   // below this, two tokens do not pair
+constexpr double kSimFloor = 0.80;  // f(sim) = (sim - floor) / span, clamped to [0, 1]
 constexpr double kSimSpan = 0.14;
 constexpr double kConflictFactor = 0.55;  // both sides have a token, they differ
 constexpr double kMissingFactor = 0.15;   // one side has an extra token
 constexpr double kRelativeInName = 0.35;  // own-name token matching the other's father
-constexpr double kInitialPoints = 0.4;
-constexpr double kTitlePoints = 0.3;
 constexpr double kNoNameMatch = -8.0;
-constexpr double kFatherMax = 4.0;
 constexpr double kFatherMin = -3.0;
 constexpr double kRelativeScale = 0.8;  // a father's full name is nearly as telling as one's own
 constexpr size_t kMaxTokens = names::kMaxNameTokens;
@@ -43,7 +39,7 @@ double DatePoints(names::DateAgreement d) {
     case DateAgreement::kUnknown:
       return 0;
     case DateAgreement::kExact:
-      return 5.0;
+      return kDobMax;
     case DateAgreement::kSameYearMonth:
       return 3.5;
     case DateAgreement::kSameYear:
@@ -61,11 +57,11 @@ double DatePoints(names::DateAgreement d) {
     case DateAgreement::kYearOffByOne:
       return 0.3;
     case DateAgreement::kMonthDiffers:
-      return -1.0;
+      return kDobMonthDiffers;
     case DateAgreement::kNearYear:
-      return -2.0;
+      return kDobNearYear;
     case DateAgreement::kConflict:
-      return -4.5;
+      return kDobConflict;
   }
   return 0;
 }
@@ -103,25 +99,25 @@ bool WithinOneEdit(std::string_view a, std::string_view b) {
 
 double PairSimilarity(const PreparedToken& a, const PreparedToken& b,
                       const names::UrduLatinModel* model, double at_least = 0.0) {
-  const bool ia = a.role == TokenRole::kInitial, ib = b.role == TokenRole::kInitial;
+  const bool ia = a->role == TokenRole::kInitial, ib = b->role == TokenRole::kInitial;
   if (ia || ib) {
-    if (ia && ib) return a.forms.keys[0] == b.forms.keys[0] ? 0.9 : 0.0;
-    return ia ? (IsLatinKeyPrefix(a.forms, b.forms) ? 0.9 : 0.0)
-              : (IsLatinKeyPrefix(b.forms, a.forms) ? 0.9 : 0.0);
+    if (ia && ib) return a->forms.keys[0] == b->forms.keys[0] ? 0.9 : 0.0;
+    return ia ? (IsLatinKeyPrefix(a->forms, b->forms) ? 0.9 : 0.0)
+              : (IsLatinKeyPrefix(b->forms, a->forms) ? 0.9 : 0.0);
   }
-  double s = names::TokenSimilarityAtLeast(a.forms, b.forms, at_least, model);
-  if (a.forms.from_arabic_script && b.forms.from_arabic_script) {
-    s = std::max(s, names::JaroWinklerSimilarity(a.forms.arabic, b.forms.arabic));
+  double s = names::TokenSimilarityAtLeast(a->forms, b->forms, at_least, model);
+  if (a->forms.from_arabic_script && b->forms.from_arabic_script) {
+    s = std::max(s, names::JaroWinklerSimilarity(a->forms.arabic, b->forms.arabic));
   }
   return s;
 }
 
 std::string HowMatched(const PreparedToken& a, const PreparedToken& b, double sim) {
-  if (a.role == TokenRole::kInitial || b.role == TokenRole::kInitial) return "initial";
-  if (a.role == TokenRole::kTitle && b.role == TokenRole::kTitle) return "title";
-  if (a.forms.from_arabic_script != b.forms.from_arabic_script) return "transliteration";
+  if (a->role == TokenRole::kInitial || b->role == TokenRole::kInitial) return "initial";
+  if (a->role == TokenRole::kTitle && b->role == TokenRole::kTitle) return "title";
+  if (a->forms.from_arabic_script != b->forms.from_arabic_script) return "transliteration";
   if (sim >= 0.999) return "exact";
-  return a.forms.from_arabic_script ? "Urdu spelling variant" : "spelling variant";
+  return a->forms.from_arabic_script ? "Urdu spelling variant" : "spelling variant";
 }
 
 struct NameOutcome {
@@ -155,7 +151,7 @@ double NamePoints(const std::vector<PreparedToken>& A, const std::vector<Prepare
       if (used_a[i]) continue;
       for (size_t j = 0; j < m; ++j) {
         if (used_b[j]) continue;
-        const double s = sim[i][j] + 1e-4 * std::min(A[i].weight, B[j].weight);
+        const double s = sim[i][j] + 1e-4 * std::min(A[i]->weight, B[j]->weight);
         if (s > best) {
           best = s;
           bi = i;
@@ -169,17 +165,17 @@ double NamePoints(const std::vector<PreparedToken>& A, const std::vector<Prepare
     const PreparedToken& tb = B[bj];
     const double s = sim[bi][bj];
     double p;
-    if (ta.role == TokenRole::kInitial || tb.role == TokenRole::kInitial) {
+    if (ta->role == TokenRole::kInitial || tb->role == TokenRole::kInitial) {
       p = kInitialPoints;
-    } else if (ta.role == TokenRole::kTitle || tb.role == TokenRole::kTitle) {
-      p = ta.role == tb.role ? kTitlePoints
-                             : kNameScale * std::min(ta.weight, tb.weight) * SimFactor(s) * 0.5;
+    } else if (ta->role == TokenRole::kTitle || tb->role == TokenRole::kTitle) {
+      p = ta->role == tb->role ? kTitlePoints
+                               : kNameScale * std::min(ta->weight, tb->weight) * SimFactor(s) * 0.5;
     } else {
-      p = kNameScale * std::min(ta.weight, tb.weight) * SimFactor(s);
+      p = kNameScale * std::min(ta->weight, tb->weight) * SimFactor(s);
       ++name_pairs;
     }
     points += p;
-    if (ex != nullptr) ex->tokens.push_back({ta.text, tb.text, s, HowMatched(ta, tb, s), p});
+    if (ex != nullptr) ex->tokens.push_back({ta->text, tb->text, s, HowMatched(ta, tb, s), p});
   }
   // Unpaired own-name tokens: the other's father's name written in the name,
   // a joined compound, a conflict, or a missing part.
@@ -188,9 +184,9 @@ double NamePoints(const std::vector<PreparedToken>& A, const std::vector<Prepare
     for (const PreparedToken& r : relative) {
       const double s = PairSimilarity(t, r, model, 0.88);
       if (s >= 0.88) {
-        const double p = kRelativeInName * kNameScale * std::min(t.weight, r.weight);
+        const double p = kRelativeInName * kNameScale * std::min(t->weight, r->weight);
         if (ex != nullptr) {
-          ex->tokens.push_back({a_side ? t.text : r.text, a_side ? r.text : t.text, s,
+          ex->tokens.push_back({a_side ? t->text : r->text, a_side ? r->text : t->text, s,
                                 "father's name in the name", p});
         }
         return p;
@@ -204,7 +200,7 @@ double NamePoints(const std::vector<PreparedToken>& A, const std::vector<Prepare
   if (name_pairs > 0) {
     if (relative_of_a.empty()) {
       for (size_t i = 0; i < n; ++i) {
-        if (used_a[i] || A[i].role != TokenRole::kName) continue;
+        if (used_a[i] || A[i]->role != TokenRole::kName) continue;
         const double p = relative_bonus(A[i], relative_of_b, true);
         if (p >= 0) {
           points += p;
@@ -214,7 +210,7 @@ double NamePoints(const std::vector<PreparedToken>& A, const std::vector<Prepare
     }
     if (relative_of_b.empty()) {
       for (size_t j = 0; j < m; ++j) {
-        if (used_b[j] || B[j].role != TokenRole::kName) continue;
+        if (used_b[j] || B[j]->role != TokenRole::kName) continue;
         const double p = relative_bonus(B[j], relative_of_a, false);
         if (p >= 0) {
           points += p;
@@ -229,16 +225,16 @@ double NamePoints(const std::vector<PreparedToken>& A, const std::vector<Prepare
                       const std::vector<PreparedToken>& Y, std::array<bool, kMaxTokens>& uy,
                       std::array<bool, kMaxTokens>& dy, size_t ny, bool x_is_a) {
     for (size_t i = 0; i < nx; ++i) {
-      if (ux[i] || dx[i] || X[i].role != TokenRole::kName || X[i].forms.from_arabic_script)
+      if (ux[i] || dx[i] || X[i]->role != TokenRole::kName || X[i]->forms.from_arabic_script)
         continue;
       for (size_t j = 0; j + 1 < ny; ++j) {
-        if (uy[j] || uy[j + 1] || dy[j] || dy[j + 1] || Y[j].forms.from_arabic_script ||
-            Y[j + 1].forms.from_arabic_script) {
+        if (uy[j] || uy[j + 1] || dy[j] || dy[j + 1] || Y[j]->forms.from_arabic_script ||
+            Y[j + 1]->forms.from_arabic_script) {
           continue;
         }
-        const std::string_view y1 = Y[j].forms.keys[0].view();
-        const std::string_view y2 = Y[j + 1].forms.keys[0].view();
-        const std::string_view x = X[i].forms.keys[0].view();
+        const std::string_view y1 = Y[j]->forms.keys[0].view();
+        const std::string_view y2 = Y[j + 1]->forms.keys[0].view();
+        const std::string_view x = X[i]->forms.keys[0].view();
         // Cheap necessary conditions before building the joined form.
         if (y1.empty() || x.empty() || x[0] != y1[0] || x.size() + 2 < y1.size() + y2.size()) {
           continue;
@@ -246,23 +242,25 @@ double NamePoints(const std::vector<PreparedToken>& A, const std::vector<Prepare
         std::string joined(y1);
         joined += y2;
         const names::TokenForms jf = names::TokenForms::FromLatin(joined);
-        const double s = names::TokenSimilarity(X[i].forms, jf, model);
+        const double s = names::TokenSimilarity(X[i]->forms, jf, model);
         if (s < 0.92) continue;
-        const double p = kNameScale * X[i].weight * SimFactor(s);
+        const double p = kNameScale * X[i]->weight * SimFactor(s);
         points += p;
         dx[i] = dy[j] = dy[j + 1] = true;
         ++name_pairs;
         if (ex != nullptr) {
-          const std::string y = Y[j].text + " " + Y[j + 1].text;
-          ex->tokens.push_back({x_is_a ? X[i].text : y, x_is_a ? y : X[i].text, s, "joined", p});
+          const std::string y = Y[j]->text + " " + Y[j + 1]->text;
+          ex->tokens.push_back({x_is_a ? X[i]->text : y, x_is_a ? y : X[i]->text, s, "joined", p});
         }
         break;
       }
     }
   };
   bool any_a = false, any_b = false;
-  for (size_t i = 0; i < n; ++i) any_a |= !used_a[i] && !done_a[i] && A[i].role == TokenRole::kName;
-  for (size_t j = 0; j < m; ++j) any_b |= !used_b[j] && !done_b[j] && B[j].role == TokenRole::kName;
+  for (size_t i = 0; i < n; ++i)
+    any_a |= !used_a[i] && !done_a[i] && A[i]->role == TokenRole::kName;
+  for (size_t j = 0; j < m; ++j)
+    any_b |= !used_b[j] && !done_b[j] && B[j]->role == TokenRole::kName;
   if (any_a && any_b && (name_pairs > 0 || n == 1 || m == 1)) {
     try_join(A, used_a, done_a, n, B, used_b, done_b, m, true);
     try_join(B, used_b, done_b, m, A, used_a, done_a, n, false);
@@ -272,14 +270,14 @@ double NamePoints(const std::vector<PreparedToken>& A, const std::vector<Prepare
   std::array<float, kMaxTokens> left_a{}, left_b{};
   size_t na = 0, nb = 0;
   for (size_t i = 0; i < n; ++i) {
-    if (used_a[i] || done_a[i] || A[i].role != TokenRole::kName) continue;
-    left_a[na++] = A[i].weight;
-    if (ex != nullptr) ex->unmatched_a.push_back(A[i].text);
+    if (used_a[i] || done_a[i] || A[i]->role != TokenRole::kName) continue;
+    left_a[na++] = A[i]->weight;
+    if (ex != nullptr) ex->unmatched_a.push_back(A[i]->text);
   }
   for (size_t j = 0; j < m; ++j) {
-    if (used_b[j] || done_b[j] || B[j].role != TokenRole::kName) continue;
-    left_b[nb++] = B[j].weight;
-    if (ex != nullptr) ex->unmatched_b.push_back(B[j].text);
+    if (used_b[j] || done_b[j] || B[j]->role != TokenRole::kName) continue;
+    left_b[nb++] = B[j]->weight;
+    if (ex != nullptr) ex->unmatched_b.push_back(B[j]->text);
   }
   if (na > 1) std::sort(left_a.begin(), left_a.begin() + na, std::greater<float>());
   if (nb > 1) std::sort(left_b.begin(), left_b.begin() + nb, std::greater<float>());
@@ -334,22 +332,22 @@ Matcher::Matcher(MatcherOptions options, NameFrequencyTable frequencies,
 Matcher::~Matcher() = default;
 
 PreparedToken Matcher::PrepareToken(const names::ParsedToken& t) const {
-  PreparedToken p;
-  p.forms = t.forms;
-  p.role = t.role;
-  p.text = t.text;
+  auto p = std::make_shared<TokenData>();
+  p->forms = t.forms;
+  p->role = t.role;
+  p->text = t.text;
   float w = frequencies_.unknown_weight();
   for (int i = 0; i < t.forms.num_forms; ++i) {
     w = std::min(w, frequencies_.Weight(t.forms.keys[i].view()));
   }
   if (t.role == TokenRole::kInitial) w = 1.0f;
   if (t.role == TokenRole::kTitle) w = std::min(w, 2.0f);
-  p.weight = w;
+  p->weight = w;
   if (!t.forms.from_arabic_script && t.forms.num_forms > 0) {
     const std::string s = names::CodiceFiscaleSurnameCode(t.text);
     const std::string g = names::CodiceFiscaleNameCode(t.text);
-    std::copy_n(s.data(), 3, p.cf_surname);
-    std::copy_n(g.data(), 3, p.cf_name);
+    std::copy_n(s.data(), 3, p->cf_surname);
+    std::copy_n(g.data(), 3, p->cf_name);
   }
   return p;
 }
@@ -513,13 +511,13 @@ double Matcher::Evaluate(const PreparedPerson& a, const PreparedPerson& b,
       if (x.scheme != y.scheme) continue;
       const std::string feature = "id:" + x.scheme;
       if (x.value == y.value) {
-        add("id", ex ? absl::StrCat(x.scheme, " ", x.value, " identical") : "", 7.0);
+        add("id", ex ? absl::StrCat(x.scheme, " ", x.value, " identical") : "", kIdIdentical);
       } else if (WithinOneEdit(x.value, y.value)) {
         add("id",
             ex ? absl::StrCat(x.scheme, " differs by one character (", x.value, " vs ", y.value,
                               ")")
                : "",
-            2.0);
+            kIdOneEdit);
       } else {
         const bool unique_per_person = x.scheme == "cnic" || x.scheme == "codice_fiscale";
         add("id", ex ? absl::StrCat(x.scheme, " differs (", x.value, " vs ", y.value, ")") : "",
@@ -550,12 +548,12 @@ double Matcher::Evaluate(const PreparedPerson& a, const PreparedPerson& b,
     }
     bool surname = false, given = false;
     for (const auto& t : other.names[0].tokens) {
-      if (t.cf_surname[0] == 0) continue;
-      surname |= std::equal(t.cf_surname, t.cf_surname + 3, cf.surname_code.begin());
-      given |= std::equal(t.cf_name, t.cf_name + 3, cf.name_code.begin());
+      if (t->cf_surname[0] == 0) continue;
+      surname |= std::equal(t->cf_surname, t->cf_surname + 3, cf.surname_code.begin());
+      given |= std::equal(t->cf_name, t->cf_name + 3, cf.name_code.begin());
     }
     bool latin = false;
-    for (const auto& t : other.names[0].tokens) latin |= t.cf_surname[0] != 0;
+    for (const auto& t : other.names[0].tokens) latin |= t->cf_surname[0] != 0;
     if (latin) {
       if (surname && given) {
         add("codice_fiscale", ex ? "name letters agree with the codice fiscale" : "", 0.1);
@@ -568,6 +566,14 @@ double Matcher::Evaluate(const PreparedPerson& a, const PreparedPerson& b,
   cf_check(b, a);
   if (ex != nullptr) ex->total_points = total;
   return total;
+}
+
+double Matcher::DateOfBirthPoints(const names::BirthDate& a, const names::BirthDate& b) {
+  return DatePoints(names::CompareBirthDates(a, b));
+}
+
+double Matcher::TokenSimilarity(const PreparedToken& a, const PreparedToken& b) const {
+  return PairSimilarity(a, b, &parser_->model(), kPairMin);
 }
 
 double Matcher::Score(const PreparedPerson& a, const PreparedPerson& b) const {
@@ -596,6 +602,24 @@ MatchResult Matcher::Compare(const PreparedPerson& a, const PreparedPerson& b) c
   return r;
 }
 
+void Matcher::TokenKeys(const PreparedToken& t, std::vector<std::string>* keys) {
+  if (t->role != TokenRole::kName) return;
+  auto add = [keys](std::string k) {
+    if (std::find(keys->begin(), keys->end(), k) == keys->end()) keys->push_back(std::move(k));
+  };
+  for (int i = 0; i < t->forms.num_forms; ++i) {
+    if (!t->forms.skeletons[i].empty()) {
+      add(absl::StrCat("s:", std::string(t->forms.skeletons[i].view())));
+    }
+    const std::string_view k = t->forms.keys[i].view();
+    if (!k.empty()) add(absl::StrCat("p:", std::string(k.substr(0, 4))));
+  }
+}
+
+std::string Matcher::IdKey(const PreparedId& id) {
+  return absl::StrCat("id:", id.scheme, ":", id.value);
+}
+
 std::vector<BlockingKey> Matcher::BlockingKeys(const PreparedPerson& p) const {
   std::vector<BlockingKey> keys;
   auto add = [&](std::string k, float w) {
@@ -607,30 +631,28 @@ std::vector<BlockingKey> Matcher::BlockingKeys(const PreparedPerson& p) const {
     }
     keys.push_back({std::move(k), w});
   };
+  std::vector<std::string> token_keys;
   for (const PreparedName& n : p.names) {
     for (const PreparedToken& t : n.tokens) {
-      if (t.role != TokenRole::kName) continue;
-      for (int i = 0; i < t.forms.num_forms; ++i) {
-        if (!t.forms.skeletons[i].empty()) {
-          add(absl::StrCat("s:", std::string(t.forms.skeletons[i].view())), t.weight);
-        }
-        const std::string_view k = t.forms.keys[i].view();
-        if (!k.empty()) add(absl::StrCat("p:", std::string(k.substr(0, 4))), t.weight);
-      }
+      token_keys.clear();
+      TokenKeys(t, &token_keys);
+      for (std::string& k : token_keys) add(std::move(k), t->weight);
     }
   }
-  for (const PreparedId& id : p.ids) add(absl::StrCat("id:", id.scheme, ":", id.value), kMaxWeight);
+  for (const PreparedId& id : p.ids) add(IdKey(id), kMaxWeight);
   return keys;
 }
 
 void Matcher::AddTokens(const PreparedPerson& p, NameFrequencyBuilder* builder) {
   for (const PreparedName& n : p.names) {
     for (const PreparedToken& t : n.tokens) {
-      if (t.role == TokenRole::kName && t.forms.num_forms > 0) builder->Add(t.forms.keys[0].view());
+      if (t->role == TokenRole::kName && t->forms.num_forms > 0)
+        builder->Add(t->forms.keys[0].view());
     }
   }
   for (const PreparedToken& t : p.father) {
-    if (t.role == TokenRole::kName && t.forms.num_forms > 0) builder->Add(t.forms.keys[0].view());
+    if (t->role == TokenRole::kName && t->forms.num_forms > 0)
+      builder->Add(t->forms.keys[0].view());
   }
 }
 

@@ -44,12 +44,34 @@ namespace liaison::match {
 // bench/results/match.md.
 inline constexpr double kDefaultThreshold = 0.66;
 
+// The scoring model's largest contributions, for indexes that skip
+// candidates which cannot reach a threshold (src/screening). Points are
+// log-odds units; docs/matching.md explains each.
+namespace points {
+inline constexpr double kBias = -4.0;
+inline constexpr double kNameScale = 0.35;  // per unit of token weight, exact pair
+inline constexpr double kInitialPoints = 0.4;
+inline constexpr double kTitlePoints = 0.3;
+inline constexpr double kFatherMax = 4.0;         // father's (or husband's) name, at most
+inline constexpr double kDobMax = 5.0;            // same full date
+inline constexpr double kDobMonthDiffers = -1.0;  // same year, another month
+inline constexpr double kDobNearYear = -2.0;      // a year or two off, day or month differ
+inline constexpr double kDobConflict = -4.5;
+inline constexpr double kIdIdentical = 7.0;
+inline constexpr double kIdOneEdit = 2.0;
+// Gender, nationality and codice fiscale letters together, at most.
+inline constexpr double kSmallFeaturesMax = 0.3;
+}  // namespace points
+
 // Limits on one person; extra names, ids or nationalities are ignored.
 inline constexpr size_t kMaxNamesPerPerson = 8;
 inline constexpr size_t kMaxIdsPerPerson = 8;
 inline constexpr size_t kMaxNationalities = 4;
 
-struct PreparedToken {
+// One prepared name token. Tokens are immutable once prepared and shared:
+// persons hold them by pointer, so an index can keep one copy of each
+// distinct token (TokenPool) instead of one per person.
+struct TokenData {
   names::TokenForms forms;
   names::TokenRole role = names::TokenRole::kName;
   float weight = 1.0f;  // information weight from the frequency table
@@ -58,6 +80,7 @@ struct PreparedToken {
   char cf_surname[3] = {0, 0, 0};
   char cf_name[3] = {0, 0, 0};
 };
+using PreparedToken = std::shared_ptr<const TokenData>;
 
 struct PreparedName {
   std::vector<PreparedToken> tokens;    // own name
@@ -146,6 +169,13 @@ class Matcher {
   // person must have at least one name with a usable token.
   absl::StatusOr<PreparedPerson> Prepare(const PersonInput& person) const;
 
+  // Points the date-of-birth rule gives two dates (0 when either is unknown).
+  static double DateOfBirthPoints(const names::BirthDate& a, const names::BirthDate& b);
+
+  // Similarity in [0,1] of two name tokens as the scorer sees them; values
+  // below the pairing floor (0.80) are reported as they fall, or 0.
+  double TokenSimilarity(const PreparedToken& a, const PreparedToken& b) const;
+
   // Score in [0,1]; symmetric. No allocation in the common case.
   double Score(const PreparedPerson& a, const PreparedPerson& b) const;
 
@@ -160,6 +190,12 @@ class Matcher {
   // least one key in all but rare cases (bench/match_quality reports the
   // recall).
   std::vector<BlockingKey> BlockingKeys(const PreparedPerson& p) const;
+
+  // The blocking keys of one name token ("s:" and "p:" keys; none for
+  // titles and initials), appended to `keys` without duplicates.
+  static void TokenKeys(const PreparedToken& t, std::vector<std::string>* keys);
+  // The blocking key of an identity number.
+  static std::string IdKey(const PreparedId& id);
 
   // Adds the tokens of a prepared person to a frequency builder.
   static void AddTokens(const PreparedPerson& p, NameFrequencyBuilder* builder);

@@ -1,0 +1,138 @@
+// The in-memory person index: finds, among up to millions of persons, those
+// the matcher would score at or above a threshold, without scoring them all.
+//
+//   PersonIndex index(matcher);
+//   index.Upsert("per_01H…", *matcher.Prepare(input));      // or AddBatch
+//   auto hits = index.Search(*matcher.Prepare(query), {.min_score = 0.66, .limit = 10});
+//
+// How it finds candidates (docs/screening.md has the full argument):
+// - Every person is filed under the matcher's blocking keys (consonant
+//   skeletons and prefixes of each romanised form of each name token, and
+//   identity numbers). Each key's list is kept sorted by a date-of-birth
+//   bucket (year and month; year only; no date).
+// - A query reads the whole list of each of its rare name keys and of its
+//   identity numbers. For a common name key (Muhammad, Khan, Rossi) it reads
+//   only the buckets whose dates the scorer counts as agreeing (same month,
+//   day and month swapped, a year off, year digits swapped, 01-01
+//   placeholders, partial dates) and the persons with no date: a person
+//   with a conflicting date who shares only common names cannot reach the
+//   threshold. A query with no date reads common keys whole, unless the
+//   query's other evidence cannot lift common names over the threshold.
+// - Each candidate gets an upper bound of its score from the query tokens
+//   that reached it, its exact date-of-birth points, its father's name and
+//   identity numbers; only candidates whose bound reaches the threshold are
+//   scored with Matcher::Score.
+// bench/screening measures the recall of this against scoring every person.
+//
+// Thread-safety: all methods may be called concurrently; searches share a
+// reader lock, changes take a writer lock for the few microseconds a
+// person's keys take to file, so queries continue while records change.
+#ifndef LIAISON_SCREENING_PERSON_INDEX_H_
+#define LIAISON_SCREENING_PERSON_INDEX_H_
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
+#include "absl/synchronization/mutex.h"
+#include "match/matcher.h"
+#include "match/token_pool.h"
+
+namespace liaison::screening {
+
+struct IndexOptions {
+  // A name key whose list holds more persons than this is read by
+  // date-of-birth bucket only (see above).
+  size_t common_key_entries = 1500;
+  // Added to every candidate's score bound, in log-odds points, for the
+  // scorer's smaller rules the bound does not model (a father's name
+  // written into the name, joined compounds).
+  double bound_margin = 0.6;
+};
+
+struct SearchOptions {
+  double min_score = match::kDefaultThreshold;  // in [0, 1]
+  size_t limit = 10;                            // best hits kept; 0: no limit
+};
+
+struct SearchHit {
+  std::string ref;
+  double score = 0;
+  match::PreparedPerson person;  // for explanations (Matcher::Compare)
+};
+
+// What one search did, for benchmarks and tuning.
+struct SearchStats {
+  size_t postings_read = 0;  // list entries visited
+  size_t candidates = 0;     // distinct persons reached
+  size_t scored = 0;         // of which scored (bound reached the threshold)
+};
+
+class PersonIndex {
+ public:
+  // `matcher` must outlive the index.
+  explicit PersonIndex(const match::Matcher& matcher, IndexOptions options = {});
+  ~PersonIndex();
+  PersonIndex(const PersonIndex&) = delete;
+  PersonIndex& operator=(const PersonIndex&) = delete;
+
+  // Adds the person under `ref`, replacing any person held under it.
+  void Upsert(std::string_view ref, match::PreparedPerson person);
+  // Removes the person held under `ref`; false if there was none.
+  bool Remove(std::string_view ref);
+  // Adds many persons at once (start-up), using `threads` threads for the
+  // keys. A ref already held is replaced.
+  void AddBatch(std::vector<std::pair<std::string, match::PreparedPerson>> persons, int threads);
+
+  // The persons scoring at or above options.min_score, best first (ties by
+  // ref), at most options.limit.
+  std::vector<SearchHit> Search(const match::PreparedPerson& query, const SearchOptions& options,
+                                SearchStats* stats = nullptr) const;
+
+  // The person held under `ref`, if any.
+  std::optional<match::PreparedPerson> Get(std::string_view ref) const;
+
+  size_t size() const;
+  // Distinct name tokens held (the vocabulary).
+  size_t token_count() const { return tokens_.size(); }
+
+  const match::Matcher& matcher() const { return matcher_; }
+
+ private:
+  struct Slot;
+  struct Scratch;
+  struct Filing;  // a person's keys, computed without the lock
+
+  Filing KeysOf(const match::PreparedPerson& p) const;
+  void FileLocked(uint32_t slot, const Filing& f, bool keep_sorted)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void UnfileLocked(uint32_t slot) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  uint32_t NewSlotLocked(std::string_view ref, match::PreparedPerson person)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  std::unique_ptr<Scratch> TakeScratch(size_t slots) const;
+  void ReturnScratch(std::unique_ptr<Scratch> s) const;
+
+  const match::Matcher& matcher_;
+  const IndexOptions options_;
+  match::TokenPool tokens_;
+
+  mutable absl::Mutex mu_;
+  std::vector<Slot> slots_ ABSL_GUARDED_BY(mu_);
+  std::vector<uint32_t> free_slots_ ABSL_GUARDED_BY(mu_);
+  absl::flat_hash_map<std::string, uint32_t> by_ref_ ABSL_GUARDED_BY(mu_);
+  // Key hash → entries (date bucket << 32 | slot), sorted.
+  absl::flat_hash_map<uint64_t, std::vector<uint64_t>> postings_ ABSL_GUARDED_BY(mu_);
+
+  mutable absl::Mutex scratch_mu_;
+  mutable std::vector<std::unique_ptr<Scratch>> scratch_ ABSL_GUARDED_BY(scratch_mu_);
+};
+
+}  // namespace liaison::screening
+
+#endif  // LIAISON_SCREENING_PERSON_INDEX_H_

@@ -1,0 +1,203 @@
+#include "screening/person_index.h"
+
+#include <random>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/strings/str_format.h"
+#include "gtest/gtest.h"
+
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
+
+namespace liaison::screening {
+namespace {
+
+using match::PersonInput;
+using match::PreparedPerson;
+
+class PersonIndexTest : public ::testing::Test {
+ protected:
+  PreparedPerson P(const PersonInput& in) {
+    auto p = matcher_.Prepare(in);
+    EXPECT_TRUE(p.ok()) << p.status();
+    return p.ok() ? *std::move(p) : PreparedPerson();
+  }
+  std::vector<std::string> Refs(const std::vector<SearchHit>& hits) {
+    std::vector<std::string> r;
+    for (const auto& h : hits) r.push_back(h.ref);
+    return r;
+  }
+  match::Matcher matcher_;
+};
+
+TEST_F(PersonIndexTest, FindsAListedPersonAcrossScriptsAndSpelling) {
+  PersonIndex index(matcher_);
+  index.Upsert("w1", P({.names = {"Muhammad Asif"},
+                        .father_name = "Bashir Ahmad",
+                        .dob = "1985-03-07",
+                        .gender = "M"}));
+  index.Upsert("w2", P({.names = {"Giuseppe Rossi"}, .dob = "1950-11-02"}));
+  index.Upsert("w3", P({.names = {"Imran Khan"}, .dob = "1972-01-15"}));
+  const auto hits =
+      index.Search(P({.names = {"محمد آصف"}, .father_name = "بشیر احمد", .dob = "1985-03-07"}), {});
+  ASSERT_EQ(Refs(hits), std::vector<std::string>{"w1"});
+  EXPECT_GE(hits[0].score, match::kDefaultThreshold);
+  EXPECT_EQ(index.Search(P({.names = {"Mohammed Aasif"}, .dob = "1985-07-03"}), {}).size(), 1u);
+}
+
+TEST_F(PersonIndexTest, HitsAreBestFirstAndLimited) {
+  PersonIndex index(matcher_);
+  index.Upsert("exact", P({.names = {"Tariq Mehmood"}, .dob = "1980-05-05"}));
+  index.Upsert("year", P({.names = {"Tariq Mahmood"}, .dob = "1980"}));
+  index.Upsert("other", P({.names = {"Tariq Mehmood"}, .dob = "1961-09-30"}));
+  const PreparedPerson q = P({.names = {"Tariq Mehmood"}, .dob = "1980-05-05"});
+  auto hits = index.Search(q, {.min_score = 0.0, .limit = 0});
+  ASSERT_EQ(hits.size(), 3u);
+  EXPECT_EQ(hits[0].ref, "exact");
+  EXPECT_GE(hits[0].score, hits[1].score);
+  EXPECT_GE(hits[1].score, hits[2].score);
+  EXPECT_EQ(index.Search(q, {.min_score = 0.0, .limit = 1}).size(), 1u);
+  // Above the default threshold, the conflicting date drops out.
+  auto strong = Refs(index.Search(q, {}));
+  EXPECT_EQ(std::set<std::string>(strong.begin(), strong.end()),
+            (std::set<std::string>{"exact", "year"}));
+}
+
+TEST_F(PersonIndexTest, UpsertReplacesAndRemoveForgets) {
+  PersonIndex index(matcher_);
+  index.Upsert("r1", P({.names = {"Salvatore Esposito"}, .dob = "1977-04-04"}));
+  EXPECT_EQ(index.size(), 1u);
+  index.Upsert("r1", P({.names = {"Gennaro Russo"}, .dob = "1977-04-04"}));
+  EXPECT_EQ(index.size(), 1u);
+  EXPECT_TRUE(index.Search(P({.names = {"Salvatore Esposito"}, .dob = "1977-04-04"}), {}).empty());
+  EXPECT_EQ(index.Search(P({.names = {"Gennaro Russo"}, .dob = "1977-04-04"}), {}).size(), 1u);
+  EXPECT_TRUE(index.Remove("r1"));
+  EXPECT_FALSE(index.Remove("r1"));
+  EXPECT_EQ(index.size(), 0u);
+  EXPECT_TRUE(index.Search(P({.names = {"Gennaro Russo"}, .dob = "1977-04-04"}), {}).empty());
+  EXPECT_FALSE(index.Get("r1").has_value());
+}
+
+TEST_F(PersonIndexTest, IdentityNumberAloneRetrievesACandidate) {
+  PersonIndex index(matcher_, {.common_key_entries = 0});  // every name key common
+  index.Upsert(
+      "w",
+      P({.names = {"Ali Raza"}, .dob = "1990-02-02", .id_numbers = {{"cnic", "35202-1234567-1"}}}));
+  // Different date bucket, common names: only the CNIC can reach it.
+  const auto hits = index.Search(
+      P({.names = {"Ali Raza"}, .dob = "1970-08-08", .id_numbers = {{"cnic", "3520212345671"}}}),
+      {.min_score = 0.0});
+  ASSERT_EQ(hits.size(), 1u);
+  EXPECT_EQ(hits[0].ref, "w");
+}
+
+// A population built from few names, so that every name key is common and
+// the date-bucket path, the bounds and the no-date path are all exercised;
+// the index must find what scoring every person finds.
+TEST_F(PersonIndexTest, AgreesWithExhaustiveScoringOnCommonNames) {
+  const std::vector<std::string> given = {"Muhammad", "Ali",   "Ahmed", "Imran", "Bilal",
+                                          "Usman",    "Tariq", "Asif",  "Kamran"};
+  const std::vector<std::string> family = {"Khan", "Butt", "Malik", "Qureshi", "Shah", ""};
+  std::mt19937_64 rng(42);
+  auto pick = [&](const std::vector<std::string>& v) { return v[rng() % v.size()]; };
+  auto person = [&](int year, int month, int day) {
+    PersonInput in;
+    std::string name = pick(given) + " " + pick(given) + " " + pick(family);
+    in.names = {name};
+    if (rng() % 2) in.father_name = pick(given) + " " + pick(family);
+    if (rng() % 10 != 0) in.dob = absl::StrFormat("%04d-%02d-%02d", year, month, day);
+    return in;
+  };
+  std::vector<PersonInput> listed;
+  for (int i = 0; i < 3000; ++i) {
+    listed.push_back(person(1960 + rng() % 30, 1 + rng() % 12, 1 + rng() % 28));
+  }
+  PersonIndex index(matcher_, {.common_key_entries = 50});
+  std::vector<std::pair<std::string, PreparedPerson>> batch;
+  std::vector<PreparedPerson> prepared;
+  for (size_t i = 0; i < listed.size(); ++i) {
+    prepared.push_back(P(listed[i]));
+    batch.push_back({absl::StrFormat("w%04d", i), prepared.back()});
+  }
+  index.AddBatch(std::move(batch), 2);
+  ASSERT_EQ(index.size(), listed.size());
+
+  size_t expected = 0, found = 0, extra = 0;
+  for (int qi = 0; qi < 300; ++qi) {
+    // Variants of listed persons: dates shifted, swapped, dropped; names cut.
+    PersonInput in = listed[rng() % listed.size()];
+    switch (rng() % 5) {
+      case 0:
+        in.dob = "";
+        break;
+      case 1:
+        if (!in.dob.empty()) in.dob = in.dob.substr(0, 4);
+        break;
+      case 2:
+        if (!in.dob.empty())
+          in.dob = absl::StrFormat("%04d%s", std::stoi(in.dob.substr(0, 4)) + 1, in.dob.substr(4));
+        break;
+      case 3:
+        in.names[0] = in.names[0].substr(in.names[0].find(' ') + 1);
+        break;
+      default:
+        break;
+    }
+    const PreparedPerson q = P(in);
+    std::set<std::string> truth;
+    for (size_t i = 0; i < prepared.size(); ++i) {
+      if (matcher_.Score(q, prepared[i]) >= match::kDefaultThreshold) {
+        truth.insert(absl::StrFormat("w%04d", i));
+      }
+    }
+    const auto hits = index.Search(q, {.limit = 0});
+    std::set<std::string> got;
+    for (const auto& h : hits) {
+      got.insert(h.ref);
+      EXPECT_GE(h.score, match::kDefaultThreshold);
+    }
+    expected += truth.size();
+    for (const auto& t : truth) {
+      found += got.count(t);
+    }
+    for (const auto& g : got) extra += truth.count(g) == 0;
+  }
+  ASSERT_GT(expected, 300u);
+  EXPECT_EQ(extra, 0u);  // every hit is one exhaustive scoring finds
+  EXPECT_GE(static_cast<double>(found) / expected, 0.995) << found << " of " << expected;
+}
+
+TEST_F(PersonIndexTest, SearchesRunWhileRecordsChange) {
+  PersonIndex index(matcher_);
+  for (int i = 0; i < 200; ++i) {
+    index.Upsert(absl::StrFormat("w%d", i),
+                 P({.names = {absl::StrFormat("Person%c%c Rossi", 'a' + i % 26, 'a' + i / 26)},
+                    .dob = "1970-01-02"}));
+  }
+  const PreparedPerson q = P({.names = {"Personaa Rossi"}, .dob = "1970-01-02"});
+  std::atomic<bool> stop{false};
+  std::atomic<int> searches{0};
+  std::thread reader([&] {
+    while (!stop) {
+      const auto hits = index.Search(q, {});
+      EXPECT_FALSE(hits.empty());
+      ++searches;
+    }
+  });
+  while (searches.load() == 0) std::this_thread::yield();
+  for (int round = 0; round < 50 || searches.load() < 20; ++round) {
+    for (int i = 1; i < 200; i += 7) {
+      index.Upsert(absl::StrFormat("w%d", i), P({.names = {"Ugo Bianchi"}, .dob = "1971"}));
+      index.Remove(absl::StrFormat("w%d", i));
+    }
+  }
+  stop = true;
+  reader.join();
+  EXPECT_GT(searches.load(), 0);
+  EXPECT_TRUE(index.Get("w0").has_value());
+}
+
+}  // namespace
+}  // namespace liaison::screening
