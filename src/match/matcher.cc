@@ -23,7 +23,8 @@ constexpr double kPairMin = 0.80;   // below this, two tokens do not pair
 constexpr double kSimFloor = 0.80;  // f(sim) = (sim - floor) / span, clamped to [0, 1]
 constexpr double kSimSpan = 0.14;
 constexpr double kConflictFactor = 0.55;  // both sides have a token, they differ
-constexpr double kMissingFactor = 0.15;   // one side has an extra token
+constexpr double kMissingFactor = 0.15;
+constexpr double kDobNeedsName = 2.0;  // name points below which date points shrink   // one side has an extra token
 constexpr double kRelativeInName = 0.35;  // own-name token matching the other's father
 constexpr double kNoNameMatch = -8.0;
 constexpr double kFatherMin = -3.0;
@@ -331,24 +332,36 @@ Matcher::Matcher(MatcherOptions options, NameFrequencyTable frequencies,
       parser_(std::make_unique<names::NameParser>(model)) {}
 Matcher::~Matcher() = default;
 
+float Matcher::WeightOf(const names::TokenForms& forms, TokenRole role) const {
+  float w = frequencies_.unknown_weight();
+  for (int i = 0; i < forms.num_forms; ++i) {
+    w = std::min(w, frequencies_.Weight(forms.keys[i].view()));
+  }
+  if (role == TokenRole::kInitial) w = 1.0f;
+  if (role == TokenRole::kTitle) w = std::min(w, 2.0f);
+  return w;
+}
+
 PreparedToken Matcher::PrepareToken(const names::ParsedToken& t) const {
   auto p = std::make_shared<TokenData>();
   p->forms = t.forms;
   p->role = t.role;
   p->text = t.text;
-  float w = frequencies_.unknown_weight();
-  for (int i = 0; i < t.forms.num_forms; ++i) {
-    w = std::min(w, frequencies_.Weight(t.forms.keys[i].view()));
-  }
-  if (t.role == TokenRole::kInitial) w = 1.0f;
-  if (t.role == TokenRole::kTitle) w = std::min(w, 2.0f);
-  p->weight = w;
+  p->weight = WeightOf(t.forms, t.role);
   if (!t.forms.from_arabic_script && t.forms.num_forms > 0) {
     const std::string s = names::CodiceFiscaleSurnameCode(t.text);
     const std::string g = names::CodiceFiscaleNameCode(t.text);
     std::copy_n(s.data(), 3, p->cf_surname);
     std::copy_n(g.data(), 3, p->cf_name);
   }
+  return p;
+}
+
+PreparedToken Matcher::Reweigh(const PreparedToken& t) const {
+  const float w = WeightOf(t->forms, t->role);
+  if (w == t->weight) return t;
+  auto p = std::make_shared<TokenData>(*t);
+  p->weight = w;
   return p;
 }
 
@@ -475,7 +488,15 @@ double Matcher::Evaluate(const PreparedPerson& a, const PreparedPerson& b,
                    : absl::StrCat(std::string(names::DateAgreementName(date)), " (",
                                   FormatDate(a.dob), " vs ", FormatDate(b.dob), ")");
     }
-    add("dob", std::move(detail), DatePoints(date));
+    // A date confirms a name; it does not make one: with little name
+    // agreement, agreeing dates count for proportionally less (in a large
+    // list, hundreds of people share any birth date).
+    double p = DatePoints(date);
+    if (p > 0 && best_name < kDobNeedsName) {
+      p *= std::clamp(best_name / kDobNeedsName, 0.0, 1.0);
+      if (ex != nullptr) absl::StrAppend(&detail, ", names agree too little to count it fully");
+    }
+    add("dob", std::move(detail), p);
   }
   // Gender, from the record or implied by an identity number.
   const char ga = a.gender ? a.gender : a.id_sex;

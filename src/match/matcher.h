@@ -197,6 +197,10 @@ class Matcher {
   // The blocking key of an identity number.
   static std::string IdKey(const PreparedId& id);
 
+  // `t` with the weight this matcher's frequency table gives it (a token
+  // prepared by another matcher, e.g. before a population table was built).
+  PreparedToken Reweigh(const PreparedToken& t) const;
+
   // Adds the tokens of a prepared person to a frequency builder.
   static void AddTokens(const PreparedPerson& p, NameFrequencyBuilder* builder);
 
@@ -209,6 +213,7 @@ class Matcher {
   absl::StatusOr<std::vector<PreparedToken>> PrepareTokens(
       const std::vector<names::ParsedToken>& tokens) const;
   PreparedToken PrepareToken(const names::ParsedToken& t) const;
+  float WeightOf(const names::TokenForms& forms, names::TokenRole role) const;
 
   MatcherOptions options_;
   NameFrequencyTable frequencies_;

@@ -431,4 +431,19 @@ NameFrequencyTable NameFrequencyBuilder::Build() const {
   return NameFrequencyTable::FromCounts(counts_, total_);
 }
 
+NameFrequencyTable NameFrequencyBuilder::BuildOver(const NameFrequencyTable& prior,
+                                                   uint64_t min_count) const {
+  NameFrequencyTable t = prior;
+  const double total = std::max<double>(1.0, static_cast<double>(total_));
+  for (const auto& [key, count] : counts_) {
+    if (count < min_count) continue;
+    const double f = static_cast<double>(count) / total;
+    const float w = static_cast<float>(
+        std::clamp(-std::log(f), static_cast<double>(kMinWeight), static_cast<double>(kMaxWeight)));
+    t.weights_[key] = std::min(prior.Weight(key), w);
+    t.frequency_[key] = std::max(prior.Frequency(key), f);
+  }
+  return t;
+}
+
 }  // namespace liaison::match

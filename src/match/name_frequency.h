@@ -46,6 +46,7 @@ class NameFrequencyTable {
   size_t size() const { return weights_.size(); }
 
  private:
+  friend class NameFrequencyBuilder;
   absl::flat_hash_map<std::string, float> weights_;
   absl::flat_hash_map<std::string, double> frequency_;
   float unknown_weight_ = 10.0f;
@@ -59,6 +60,11 @@ class NameFrequencyBuilder {
   // Adds every token of a parsed name (own name and relative).
   void AddName(const names::ParsedName& name);
   NameFrequencyTable Build() const;
+  // `prior` adjusted to this population: a token counted at least
+  // `min_count` times takes the smaller of its prior weight and its weight
+  // here, so names common among the persons searched count for less; other
+  // tokens keep their prior weight (a few occurrences say nothing reliable).
+  NameFrequencyTable BuildOver(const NameFrequencyTable& prior, uint64_t min_count = 25) const;
   uint64_t total() const { return total_; }
 
  private:

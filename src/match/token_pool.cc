@@ -1,26 +1,55 @@
 #include "match/token_pool.h"
 
 namespace liaison::match {
+namespace {
 
-void TokenPool::InternTokens(std::vector<PreparedToken>* tokens) {
+void KeyOf(const PreparedToken& t, std::string* key) {
+  key->clear();
+  key->push_back(static_cast<char>(t->role));
+  *key += t->text;
+}
+
+}  // namespace
+
+void TokenPool::InternTokens(std::vector<PreparedToken>* tokens, const Matcher* weigh) {
   std::string key;
   for (PreparedToken& t : *tokens) {
-    key.clear();
-    key.push_back(static_cast<char>(t->role));
-    key += t->text;
-    auto [it, inserted] = tokens_.try_emplace(key, t);
-    if (!inserted) t = it->second;
+    KeyOf(t, &key);
+    auto it = tokens_.find(key);
+    if (it == tokens_.end()) {
+      it = tokens_.emplace(key, weigh != nullptr ? weigh->Reweigh(t) : t).first;
+    }
+    t = it->second;
   }
 }
 
-void TokenPool::Intern(PreparedPerson* p) {
+void TokenPool::ShareTokens(std::vector<PreparedToken>* tokens, const Matcher& weigh) const {
+  std::string key;
+  for (PreparedToken& t : *tokens) {
+    KeyOf(t, &key);
+    auto it = tokens_.find(key);
+    t = it != tokens_.end() ? it->second : weigh.Reweigh(t);
+  }
+}
+
+void TokenPool::Intern(PreparedPerson* p, const Matcher* weigh) {
   absl::MutexLock lock(&mu_);
   for (PreparedName& n : p->names) {
-    InternTokens(&n.tokens);
-    InternTokens(&n.relative);
+    InternTokens(&n.tokens, weigh);
+    InternTokens(&n.relative, weigh);
   }
-  InternTokens(&p->father);
-  InternTokens(&p->spouse);
+  InternTokens(&p->father, weigh);
+  InternTokens(&p->spouse, weigh);
+}
+
+void TokenPool::Share(PreparedPerson* p, const Matcher& weigh) const {
+  absl::ReaderMutexLock lock(&mu_);
+  for (PreparedName& n : p->names) {
+    ShareTokens(&n.tokens, weigh);
+    ShareTokens(&n.relative, weigh);
+  }
+  ShareTokens(&p->father, weigh);
+  ShareTokens(&p->spouse, weigh);
 }
 
 size_t TokenPool::size() const {

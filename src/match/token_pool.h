@@ -34,13 +34,22 @@ class TokenPool {
   TokenPool& operator=(const TokenPool&) = delete;
 
   // Replaces every token of `p` by the pool's equal token, adding new ones.
-  void Intern(PreparedPerson* p);
+  // With `weigh`, a new token enters the pool with the weight that
+  // matcher's frequency table gives it (Matcher::Reweigh).
+  void Intern(PreparedPerson* p, const Matcher* weigh = nullptr);
+
+  // For a query: replaces the tokens of `p` the pool holds by its own, and
+  // reweighs the others with `weigh`, without adding them.
+  void Share(PreparedPerson* p, const Matcher& weigh) const;
 
   // Number of distinct tokens held.
   size_t size() const;
 
  private:
-  void InternTokens(std::vector<PreparedToken>* tokens) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void InternTokens(std::vector<PreparedToken>* tokens, const Matcher* weigh)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void ShareTokens(std::vector<PreparedToken>* tokens, const Matcher& weigh) const
+      ABSL_SHARED_LOCKS_REQUIRED(mu_);
 
   mutable absl::Mutex mu_;
   // Key: role byte followed by the folded text.

@@ -110,6 +110,12 @@ double Logit(double p) {
 
 }  // namespace
 
+match::NameFrequencyTable PopulationFrequencies(const std::vector<PreparedPerson>& persons) {
+  match::NameFrequencyBuilder builder;
+  for (const PreparedPerson& p : persons) match::Matcher::AddTokens(p, &builder);
+  return builder.BuildOver(match::NameFrequencyTable::BuiltIn());
+}
+
 struct PersonIndex::Slot {
   match::PreparedPerson person;
   std::string ref;
@@ -221,7 +227,7 @@ uint32_t PersonIndex::NewSlotLocked(std::string_view ref, PreparedPerson person)
 }
 
 void PersonIndex::Upsert(std::string_view ref, PreparedPerson person) {
-  tokens_.Intern(&person);
+  tokens_.Intern(&person, &matcher_);
   const Filing f = KeysOf(person);
   absl::MutexLock lock(&mu_);
   if (auto it = by_ref_.find(std::string(ref)); it != by_ref_.end()) {
@@ -249,7 +255,7 @@ void PersonIndex::AddBatch(std::vector<std::pair<std::string, PreparedPerson>> p
   std::vector<Filing> filings(persons.size());
   auto prepare = [&](size_t begin, size_t end) {
     for (size_t i = begin; i < end; ++i) {
-      tokens_.Intern(&persons[i].second);
+      tokens_.Intern(&persons[i].second, &matcher_);
       filings[i] = KeysOf(persons[i].second);
     }
   };
@@ -310,8 +316,12 @@ void PersonIndex::ReturnScratch(std::unique_ptr<Scratch> s) const {
   scratch_.push_back(std::move(s));
 }
 
-std::vector<SearchHit> PersonIndex::Search(const PreparedPerson& q, const SearchOptions& options,
-                                           SearchStats* stats) const {
+std::vector<SearchHit> PersonIndex::Search(const PreparedPerson& query,
+                                           const SearchOptions& options, SearchStats* stats) const {
+  // The query's tokens with the index's weights (it may have been prepared
+  // by a matcher with another frequency table).
+  PreparedPerson q = query;
+  tokens_.Share(&q, matcher_);
   SearchStats local;
   SearchStats& st = stats != nullptr ? *stats : local;
   st = SearchStats();

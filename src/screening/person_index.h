@@ -74,9 +74,17 @@ struct SearchStats {
   size_t scored = 0;         // of which scored (bound reached the threshold)
 };
 
+// A name-frequency table for a population: the built-in table, with the
+// names that are common among `persons` weighted down (a name shared by
+// thousands of listed persons says little about who a candidate is).
+match::NameFrequencyTable PopulationFrequencies(const std::vector<match::PreparedPerson>& persons);
+
 class PersonIndex {
  public:
-  // `matcher` must outlive the index.
+  // `matcher` must outlive the index. Its frequency table sets the weight
+  // of every name token held and searched for (PopulationMatcher below
+  // builds one from the persons to be held); persons and queries may be
+  // prepared by any matcher with the same parser.
   explicit PersonIndex(const match::Matcher& matcher, IndexOptions options = {});
   ~PersonIndex();
   PersonIndex(const PersonIndex&) = delete;

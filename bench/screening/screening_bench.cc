@@ -1,0 +1,320 @@
+// bench/screening: liaison's person index on the issue-5 data set.
+//
+//   screening_bench [--watchlist N] [--candidates M] [--seed S] [--threads T]
+//                   [--recall-watchlist R] [--recall-queries Q] [--latency-queries L]
+//
+// Prints, for a seeded synthetic watchlist of N persons (default 1,000,000)
+// and M candidates (default 100,000, ~30% noisy variants of listed persons):
+// - index build time (prepare + file) and resident memory after the build,
+//   with the watchlist's input records released;
+// - screening throughput on T threads (default: all cores), and precision and
+//   recall against the data set's truth at the default threshold;
+// - single-search latency (p50/p99/max, one thread, in-process);
+// - the index's recall against scoring every person with the same scorer
+//   (on an R-person watchlist, default 100,000, with Q candidates).
+// run_pg_peer.sh runs the PostgreSQL pg_trgm peer on the same data.
+#include <malloc.h>
+#include <sys/resource.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "dataset.h"
+#include "match/matcher.h"
+#include "match/token_pool.h"
+#include "screening/person_index.h"
+
+namespace liaison::screening_bench {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double Seconds(Clock::time_point a, Clock::time_point b) {
+  return std::chrono::duration<double>(b - a).count();
+}
+
+double RssMiB() {
+  std::ifstream in("/proc/self/status");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind("VmRSS:", 0) == 0) return std::stod(line.substr(6)) / 1024.0;
+  }
+  return 0;
+}
+
+struct Options {
+  size_t watchlist = 1'000'000;
+  size_t candidates = 100'000;
+  uint64_t seed = 20261130;  // the seed run_pg_peer.sh uses
+  int threads = 0;
+  size_t recall_watchlist = 100'000;
+  size_t recall_queries = 1'000;
+  size_t latency_queries = 10'000;
+  size_t explain = 0;  // print this many wrong hit rows with their reasons
+};
+
+template <typename F>
+void Parallel(int threads, size_t n, F&& body) {
+  std::atomic<size_t> next{0};
+  std::vector<std::thread> pool;
+  for (int t = 0; t < threads; ++t) {
+    pool.emplace_back([&] {
+      while (true) {
+        const size_t begin = next.fetch_add(256);
+        if (begin >= n) return;
+        for (size_t i = begin; i < std::min(n, begin + 256); ++i) body(i);
+      }
+    });
+  }
+  for (auto& t : pool) t.join();
+}
+
+// Prepares the watchlist (releasing its input records), sharing tokens
+// through `pool` so that a million prepared persons fit in memory.
+std::vector<std::pair<std::string, match::PreparedPerson>> PrepareWatchlist(
+    Watchlist* list, const match::Matcher& matcher, match::TokenPool* pool, int threads) {
+  std::vector<std::pair<std::string, match::PreparedPerson>> out(list->persons.size());
+  Parallel(threads, list->persons.size(), [&](size_t i) {
+    ListedPerson& lp = list->persons[i];
+    auto p = matcher.Prepare(lp.person);
+    if (!p.ok()) {
+      std::fprintf(stderr, "%s: %s\n", lp.id.c_str(), std::string(p.status().message()).c_str());
+      std::exit(1);
+    }
+    pool->Intern(&*p);
+    out[i] = {std::move(lp.id), *std::move(p)};
+    lp.person = match::PersonInput();
+  });
+  list->persons.clear();
+  list->persons.shrink_to_fit();
+  return out;
+}
+
+// The matcher of an index over `persons`: name weights from this population.
+std::unique_ptr<match::Matcher> PopulationMatcher(
+    const std::vector<std::pair<std::string, match::PreparedPerson>>& persons) {
+  std::vector<match::PreparedPerson> people;
+  match::NameFrequencyBuilder builder;
+  for (const auto& [id, p] : persons) match::Matcher::AddTokens(p, &builder);
+  return std::make_unique<match::Matcher>(match::MatcherOptions(),
+                                          builder.BuildOver(match::NameFrequencyTable::BuiltIn()));
+}
+
+std::vector<match::PreparedPerson> PrepareCandidates(const std::vector<Candidate>& cands,
+                                                     const match::Matcher& matcher, int threads) {
+  std::vector<match::PreparedPerson> out(cands.size());
+  Parallel(threads, cands.size(), [&](size_t i) {
+    auto p = matcher.Prepare(cands[i].person);
+    if (p.ok()) out[i] = *std::move(p);
+  });
+  return out;
+}
+
+size_t WatchlistIndex(const std::string& id) { return std::stoull(id.substr(1)); }
+
+void ScreeningFigures(const Options& o, int threads) {
+  match::Matcher matcher;
+  std::printf("== liaison index: %zu watchlist persons, %zu candidates, seed %llu, %d threads\n",
+              o.watchlist, o.candidates, static_cast<unsigned long long>(o.seed), threads);
+  auto t0 = Clock::now();
+  Watchlist list = MakeWatchlist(o.watchlist, o.seed);
+  std::vector<Candidate> cands = MakeCandidates(o.candidates, list, o.seed + 1);
+  std::printf("data set generated in %.1f s (not counted)\n", Seconds(t0, Clock::now()));
+  const std::vector<match::PreparedPerson> queries = PrepareCandidates(cands, matcher, threads);
+  malloc_trim(0);
+  const double rss_before = RssMiB();
+
+  auto t_build = Clock::now();
+  std::unique_ptr<match::Matcher> population;
+  std::unique_ptr<screening::PersonIndex> index_holder;
+  {
+    match::TokenPool pool;
+    auto persons = PrepareWatchlist(&list, matcher, &pool, threads);
+    const double prepare_s = Seconds(t_build, Clock::now());
+    population = PopulationMatcher(persons);
+    index_holder = std::make_unique<screening::PersonIndex>(*population);
+    index_holder->AddBatch(std::move(persons), threads);
+    std::printf("  prepare %.1f s, weights and filing %.1f s\n", prepare_s,
+                Seconds(t_build, Clock::now()) - prepare_s);
+  }
+  const double build_s = Seconds(t_build, Clock::now());
+  screening::PersonIndex& index = *index_holder;
+  malloc_trim(0);
+  const double rss_after = RssMiB();
+  std::printf("index build     %.1f s (%zu persons, %zu distinct name tokens)\n", build_s,
+              index.size(), index.token_count());
+  std::printf(
+      "index memory    %.0f MiB resident for the index (process %.0f MiB; %.0f MiB before)\n",
+      rss_after - rss_before, rss_after, rss_before);
+
+  // Bulk screening: every candidate, best hits at the default threshold.
+  std::vector<std::vector<screening::SearchHit>> hits(queries.size());
+  std::atomic<size_t> scored{0}, reached{0}, read{0};
+  t0 = Clock::now();
+  Parallel(threads, queries.size(), [&](size_t i) {
+    if (queries[i].names.empty()) return;
+    screening::SearchStats st;
+    hits[i] = index.Search(queries[i], {.min_score = match::kDefaultThreshold, .limit = 10}, &st);
+    scored += st.scored;
+    reached += st.candidates;
+    read += st.postings_read;
+  });
+  const double screen_s = Seconds(t0, Clock::now());
+  size_t positives = 0, found = 0, hit_rows = 0, true_rows = 0, with_hits = 0, best_right = 0;
+  for (size_t i = 0; i < cands.size(); ++i) {
+    if (cands[i].truth >= 0) ++positives;
+    if (!hits[i].empty()) {
+      ++with_hits;
+      best_right += static_cast<int64_t>(WatchlistIndex(hits[i][0].ref)) == cands[i].truth;
+    }
+    for (const auto& h : hits[i]) {
+      ++hit_rows;
+      const bool right = static_cast<int64_t>(WatchlistIndex(h.ref)) == cands[i].truth;
+      true_rows += right;
+      found += right;
+      if (!right && o.explain > 0 && hit_rows - true_rows <= o.explain) {
+        std::printf("  wrong hit %s (%s) ~ %s  %.3f  %s\n", cands[i].id.c_str(),
+                    cands[i].kind.c_str(), h.ref.c_str(), h.score,
+                    index.matcher().Compare(queries[i], h.person).summary.c_str());
+      }
+    }
+  }
+  const double n = static_cast<double>(queries.size());
+  std::printf("screening       %.0f candidates/s (%zu in %.2f s)\n", n / screen_s, queries.size(),
+              screen_s);
+  std::printf("  per candidate %.0f list entries read, %.0f persons reached, %.1f scored\n",
+              read / n, reached / n, scored / n);
+  std::printf("  quality       precision %.3f, recall %.3f (%zu hit rows, %zu listed candidates)\n",
+              hit_rows == 0 ? 0.0 : static_cast<double>(true_rows) / hit_rows,
+              positives == 0 ? 0.0 : static_cast<double>(found) / positives, hit_rows, positives);
+  std::printf("  best hit      right for %.3f of the %zu candidates with a hit\n",
+              with_hits == 0 ? 0.0 : static_cast<double>(best_right) / with_hits, with_hits);
+
+  std::printf("  by threshold ");
+  for (double t : {0.66, 0.70, 0.75, 0.80, 0.85, 0.90, 0.95}) {
+    size_t rows = 0, right = 0;
+    for (size_t i = 0; i < cands.size(); ++i) {
+      for (const auto& h : hits[i]) {
+        if (h.score < t) continue;
+        ++rows;
+        right += static_cast<int64_t>(WatchlistIndex(h.ref)) == cands[i].truth;
+      }
+    }
+    std::printf(" %.2f: P %.3f R %.3f;", t, rows == 0 ? 0.0 : static_cast<double>(right) / rows,
+                positives == 0 ? 0.0 : static_cast<double>(right) / positives);
+  }
+  std::printf("\n");
+
+  // Single-search latency, one thread.
+  std::vector<double> us;
+  const size_t lq = std::min(o.latency_queries, queries.size());
+  for (size_t i = 0; i < lq; ++i) {
+    if (queries[i].names.empty()) continue;
+    const auto a = Clock::now();
+    auto h = index.Search(queries[i], {});
+    us.push_back(Seconds(a, Clock::now()) * 1e6);
+  }
+  std::sort(us.begin(), us.end());
+  if (!us.empty()) {
+    std::printf(
+        "single search   p50 %.0f µs, p99 %.0f µs, max %.0f µs (%zu searches, one thread)\n",
+        us[us.size() / 2], us[us.size() * 99 / 100], us.back(), us.size());
+  }
+}
+
+// The index's recall against scoring every listed person.
+void RecallFigure(const Options& o, int threads) {
+  match::Matcher matcher;
+  Watchlist list = MakeWatchlist(o.recall_watchlist, o.seed);
+  std::vector<Candidate> cands = MakeCandidates(o.recall_queries, list, o.seed + 1);
+  const std::vector<match::PreparedPerson> queries = PrepareCandidates(cands, matcher, threads);
+  match::TokenPool pool;
+  auto persons = PrepareWatchlist(&list, matcher, &pool, threads);
+  std::unique_ptr<match::Matcher> population = PopulationMatcher(persons);
+  std::vector<std::string> ids;
+  for (const auto& [id, p] : persons) ids.push_back(id);
+  screening::PersonIndex index(*population);
+  index.AddBatch(std::move(persons), threads);
+  // The persons as the index holds them (with the population's weights).
+  std::vector<match::PreparedPerson> listed;
+  for (const std::string& id : ids) listed.push_back(*index.Get(id));
+  auto reweigh = [&](match::PreparedPerson p) {
+    for (auto* v : {&p.father, &p.spouse}) {
+      for (auto& t : *v) t = population->Reweigh(t);
+    }
+    for (auto& n : p.names) {
+      for (auto* v : {&n.tokens, &n.relative}) {
+        for (auto& t : *v) t = population->Reweigh(t);
+      }
+    }
+    return p;
+  };
+  std::atomic<size_t> expected{0}, found{0}, extra{0};
+  const auto t0 = Clock::now();
+  Parallel(threads, queries.size(), [&](size_t q) {
+    if (queries[q].names.empty()) return;
+    const match::PreparedPerson query = reweigh(queries[q]);
+    std::set<std::string> truth;
+    for (size_t i = 0; i < listed.size(); ++i) {
+      if (population->Score(query, listed[i]) >= match::kDefaultThreshold) truth.insert(ids[i]);
+    }
+    std::set<std::string> got;
+    for (const auto& h : index.Search(queries[q], {.limit = 0})) got.insert(h.ref);
+    expected += truth.size();
+    for (const auto& t : truth) found += got.count(t);
+    for (const auto& g : got) extra += truth.count(g) == 0;
+  });
+  std::printf("== index recall against exhaustive scoring: %zu watchlist persons, %zu candidates\n",
+              listed.size(), queries.size());
+  std::printf(
+      "recall          %.4f (%zu of %zu pairs at or above %.2f; %zu hits exhaustive "
+      "scoring does not make; %.0f s)\n",
+      expected == 0 ? 1.0 : static_cast<double>(found) / expected, found.load(), expected.load(),
+      match::kDefaultThreshold, extra.load(), Seconds(t0, Clock::now()));
+}
+
+}  // namespace
+}  // namespace liaison::screening_bench
+
+int main(int argc, char** argv) {
+  liaison::screening_bench::Options o;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    const std::string flag = argv[i];
+    const char* v = argv[i + 1];
+    if (flag == "--watchlist") {
+      o.watchlist = std::stoull(v);
+    } else if (flag == "--candidates") {
+      o.candidates = std::stoull(v);
+    } else if (flag == "--seed") {
+      o.seed = std::stoull(v);
+    } else if (flag == "--threads") {
+      o.threads = std::stoi(v);
+    } else if (flag == "--recall-watchlist") {
+      o.recall_watchlist = std::stoull(v);
+    } else if (flag == "--recall-queries") {
+      o.recall_queries = std::stoull(v);
+    } else if (flag == "--explain") {
+      o.explain = std::stoull(v);
+    } else if (flag == "--latency-queries") {
+      o.latency_queries = std::stoull(v);
+    } else {
+      std::fprintf(stderr, "unknown flag %s\n", argv[i]);
+      return 2;
+    }
+  }
+  const int threads = o.threads > 0
+                          ? o.threads
+                          : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+  if (o.watchlist > 0) liaison::screening_bench::ScreeningFigures(o, threads);
+  if (o.recall_queries > 0 && o.recall_watchlist > 0) {
+    liaison::screening_bench::RecallFigure(o, threads);
+  }
+  return 0;
+}
