@@ -102,9 +102,66 @@ CREATE TABLE api_tokens (
 )
 )sql";
 
-constexpr std::array<Migration, 2> kMigrations = {{
+// The record change feed (every insert, update and erasure of a record, by
+// id only) that in-memory indexes follow, and bulk screening jobs: their
+// state and progress, the uploaded list until the job ends, and the hits
+// with their review decisions. Scores are in millionths.
+constexpr std::string_view kScreening = R"sql(
+CREATE TABLE record_changes (
+  seq BIGINT PRIMARY KEY,
+  record_id TEXT NOT NULL,
+  type TEXT NOT NULL,
+  erased INTEGER NOT NULL
+);
+CREATE TABLE screening_jobs (
+  id TEXT PRIMARY KEY,
+  submitter_id TEXT NOT NULL,
+  submitter_name TEXT NOT NULL,
+  submitter_role TEXT NOT NULL,
+  max_handling_code TEXT NOT NULL,
+  crime_areas TEXT NOT NULL,
+  purpose TEXT NOT NULL,
+  case_ref TEXT NOT NULL,
+  file_name TEXT NOT NULL,
+  file_sha256 TEXT NOT NULL,
+  min_score_micros BIGINT NOT NULL,
+  top_hits BIGINT NOT NULL,
+  state TEXT NOT NULL,
+  total BIGINT NOT NULL,
+  done BIGINT NOT NULL,
+  hits BIGINT NOT NULL,
+  error TEXT NOT NULL,
+  created_ms BIGINT NOT NULL,
+  updated_ms BIGINT NOT NULL,
+  finished_ms BIGINT NOT NULL
+);
+CREATE INDEX screening_jobs_by_state ON screening_jobs (state, id);
+CREATE TABLE screening_job_inputs (
+  job_id TEXT PRIMARY KEY,
+  csv TEXT NOT NULL
+);
+CREATE TABLE screening_hits (
+  job_id TEXT NOT NULL,
+  hit BIGINT NOT NULL,
+  candidate_line BIGINT NOT NULL,
+  candidate_id TEXT NOT NULL,
+  candidate_name TEXT NOT NULL,
+  record_ref TEXT NOT NULL,
+  score_micros BIGINT NOT NULL,
+  reasons TEXT NOT NULL,
+  explanation TEXT NOT NULL,
+  decision TEXT NOT NULL,
+  decision_reason TEXT NOT NULL,
+  reviewer_id TEXT NOT NULL,
+  decided_ms BIGINT NOT NULL,
+  PRIMARY KEY (job_id, hit)
+)
+)sql";
+
+constexpr std::array<Migration, 3> kMigrations = {{
     {1, "records, links, tombstones, audit log, settings", kRecords},
     {2, "users, sessions, API tokens", kUsers},
+    {3, "record change feed, screening jobs and hits", kScreening},
 }};
 
 }  // namespace

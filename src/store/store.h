@@ -111,6 +111,66 @@ struct CountRow {
   int64_t count = 0;
 };
 
+// One entry of the record change feed. Every InsertRecord, UpdateRecord
+// and EraseRecord appends one in the same transaction, so in-memory indexes
+// (src/screening) can follow the store whichever process wrote to it.
+// Holds ids only, never personal data.
+struct RecordChange {
+  int64_t seq = 0;  // increasing, starting at 1
+  std::string record_id;
+  records::RecordType type = records::RecordType::kPerson;
+  bool erased = false;  // false: inserted or updated
+};
+
+// A bulk screening job (access/screening_jobs.h): who submitted it, with
+// what clearance and purpose, and how far it got. Scores in millionths.
+struct ScreeningJobRow {
+  std::string id;  // "scr_..."
+  std::string submitter_id;
+  std::string submitter_name;
+  std::string submitter_role;
+  std::string max_handling_code;  // the submitter's clearance at submission
+  std::string crime_areas;        // comma-separated; empty = all
+  std::string purpose;
+  std::string case_ref;
+  std::string file_name;
+  std::string file_sha256;
+  int64_t min_score_micros = 0;
+  int64_t top_hits = 0;  // per candidate; 0: no limit
+  std::string state;     // queued, running, done, failed
+  int64_t total = 0;     // candidates in the list
+  int64_t done = 0;      // candidates screened and committed
+  int64_t hits = 0;
+  std::string error;  // why it failed
+  int64_t created_ms = 0;
+  int64_t updated_ms = 0;
+  int64_t finished_ms = 0;
+};
+
+struct ScreeningJobFilter {
+  std::optional<std::string> submitter_id;
+  std::vector<std::string> states;  // empty: any
+  std::string before_id;            // keyset cursor, newest first: ids below this
+  int limit = 100;                  // 1..1000
+};
+
+// One hit of a screening job and its review decision.
+struct ScreeningHitRow {
+  std::string job_id;
+  int64_t hit = 0;             // 1, 2, ... in the order found
+  int64_t candidate_line = 0;  // line of the candidate in the uploaded list
+  std::string candidate_id;
+  std::string candidate_name;
+  std::string record_ref;  // screening::PersonIndex ref ("per_...")
+  int64_t score_micros = 0;
+  std::string reasons;           // Matcher summary
+  std::string explanation_json;  // structured explanation
+  std::string decision;          // "", confirmed, dismissed, needs_review
+  std::string decision_reason;
+  std::string reviewer_id;
+  int64_t decided_ms = 0;
+};
+
 class Reader {
  public:
   virtual ~Reader() = default;
@@ -152,6 +212,28 @@ class Reader {
   virtual absl::StatusOr<std::vector<UserRow>> ListUsers() = 0;
   virtual absl::StatusOr<std::optional<SessionRow>> GetSession(std::string_view token_hash) = 0;
   virtual absl::StatusOr<std::optional<ApiTokenRow>> GetApiToken(std::string_view id) = 0;
+
+  // Record change feed entries with seq > after_seq, oldest first, at most
+  // `limit` (1..100000).
+  virtual absl::StatusOr<std::vector<RecordChange>> RecordChangesAfter(int64_t after_seq,
+                                                                       int limit) = 0;
+  // The newest change's seq, or 0.
+  virtual absl::StatusOr<int64_t> LastRecordChange() = 0;
+
+  // Screening jobs (store/sqlite/sqlite_screening.cc).
+  virtual absl::StatusOr<std::optional<ScreeningJobRow>> GetScreeningJob(std::string_view id) = 0;
+  // Jobs matching `filter`, newest first.
+  virtual absl::StatusOr<std::vector<ScreeningJobRow>> ListScreeningJobs(
+      const ScreeningJobFilter& filter) = 0;
+  // The uploaded list of a job that has not ended.
+  virtual absl::StatusOr<std::optional<std::string>> GetScreeningJobInput(
+      std::string_view job_id) = 0;
+  // Hits of a job with hit > after_hit, in order, at most `limit` (1..1000).
+  virtual absl::StatusOr<std::vector<ScreeningHitRow>> ListScreeningHits(std::string_view job_id,
+                                                                         int64_t after_hit,
+                                                                         int limit) = 0;
+  virtual absl::StatusOr<std::optional<ScreeningHitRow>> GetScreeningHit(std::string_view job_id,
+                                                                         int64_t hit) = 0;
 };
 
 class Transaction : public Reader {
@@ -177,6 +259,20 @@ class Transaction : public Reader {
   // Removes sessions that expired before `now_ms` or were signed out.
   virtual absl::Status PurgeSessions(int64_t now_ms) = 0;
   virtual absl::Status PutApiToken(const ApiTokenRow& token) = 0;
+
+  // Removes change feed entries with seq < before_seq (the newest entry is
+  // always kept, so seqs never restart).
+  virtual absl::Status PruneRecordChanges(int64_t before_seq) = 0;
+
+  // Inserts or replaces a screening job by id.
+  virtual absl::Status PutScreeningJob(const ScreeningJobRow& job) = 0;
+  virtual absl::Status PutScreeningJobInput(std::string_view job_id, std::string_view csv) = 0;
+  virtual absl::Status DeleteScreeningJobInput(std::string_view job_id) = 0;
+  // AlreadyExists when the job already has this hit number.
+  virtual absl::Status InsertScreeningHit(const ScreeningHitRow& hit) = 0;
+  // Stores the decision fields of `hit` (decision, reason, reviewer, time).
+  // NotFound when there is no such hit.
+  virtual absl::Status DecideScreeningHit(const ScreeningHitRow& hit) = 0;
 };
 
 class Store {

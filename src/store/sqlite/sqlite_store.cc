@@ -13,6 +13,7 @@
 #include "records/record_json.h"
 #include "store/migrations.h"
 #include "store/sqlite/sqlite_db.h"
+#include "store/sqlite/sqlite_screening.h"
 
 namespace liaison::store {
 namespace {
@@ -476,7 +477,8 @@ class SqliteAccess final : public Transaction {
     if (absl::IsAlreadyExists(s)) {
       return absl::AlreadyExistsError(StrCat("a record with id '", record.meta.id, "' exists"));
     }
-    return s;
+    RETURN_IF_ERROR(s);
+    return sqlite::AppendRecordChange(conn_, record.meta.id, record.type(), /*erased=*/false);
   }
 
   absl::Status UpdateRecord(const Record& record, int64_t expected_version) override {
@@ -490,7 +492,9 @@ class SqliteAccess final : public Transaction {
     BindRecord(*st, record);
     st->Bind(17, record.meta.id).Bind(18, expected_version);
     RETURN_IF_ERROR(st->Run());
-    if (sqlite3_changes(conn_.raw()) == 1) return absl::OkStatus();
+    if (sqlite3_changes(conn_.raw()) == 1) {
+      return sqlite::AppendRecordChange(conn_, record.meta.id, record.type(), /*erased=*/false);
+    }
     auto current = GetRecord(record.meta.id);
     if (!current.ok()) return current.status();
     return absl::AbortedError(StrCat("record '", record.meta.id, "' is at version ",
@@ -518,7 +522,8 @@ class SqliteAccess final : public Transaction {
         .Bind(4, t.source_id)
         .Bind(5, t.erased_ms)
         .Bind(6, t.reason);
-    return ins->Run();
+    RETURN_IF_ERROR(ins->Run());
+    return sqlite::AppendRecordChange(conn_, id, t.type, /*erased=*/true);
   }
 
   absl::Status AddLink(const records::Link& l) override {
@@ -573,6 +578,51 @@ class SqliteAccess final : public Transaction {
                                    "ON CONFLICT (key) DO UPDATE SET value = excluded.value"));
     st->Bind(1, key).Bind(2, value);
     return st->Run();
+  }
+
+  // Record change feed and screening jobs: store/sqlite/sqlite_screening.cc.
+  absl::StatusOr<std::vector<RecordChange>> RecordChangesAfter(int64_t after_seq,
+                                                               int limit) override {
+    return sqlite::RecordChangesAfter(conn_, after_seq, limit);
+  }
+  absl::StatusOr<int64_t> LastRecordChange() override { return sqlite::LastRecordChange(conn_); }
+  absl::StatusOr<std::optional<ScreeningJobRow>> GetScreeningJob(std::string_view id) override {
+    return sqlite::GetScreeningJob(conn_, id);
+  }
+  absl::StatusOr<std::vector<ScreeningJobRow>> ListScreeningJobs(
+      const ScreeningJobFilter& filter) override {
+    return sqlite::ListScreeningJobs(conn_, filter);
+  }
+  absl::StatusOr<std::optional<std::string>> GetScreeningJobInput(
+      std::string_view job_id) override {
+    return sqlite::GetScreeningJobInput(conn_, job_id);
+  }
+  absl::StatusOr<std::vector<ScreeningHitRow>> ListScreeningHits(std::string_view job_id,
+                                                                 int64_t after_hit,
+                                                                 int limit) override {
+    return sqlite::ListScreeningHits(conn_, job_id, after_hit, limit);
+  }
+  absl::StatusOr<std::optional<ScreeningHitRow>> GetScreeningHit(std::string_view job_id,
+                                                                 int64_t hit) override {
+    return sqlite::GetScreeningHit(conn_, job_id, hit);
+  }
+  absl::Status PruneRecordChanges(int64_t before_seq) override {
+    return sqlite::PruneRecordChanges(conn_, before_seq);
+  }
+  absl::Status PutScreeningJob(const ScreeningJobRow& job) override {
+    return sqlite::PutScreeningJob(conn_, job);
+  }
+  absl::Status PutScreeningJobInput(std::string_view job_id, std::string_view csv) override {
+    return sqlite::PutScreeningJobInput(conn_, job_id, csv);
+  }
+  absl::Status DeleteScreeningJobInput(std::string_view job_id) override {
+    return sqlite::DeleteScreeningJobInput(conn_, job_id);
+  }
+  absl::Status InsertScreeningHit(const ScreeningHitRow& hit) override {
+    return sqlite::InsertScreeningHit(conn_, hit);
+  }
+  absl::Status DecideScreeningHit(const ScreeningHitRow& hit) override {
+    return sqlite::DecideScreeningHit(conn_, hit);
   }
 
  private:
