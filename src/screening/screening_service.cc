@@ -1,0 +1,259 @@
+#include "screening/screening_service.h"
+
+#include <algorithm>
+#include <atomic>
+#include <thread>
+#include <utility>
+
+#include "common/absl_bridge.h"
+#include "common/status_macros.h"
+#include "match/record_person.h"
+#include "screening/population.h"
+#include "spdlog/spdlog.h"
+
+namespace liaison::screening {
+namespace {
+
+constexpr size_t kScanChunk = 8192;
+constexpr char kPartnerPrefix[] = "partner:";
+
+int Threads(int wanted) {
+  if (wanted > 0) return wanted;
+  return static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+}
+
+// Runs fn(i) for i in [0, n) on `threads` threads.
+template <typename Fn>
+void ParallelFor(int threads, size_t n, const Fn& fn) {
+  if (threads <= 1 || n < 64) {
+    for (size_t i = 0; i < n; ++i) fn(i);
+    return;
+  }
+  std::atomic<size_t> next{0};
+  std::vector<std::thread> pool;
+  for (int t = 0; t < threads; ++t) {
+    pool.emplace_back([&] {
+      for (size_t i = next.fetch_add(1); i < n; i = next.fetch_add(1)) fn(i);
+    });
+  }
+  for (std::thread& th : pool) th.join();
+}
+
+}  // namespace
+
+bool IsOwnRecordRef(std::string_view ref) { return ref.starts_with("per_"); }
+
+std::string PartnerRef(std::string_view node_id, std::string_view partner_ref) {
+  return StrCat(kPartnerPrefix, node_id, ":", partner_ref);
+}
+
+struct ScreeningService::Built {
+  std::unique_ptr<match::Matcher> population;  // the index's weights
+  std::unique_ptr<PersonIndex> index;
+};
+
+ScreeningService::ScreeningService(store::Store& store, ServiceOptions options)
+    : store_(store), options_(options) {}
+
+ScreeningService::~ScreeningService() {
+  {
+    absl::MutexLock lock(&stop_mu_);
+    stop_ = true;
+  }
+  if (follower_.joinable()) follower_.join();
+}
+
+std::shared_ptr<ScreeningService::Built> ScreeningService::Current() const {
+  absl::MutexLock lock(&state_mu_);
+  return built_;
+}
+
+absl::Status ScreeningService::build_status() const {
+  absl::MutexLock lock(&state_mu_);
+  return build_status_;
+}
+
+size_t ScreeningService::size() const {
+  std::shared_ptr<Built> b = Current();
+  return b ? b->index->size() : 0;
+}
+
+int64_t ScreeningService::applied_seq() const { return applied_seq_.load(); }
+
+absl::StatusOr<match::PreparedPerson> ScreeningService::Prepare(
+    const match::PersonInput& input) const {
+  return base_.Prepare(input);
+}
+
+absl::Status ScreeningService::Build() {
+  absl::MutexLock lock(&follow_mu_);
+  return BuildLocked();
+}
+
+absl::Status ScreeningService::BuildLocked() {
+  const int threads = Threads(options_.build_threads);
+  std::vector<std::pair<std::string, match::PreparedPerson>> persons;
+  int64_t seq = 0;
+  size_t skipped = 0;
+  std::vector<std::pair<std::string, match::PersonInput>> chunk;
+  std::vector<std::optional<match::PreparedPerson>> prepared;
+  auto flush = [&] {
+    prepared.assign(chunk.size(), std::nullopt);
+    ParallelFor(threads, chunk.size(), [&](size_t i) {
+      absl::StatusOr<match::PreparedPerson> p = base_.Prepare(chunk[i].second);
+      if (p.ok()) prepared[i] = *std::move(p);
+    });
+    for (size_t i = 0; i < chunk.size(); ++i) {
+      if (prepared[i]) {
+        persons.emplace_back(std::move(chunk[i].first), *std::move(prepared[i]));
+      } else {
+        ++skipped;
+      }
+    }
+    chunk.clear();
+  };
+  // One snapshot: the persons and the feed position they reflect.
+  RETURN_IF_ERROR(store_.Read([&](store::Reader& r) -> absl::Status {
+    ASSIGN_OR_RETURN(seq, r.LastRecordChange());
+    return r.ScanRecords(records::RecordType::kPerson, [&](records::Record&& rec) {
+      const auto* person = std::get_if<records::Person>(&rec.body);
+      if (person == nullptr) return absl::OkStatus();
+      chunk.emplace_back(OwnRecordRef(rec.meta.id), match::PersonInputFromRecord(*person));
+      if (chunk.size() >= kScanChunk) flush();
+      return absl::OkStatus();
+    });
+  }));
+  flush();
+  auto built = std::make_shared<Built>();
+  built->population = PopulationMatcher(persons);
+  built->index = std::make_unique<PersonIndex>(*built->population);
+  const size_t held = persons.size();
+  built->index->AddBatch(std::move(persons), threads);
+  applied_seq_ = seq;
+  skipped_ = skipped;
+  {
+    absl::MutexLock lock(&state_mu_);
+    built_ = std::move(built);
+    build_status_ = absl::OkStatus();
+  }
+  ready_.store(true, std::memory_order_release);
+  if (skipped > 0) {
+    spdlog::warn("screening index: {} persons left out (no usable name)", skipped);
+  }
+  spdlog::info("screening index built: {} persons, change feed at {}", held, seq);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<size_t> ScreeningService::CatchUp() {
+  absl::MutexLock lock(&follow_mu_);
+  return CatchUpLocked();
+}
+
+absl::StatusOr<size_t> ScreeningService::CatchUpLocked() {
+  std::shared_ptr<Built> built = Current();
+  if (!built) return absl::FailedPreconditionError("the screening index is not built yet");
+  struct Change {
+    std::string ref;
+    std::optional<match::PersonInput> input;  // nullopt: remove
+  };
+  std::vector<Change> changes;
+  int64_t last = applied_seq_.load();
+  RETURN_IF_ERROR(store_.Read([&](store::Reader& r) -> absl::Status {
+    ASSIGN_OR_RETURN(
+        std::vector<store::RecordChange> feed,
+        r.RecordChangesAfter(last, static_cast<int>(std::max<size_t>(1, options_.catch_up_batch))));
+    for (const store::RecordChange& c : feed) {
+      last = c.seq;
+      if (c.type != records::RecordType::kPerson) continue;
+      Change change{OwnRecordRef(c.record_id), std::nullopt};
+      if (!c.erased) {
+        absl::StatusOr<records::Record> rec = r.GetRecord(c.record_id);
+        if (rec.ok()) {
+          if (const auto* p = std::get_if<records::Person>(&rec->body)) {
+            change.input = match::PersonInputFromRecord(*p);
+          }
+        } else if (!absl::IsNotFound(rec.status())) {
+          return rec.status();
+        }
+      }
+      changes.push_back(std::move(change));
+    }
+    return absl::OkStatus();
+  }));
+  const size_t applied = static_cast<size_t>(last - applied_seq_.load());
+  for (Change& c : changes) {
+    if (c.input) {
+      absl::StatusOr<match::PreparedPerson> p = base_.Prepare(*c.input);
+      if (p.ok()) {
+        built->index->Upsert(c.ref, *std::move(p));
+        continue;
+      }
+    }
+    built->index->Remove(c.ref);
+  }
+  applied_seq_ = last;
+  if (applied > 0 && absl::Now() - last_prune_ >= options_.prune_interval) {
+    last_prune_ = absl::Now();
+    absl::Status pruned =
+        store_.Write([&](store::Transaction& tx) { return tx.PruneRecordChanges(last); });
+    if (!pruned.ok()) spdlog::warn("pruning the record change feed: {}", pruned.ToString());
+  }
+  return applied;
+}
+
+void ScreeningService::Start() {
+  if (follower_.joinable()) return;
+  follower_ = std::thread([this] { Follow(); });
+}
+
+void ScreeningService::Follow() {
+  auto stopped_within = [this](absl::Duration d) {
+    absl::MutexLock lock(&stop_mu_);
+    stop_mu_.AwaitWithTimeout(absl::Condition(&stop_), d);
+    return stop_;
+  };
+  while (!ready()) {
+    absl::Status s;
+    {
+      absl::MutexLock lock(&follow_mu_);
+      s = BuildLocked();
+    }
+    if (s.ok()) break;
+    spdlog::error("building the screening index failed (retrying in a minute): {}", s.ToString());
+    {
+      absl::MutexLock lock(&state_mu_);
+      build_status_ = s;
+    }
+    if (stopped_within(absl::Minutes(1))) return;
+  }
+  while (true) {
+    absl::StatusOr<size_t> n = CatchUp();
+    if (!n.ok()) spdlog::warn("screening index: following changes: {}", n.status().ToString());
+    // A full batch means more are waiting: go on at once.
+    const bool more = n.ok() && *n >= options_.catch_up_batch;
+    if (stopped_within(more ? absl::ZeroDuration() : options_.follow_interval)) return;
+  }
+}
+
+absl::StatusOr<std::vector<ExplainedHit>> ScreeningService::Search(
+    const match::PreparedPerson& query, const SearchOptions& options) const {
+  std::shared_ptr<Built> built = Current();
+  if (!built) {
+    return absl::UnavailableError("the screening index is being built; try again shortly");
+  }
+  std::vector<SearchHit> hits = built->index->Search(query, options);
+  std::vector<ExplainedHit> out;
+  out.reserve(hits.size());
+  if (hits.empty()) return out;
+  const match::PreparedPerson q = Reweighed(*built->population, query);
+  for (SearchHit& h : hits) {
+    ExplainedHit e;
+    e.ref = std::move(h.ref);
+    e.score = h.score;
+    e.result = built->population->Compare(q, h.person);
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
+}  // namespace liaison::screening

@@ -1,0 +1,183 @@
+#include "screening/screening_service.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "absl/time/clock.h"
+#include "common/clock.h"
+#include "store/sqlite/sqlite_store.h"
+
+namespace liaison::screening {
+namespace {
+
+records::Record PersonRecord(std::string id, std::string name, std::string dob = "") {
+  records::Record r;
+  r.meta.id = std::move(id);
+  r.meta.owner = "node_test";
+  r.meta.version = 1;
+  r.meta.review_date = "2030-01-01";
+  records::Person p;
+  p.name = std::move(name);
+  if (!dob.empty()) p.dob = *records::ParsePartialDate(dob);
+  r.body = p;
+  return r;
+}
+
+class ScreeningServiceTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("liaison_screening_" + std::to_string(::getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    store_ = *store::OpenSqliteStore(Path(), clock_, {.create = true});
+  }
+  void TearDown() override {
+    store_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+  std::string Path() const { return (dir_ / "node.db").string(); }
+
+  void Insert(const records::Record& r) {
+    ASSERT_TRUE(store_->Write([&](store::Transaction& tx) { return tx.InsertRecord(r); }).ok());
+  }
+
+  std::vector<std::string> Refs(ScreeningService& s, const std::string& name,
+                                const std::string& dob = "") {
+    match::PersonInput in;
+    in.names = {name};
+    in.dob = dob;
+    auto q = s.Prepare(in);
+    EXPECT_TRUE(q.ok()) << q.status();
+    auto hits = s.Search(*q, {.min_score = 0.5, .limit = 10});
+    EXPECT_TRUE(hits.ok()) << hits.status();
+    std::vector<std::string> refs;
+    for (const auto& h : *hits) refs.push_back(h.ref);
+    return refs;
+  }
+
+  FakeClock clock_{absl::FromUnixSeconds(1'800'000'000)};
+  std::filesystem::path dir_;
+  std::unique_ptr<store::Store> store_;
+};
+
+TEST_F(ScreeningServiceTest, BuildsFromTheStoreAndFindsAPersonAcrossScripts) {
+  Insert(PersonRecord("per_01", "محمد آصف ولد بشیر احمد", "1985-03-12"));
+  Insert(PersonRecord("per_02", "Giulia Rossi", "1990-05-01"));
+  ScreeningService service(*store_, {.build_threads = 1});
+  ASSERT_TRUE(service.Build().ok());
+  EXPECT_TRUE(service.ready());
+  EXPECT_EQ(service.size(), 2u);
+  EXPECT_EQ(Refs(service, "Mohammed Aasif s/o Bashir Ahmed", "1985-03-12"),
+            std::vector<std::string>{"per_01"});
+}
+
+TEST_F(ScreeningServiceTest, ExplainsTheScoreItReturns) {
+  Insert(PersonRecord("per_01", "Muhammad Asif", "1985-03-12"));
+  ScreeningService service(*store_, {.build_threads = 1});
+  ASSERT_TRUE(service.Build().ok());
+  match::PersonInput in;
+  in.names = {"Mohammad Asif"};
+  in.dob = "1985-03-12";
+  auto hits = service.Search(*service.Prepare(in), {.min_score = 0.5});
+  ASSERT_TRUE(hits.ok());
+  ASSERT_EQ(hits->size(), 1u);
+  EXPECT_NEAR((*hits)[0].result.score, (*hits)[0].score, 1e-9);
+  EXPECT_FALSE((*hits)[0].result.summary.empty());
+}
+
+TEST_F(ScreeningServiceTest, SearchBeforeTheIndexIsBuiltIsUnavailable) {
+  ScreeningService service(*store_);
+  match::PersonInput in;
+  in.names = {"Ali Khan"};
+  auto hits = service.Search(*service.Prepare(in), {});
+  EXPECT_EQ(hits.status().code(), absl::StatusCode::kUnavailable);
+  EXPECT_FALSE(service.ready());
+  EXPECT_EQ(service.CatchUp().status().code(), absl::StatusCode::kFailedPrecondition);
+}
+
+TEST_F(ScreeningServiceTest, FollowsCreatesUpdatesAndErasuresThroughTheChangeFeed) {
+  Insert(PersonRecord("per_01", "Giulia Rossi", "1990-05-01"));
+  ScreeningService service(*store_, {.build_threads = 1});
+  ASSERT_TRUE(service.Build().ok());
+  Insert(PersonRecord("per_02", "Niccolò D'Angelo", "1978-11-02"));
+  records::Record renamed = PersonRecord("per_01", "Francesca Bianchi", "1990-05-01");
+  renamed.meta.version = 2;
+  ASSERT_TRUE(
+      store_->Write([&](store::Transaction& tx) { return tx.UpdateRecord(renamed, 1); }).ok());
+  ASSERT_TRUE(service.CatchUp().ok());
+  EXPECT_EQ(Refs(service, "Niccolo D'Angelo"), std::vector<std::string>{"per_02"});
+  EXPECT_TRUE(Refs(service, "Giulia Rossi", "1990-05-01").empty());
+  EXPECT_EQ(Refs(service, "Francesca Bianchi", "1990-05-01"), std::vector<std::string>{"per_01"});
+
+  ASSERT_TRUE(store_
+                  ->Write([&](store::Transaction& tx) {
+                    return tx.EraseRecord("per_02", {"per_02", records::RecordType::kPerson,
+                                                     "node_test", "", 1, "retention"});
+                  })
+                  .ok());
+  ASSERT_TRUE(service.CatchUp().ok());
+  EXPECT_TRUE(Refs(service, "Niccolo D'Angelo").empty());
+  EXPECT_EQ(service.size(), 1u);
+}
+
+TEST_F(ScreeningServiceTest, FollowsWritesMadeThroughAnotherConnection) {
+  // Another process (liaison import) writing the same database file.
+  ScreeningService service(*store_, {.build_threads = 1});
+  ASSERT_TRUE(service.Build().ok());
+  auto other = store::OpenSqliteStore(Path(), clock_);
+  ASSERT_TRUE(other.ok());
+  ASSERT_TRUE((*other)
+                  ->Write([&](store::Transaction& tx) {
+                    return tx.InsertRecord(PersonRecord("per_09", "Imran Qureshi", "1970"));
+                  })
+                  .ok());
+  ASSERT_TRUE(service.CatchUp().ok());
+  EXPECT_EQ(Refs(service, "Imran Qureshi", "1970"), std::vector<std::string>{"per_09"});
+}
+
+TEST_F(ScreeningServiceTest, StartBuildsInTheBackgroundThenFollowsByItself) {
+  Insert(PersonRecord("per_01", "Giulia Rossi"));
+  ScreeningService service(*store_, {.build_threads = 1, .follow_interval = absl::Milliseconds(5)});
+  service.Start();
+  for (int i = 0; i < 2000 && !service.ready(); ++i) absl::SleepFor(absl::Milliseconds(5));
+  ASSERT_TRUE(service.ready());
+  Insert(PersonRecord("per_02", "Salvatore La Rosa"));
+  for (int i = 0; i < 2000 && service.size() < 2; ++i) absl::SleepFor(absl::Milliseconds(5));
+  EXPECT_EQ(service.size(), 2u);
+}
+
+TEST_F(ScreeningServiceTest, ConsumedChangesArePrunedButTheFeedNeverRestarts) {
+  ScreeningService service(*store_, {.build_threads = 1, .prune_interval = absl::ZeroDuration()});
+  ASSERT_TRUE(service.Build().ok());
+  Insert(PersonRecord("per_01", "Giulia Rossi"));
+  Insert(PersonRecord("per_02", "Salvatore La Rosa"));
+  ASSERT_TRUE(service.CatchUp().ok());
+  EXPECT_EQ(service.applied_seq(), 2);
+  int64_t last = 0;
+  size_t left = 0;
+  ASSERT_TRUE(store_
+                  ->Read([&](store::Reader& r) -> absl::Status {
+                    last = *r.LastRecordChange();
+                    left = r.RecordChangesAfter(0, 100)->size();
+                    return absl::OkStatus();
+                  })
+                  .ok());
+  EXPECT_EQ(last, 2);
+  EXPECT_EQ(left, 1u);
+  Insert(PersonRecord("per_03", "Imran Khan"));
+  ASSERT_TRUE(service.CatchUp().ok());
+  EXPECT_EQ(service.applied_seq(), 3);
+}
+
+TEST(ScreeningRefTest, PartnerRefsAreNotOwnRecords) {
+  EXPECT_TRUE(IsOwnRecordRef(OwnRecordRef("per_01ABC")));
+  EXPECT_EQ(PartnerRef("node_it", "w123"), "partner:node_it:w123");
+  EXPECT_FALSE(IsOwnRecordRef(PartnerRef("node_it", "per_01")));
+}
+
+}  // namespace
+}  // namespace liaison::screening
