@@ -5,9 +5,9 @@
 namespace liaison::access {
 namespace {
 
-constexpr std::array<std::string_view, 10> kAll = {
-    kPublic,    kSelf,        kRecordsRead, kRecordsWrite, kRecordsImport,
-    kAuditRead, kUsersManage, kNodeAdmin,   kStatsRead,    kRetentionRun};
+constexpr std::array<std::string_view, 12> kAll = {
+    kPublic,      kSelf,      kRecordsRead, kRecordsWrite, kRecordsImport,   kAuditRead,
+    kUsersManage, kNodeAdmin, kStatsRead,   kRetentionRun, kScreeningSearch, kScreeningJobs};
 
 struct Grant {
   std::string_view permission;
@@ -28,6 +28,12 @@ const Grant kGrants[] = {
     {kNodeAdmin, {Role::kAdministrator}},
     {kStatsRead, {Role::kAdministrator, Role::kSupervisor, Role::kAuditor, Role::kLiaisonOfficer}},
     {kRetentionRun, {Role::kAdministrator, Role::kSupervisor}},
+    // Searching persons by name and screening lists, with explanations:
+    // the people who work cases. Auditors and upstream systems do not.
+    {kScreeningSearch,
+     {Role::kAdministrator, Role::kLiaisonOfficer, Role::kAnalyst, Role::kSupervisor}},
+    {kScreeningJobs,
+     {Role::kAdministrator, Role::kLiaisonOfficer, Role::kAnalyst, Role::kSupervisor}},
 };
 
 }  // namespace

@@ -15,16 +15,18 @@
 namespace liaison::access {
 
 // Permission names, as routes declare them.
-inline constexpr std::string_view kPublic = "public";                 // health, sign-in
-inline constexpr std::string_view kSelf = "self";                     // own session, sign-out
-inline constexpr std::string_view kRecordsRead = "records.read";      // view, list, search
-inline constexpr std::string_view kRecordsWrite = "records.write";    // create, update, delete
-inline constexpr std::string_view kRecordsImport = "records.import";  // bulk import
-inline constexpr std::string_view kAuditRead = "audit.read";          // audit trail, exports
-inline constexpr std::string_view kUsersManage = "users.manage";      // users, tokens
-inline constexpr std::string_view kNodeAdmin = "node.admin";          // config, partners, keys
-inline constexpr std::string_view kStatsRead = "stats.read";          // joint-committee figures
-inline constexpr std::string_view kRetentionRun = "retention.run";    // review and erase
+inline constexpr std::string_view kPublic = "public";                     // health, sign-in
+inline constexpr std::string_view kSelf = "self";                         // own session, sign-out
+inline constexpr std::string_view kRecordsRead = "records.read";          // view, list, search
+inline constexpr std::string_view kRecordsWrite = "records.write";        // create, update, delete
+inline constexpr std::string_view kRecordsImport = "records.import";      // bulk import
+inline constexpr std::string_view kAuditRead = "audit.read";              // audit trail, exports
+inline constexpr std::string_view kUsersManage = "users.manage";          // users, tokens
+inline constexpr std::string_view kNodeAdmin = "node.admin";              // config, partners, keys
+inline constexpr std::string_view kStatsRead = "stats.read";              // joint-committee figures
+inline constexpr std::string_view kRetentionRun = "retention.run";        // review and erase
+inline constexpr std::string_view kScreeningSearch = "screening.search";  // person search
+inline constexpr std::string_view kScreeningJobs = "screening.jobs";      // bulk screening, review
 
 // Every permission name above.
 std::span<const std::string_view> AllPermissions();
