@@ -268,7 +268,14 @@ void RecallFigure(const Options& o, int threads) {
     std::set<std::string> got;
     for (const auto& h : index.Search(queries[q], {.limit = 0})) got.insert(h.ref);
     expected += truth.size();
-    for (const auto& t : truth) found += got.count(t);
+    for (const auto& t : truth) {
+      found += got.count(t);
+      if (o.explain > 0 && got.count(t) == 0) {
+        const size_t i = WatchlistIndex(t);
+        std::printf("  missed %s ~ %s  %s\n", cands[q].id.c_str(), t.c_str(),
+                    population->Compare(query, listed[i]).summary.c_str());
+      }
+    }
     for (const auto& g : got) extra += truth.count(g) == 0;
   });
   std::printf("== index recall against exhaustive scoring: %zu watchlist persons, %zu candidates\n",

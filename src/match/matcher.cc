@@ -24,11 +24,10 @@ constexpr double kSimFloor = 0.80;  // f(sim) = (sim - floor) / span, clamped to
 constexpr double kSimSpan = 0.14;
 constexpr double kConflictFactor = 0.55;  // both sides have a token, they differ
 constexpr double kMissingFactor = 0.15;
-constexpr double kDobNeedsName = 2.0;  // name points below which date points shrink   // one side has an extra token
-constexpr double kRelativeInName = 0.35;  // own-name token matching the other's father
+constexpr double kDobNeedsName =
+    2.0;  // name points below which date points shrink   // one side has an extra token
 constexpr double kNoNameMatch = -8.0;
 constexpr double kFatherMin = -3.0;
-constexpr double kRelativeScale = 0.8;  // a father's full name is nearly as telling as one's own
 constexpr size_t kMaxTokens = names::kMaxNameTokens;
 constexpr size_t kMaxNamePairs = 16;
 
@@ -98,8 +97,15 @@ bool WithinOneEdit(std::string_view a, std::string_view b) {
   return a.substr(i) == b.substr(i + 1);  // insertion
 }
 
-double PairSimilarity(const PreparedToken& a, const PreparedToken& b,
-                      const names::UrduLatinModel* model, double at_least = 0.0) {
+// What token comparisons need: the Urdu model, and optionally a memo of
+// similarities already computed for this query.
+struct Sim {
+  const names::UrduLatinModel* model = nullptr;
+  SimilarityCache* cache = nullptr;
+};
+
+double ComputeSimilarity(const PreparedToken& a, const PreparedToken& b,
+                         const names::UrduLatinModel* model, double at_least) {
   const bool ia = a->role == TokenRole::kInitial, ib = b->role == TokenRole::kInitial;
   if (ia || ib) {
     if (ia && ib) return a->forms.keys[0] == b->forms.keys[0] ? 0.9 : 0.0;
@@ -111,6 +117,16 @@ double PairSimilarity(const PreparedToken& a, const PreparedToken& b,
     s = std::max(s, names::JaroWinklerSimilarity(a->forms.arabic, b->forms.arabic));
   }
   return s;
+}
+
+// Similarity of two tokens; below `at_least` the value is only known to be
+// below it.
+double PairSimilarity(const PreparedToken& a, const PreparedToken& b, const Sim& sim,
+                      double at_least = 0.0) {
+  if (sim.cache == nullptr) return ComputeSimilarity(a, b, sim.model, at_least);
+  return sim.cache->Get(a.get(), b.get(), static_cast<float>(at_least), [&] {
+    return static_cast<float>(ComputeSimilarity(a, b, sim.model, at_least));
+  });
 }
 
 std::string HowMatched(const PreparedToken& a, const PreparedToken& b, double sim) {
@@ -130,8 +146,8 @@ struct NameOutcome {
 // often write into the name itself.
 double NamePoints(const std::vector<PreparedToken>& A, const std::vector<PreparedToken>& B,
                   const std::vector<PreparedToken>& relative_of_b,
-                  const std::vector<PreparedToken>& relative_of_a,
-                  const names::UrduLatinModel* model, MatchExplanation* ex) {
+                  const std::vector<PreparedToken>& relative_of_a, const Sim& model,
+                  MatchExplanation* ex) {
   const size_t n = std::min(A.size(), kMaxTokens);
   const size_t m = std::min(B.size(), kMaxTokens);
   if (n == 0 || m == 0) return kNoNameMatch;
@@ -243,7 +259,7 @@ double NamePoints(const std::vector<PreparedToken>& A, const std::vector<Prepare
         std::string joined(y1);
         joined += y2;
         const names::TokenForms jf = names::TokenForms::FromLatin(joined);
-        const double s = names::TokenSimilarity(X[i]->forms, jf, model);
+        const double s = names::TokenSimilarity(X[i]->forms, jf, model.model);
         if (s < 0.92) continue;
         const double p = kNameScale * X[i]->weight * SimFactor(s);
         points += p;
@@ -296,8 +312,7 @@ double NamePoints(const std::vector<PreparedToken>& A, const std::vector<Prepare
 
 // Father's or husband's names: the same token pairing, bounded.
 double RelativePoints(const std::vector<PreparedToken>& a, const std::vector<PreparedToken>& b,
-                      const names::UrduLatinModel* model, MatchExplanation* ex,
-                      std::string* detail) {
+                      const Sim& model, MatchExplanation* ex, std::string* detail) {
   MatchExplanation local;
   double p = NamePoints(a, b, {}, {}, model, ex != nullptr ? &local : nullptr);
   p = std::clamp(kRelativeScale * p, kFatherMin, kFatherMax);
@@ -436,9 +451,9 @@ absl::StatusOr<PreparedPerson> Matcher::Prepare(const PersonInput& in) const {
   return p;
 }
 
-double Matcher::Evaluate(const PreparedPerson& a, const PreparedPerson& b,
-                         MatchExplanation* ex) const {
-  const names::UrduLatinModel* model = &parser_->model();
+double Matcher::Evaluate(const PreparedPerson& a, const PreparedPerson& b, MatchExplanation* ex,
+                         SimilarityCache* cache) const {
+  const Sim model{&parser_->model(), cache};
   double total = kBias;
   // Names: the best pairing over primary names and aliases.
   double best_name = -1e9;
@@ -589,21 +604,61 @@ double Matcher::Evaluate(const PreparedPerson& a, const PreparedPerson& b,
   return total;
 }
 
+double Matcher::EvidenceBound(const PreparedPerson& a, const PreparedPerson& b) {
+  double total = 0;
+  // Date of birth, before a weak name shrinks it.
+  total += DatePoints(names::CompareBirthDates(a.dob, b.dob));
+  const char ga = a.gender ? a.gender : a.id_sex;
+  const char gb = b.gender ? b.gender : b.id_sex;
+  if (ga && gb) total += ga == gb ? 0.1 : -4.5;
+  if (!a.nationalities.empty() && !b.nationalities.empty()) {
+    bool shared = false;
+    for (const auto& x : a.nationalities) {
+      for (const auto& y : b.nationalities) shared |= x == y;
+    }
+    total += shared ? 0.1 : -0.6;
+  }
+  for (const PreparedId& x : a.ids) {
+    for (const PreparedId& y : b.ids) {
+      if (x.scheme != y.scheme) continue;
+      if (x.value == y.value) {
+        total += kIdIdentical;
+      } else if (WithinOneEdit(x.value, y.value)) {
+        total += kIdOneEdit;
+      } else {
+        total += x.scheme == "cnic" || x.scheme == "codice_fiscale" ? -6.0 : -0.8;
+      }
+    }
+  }
+  // A codice fiscale held by one side only: its date and letters.
+  auto cf_most = [](const PreparedPerson& holder, const PreparedPerson& other) {
+    if (!holder.codice_fiscale || other.codice_fiscale) return 0.0;
+    return (holder.dob.empty() && !other.dob.empty() ? kDobMax : 0.0) + 0.1;
+  };
+  total += cf_most(a, b) + cf_most(b, a);
+  return total;
+}
+
 double Matcher::DateOfBirthPoints(const names::BirthDate& a, const names::BirthDate& b) {
   return DatePoints(names::CompareBirthDates(a, b));
 }
 
 double Matcher::TokenSimilarity(const PreparedToken& a, const PreparedToken& b) const {
-  return PairSimilarity(a, b, &parser_->model(), kPairMin);
+  return ComputeSimilarity(a, b, &parser_->model(), kPairMin);
 }
 
 double Matcher::Score(const PreparedPerson& a, const PreparedPerson& b) const {
-  return 1.0 / (1.0 + std::exp(-Evaluate(a, b, nullptr)));
+  return 1.0 / (1.0 + std::exp(-Evaluate(a, b, nullptr, nullptr)));
+}
+
+double Matcher::Score(const PreparedPerson& a, const PreparedPerson& b,
+                      SimilarityCache* cache) const {
+  return 1.0 / (1.0 + std::exp(-Evaluate(a, b, nullptr, cache)));
 }
 
 MatchResult Matcher::Compare(const PreparedPerson& a, const PreparedPerson& b) const {
   MatchResult r;
-  const double total = Evaluate(a, b, &r.explanation);
+  const double total = Evaluate(a, b, &r.explanation, nullptr);
   r.score = 1.0 / (1.0 + std::exp(-total));
   r.match = r.score >= options_.threshold;
   const MatchExplanation& ex = r.explanation;
@@ -633,7 +688,16 @@ void Matcher::TokenKeys(const PreparedToken& t, std::vector<std::string>* keys) 
       add(absl::StrCat("s:", std::string(t->forms.skeletons[i].view())));
     }
     const std::string_view k = t->forms.keys[i].view();
-    if (!k.empty()) add(absl::StrCat("p:", std::string(k.substr(0, 4))));
+    if (!k.empty()) add(absl::StrCat("p:", std::string(k.substr(0, 3))));
+    // Typos the two keys above miss: swapped consonants ("cotsa", "costa")
+    // share the sorted skeleton; a changed beginning ("dellarosa",
+    // "larosa") shares the ending.
+    std::string sorted(t->forms.skeletons[i].view());
+    if (sorted.size() >= 3) {
+      std::sort(sorted.begin(), sorted.end());
+      add(absl::StrCat("q:", sorted));
+    }
+    if (k.size() >= 6) add(absl::StrCat("e:", std::string(k.substr(k.size() - 4))));
   }
 }
 

@@ -28,8 +28,10 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "match/name_frequency.h"
 #include "match/person.h"
@@ -53,6 +55,8 @@ inline constexpr double kNameScale = 0.35;  // per unit of token weight, exact p
 inline constexpr double kInitialPoints = 0.4;
 inline constexpr double kTitlePoints = 0.3;
 inline constexpr double kFatherMax = 4.0;         // father's (or husband's) name, at most
+inline constexpr double kRelativeInName = 0.35;   // a name token matching the other's father
+inline constexpr double kRelativeScale = 0.8;     // a father's name pair, relative to a name pair
 inline constexpr double kDobMax = 5.0;            // same full date
 inline constexpr double kDobMonthDiffers = -1.0;  // same year, another month
 inline constexpr double kDobNearYear = -2.0;      // a year or two off, day or month differ
@@ -153,6 +157,36 @@ struct BlockingKey {
   float weight = 0;
 };
 
+// A memo of token-pair similarities, for scoring one query against many
+// persons whose tokens are shared (TokenPool): the same pairs of tokens come
+// back again and again. Keys are token addresses, so a cache must not
+// outlive the tokens it has seen (use one per query, or clear it).
+//
+// Thread-safety: not thread-safe; use one per thread.
+class SimilarityCache {
+ public:
+  void Clear() { map_.clear(); }
+  size_t size() const { return map_.size(); }
+
+  // The similarity of (a, b) computed with threshold `at_least`, computing
+  // it with `compute` unless a value computed with a threshold no higher is
+  // held (below its threshold a value is only known to be below it).
+  template <typename F>
+  float Get(const void* a, const void* b, float at_least, F&& compute) {
+    if (b < a) std::swap(a, b);
+    auto [it, inserted] = map_.try_emplace(std::make_pair(a, b), Entry{});
+    if (inserted || it->second.at_least > at_least) it->second = {compute(), at_least};
+    return it->second.value;
+  }
+
+ private:
+  struct Entry {
+    float value = 0;
+    float at_least = 0;
+  };
+  absl::flat_hash_map<std::pair<const void*, const void*>, Entry> map_;
+};
+
 class Matcher {
  public:
   // Built-in frequency table and the built-in Urdu model.
@@ -169,6 +203,11 @@ class Matcher {
   // person must have at least one name with a usable token.
   absl::StatusOr<PreparedPerson> Prepare(const PersonInput& person) const;
 
+  // At least the points Score gives for everything but names and fathers'
+  // (or husbands') names: date of birth, gender, nationality, identity
+  // numbers, codice fiscale. Cheap; for indexes that skip candidates.
+  static double EvidenceBound(const PreparedPerson& a, const PreparedPerson& b);
+
   // Points the date-of-birth rule gives two dates (0 when either is unknown).
   static double DateOfBirthPoints(const names::BirthDate& a, const names::BirthDate& b);
 
@@ -178,21 +217,24 @@ class Matcher {
 
   // Score in [0,1]; symmetric. No allocation in the common case.
   double Score(const PreparedPerson& a, const PreparedPerson& b) const;
+  // The same, remembering token similarities in `cache` (see above).
+  double Score(const PreparedPerson& a, const PreparedPerson& b, SimilarityCache* cache) const;
 
   // Score with its explanation and one-line summary.
   MatchResult Compare(const PreparedPerson& a, const PreparedPerson& b) const;
 
   // Candidate-retrieval keys of a person (deduplicated): for every name
   // token (own names, aliases; not titles or initials), for each of its
-  // romanised forms, "s:" + its consonant skeleton and "p:" + the first 4
-  // letters of its matching key; plus "id:" + scheme + ":" + value for each
+  // romanised forms, its TokenKeys (below); plus "id:" + scheme + ":" + value for each
   // identity number. Two persons whose names match under Score share at
   // least one key in all but rare cases (bench/match_quality reports the
   // recall).
   std::vector<BlockingKey> BlockingKeys(const PreparedPerson& p) const;
 
-  // The blocking keys of one name token ("s:" and "p:" keys; none for
-  // titles and initials), appended to `keys` without duplicates.
+  // The blocking keys of one name token, for each of its romanised forms:
+  // "s:" consonant skeleton, "p:" first three letters, "q:" skeleton letters
+  // sorted, "e:" last four letters of longer names; none for titles and
+  // initials. Appended to `keys` without duplicates.
   static void TokenKeys(const PreparedToken& t, std::vector<std::string>* keys);
   // The blocking key of an identity number.
   static std::string IdKey(const PreparedId& id);
@@ -209,7 +251,8 @@ class Matcher {
   const NameFrequencyTable& frequencies() const { return frequencies_; }
 
  private:
-  double Evaluate(const PreparedPerson& a, const PreparedPerson& b, MatchExplanation* ex) const;
+  double Evaluate(const PreparedPerson& a, const PreparedPerson& b, MatchExplanation* ex,
+                  SimilarityCache* cache) const;
   absl::StatusOr<std::vector<PreparedToken>> PrepareTokens(
       const std::vector<names::ParsedToken>& tokens) const;
   PreparedToken PrepareToken(const names::ParsedToken& t) const;

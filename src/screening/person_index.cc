@@ -13,17 +13,34 @@ using match::PreparedPerson;
 using match::PreparedToken;
 namespace points = match::points;
 
+// Candidate mask bits: one per query name token, one per father's name
+// token, one for identity numbers.
+constexpr size_t kMaxNameTerms = 40;
+constexpr size_t kFirstFatherBit = 40;
+constexpr size_t kMaxFatherTerms = 16;
 constexpr uint64_t kIdBit = uint64_t{1} << 63;
-constexpr size_t kMaxQueryTokens = 63;  // one mask bit each; bit 63 is for ids
 
 uint64_t KeyHash(std::string_view key) { return std::hash<std::string_view>()(key); }
 
-// Date-of-birth bucket: year * 16 + month (0 when only the year is known);
-// 0 when there is no date.
+// The date a person is filed under: the date of birth, or the one a
+// codice fiscale encodes when there is none (the scorer compares that too).
+names::BirthDate EffectiveDate(const PreparedPerson& p) {
+  if (!p.dob.empty() || !p.codice_fiscale) return p.dob;
+  const names::CodiceFiscale& cf = *p.codice_fiscale;
+  // Century: the most recent one that does not put the birth in the future.
+  const int year = cf.birth_year_2 <= 30 ? 2000 + cf.birth_year_2 : 1900 + cf.birth_year_2;
+  return names::BirthDate{year, cf.birth_month, cf.birth_day};
+}
+
+// Date bucket: year * 512 + month * 32 + day, month and day 0 when unknown;
+// 0 when there is no date. Lists are sorted by bucket, so one day, month
+// or year is one contiguous run.
 uint32_t BucketOf(const names::BirthDate& d) {
   if (d.empty()) return 0;
-  return static_cast<uint32_t>(d.year) * 16 + static_cast<uint32_t>(d.month);
+  return static_cast<uint32_t>(d.year) * 512 + static_cast<uint32_t>(d.month) * 32 +
+         static_cast<uint32_t>(d.day);
 }
+constexpr uint32_t kYearBuckets = 512;
 
 uint64_t Entry(uint32_t bucket, uint32_t slot) { return (uint64_t{bucket} << 32) | slot; }
 uint32_t SlotOf(uint64_t entry) { return static_cast<uint32_t>(entry); }
@@ -32,75 +49,121 @@ struct BucketRange {
   uint32_t lo = 0, hi = 0;  // inclusive
 };
 
-// How far from the query's date of birth candidates must be looked for:
-// the scorer's date points that a candidate with common names may still
-// overcome.
-enum class DateReach {
-  kAgreeing,   // dates that agree (points > -1) or are unknown
-  kSameYear,   // also the same year, another month (-1)
-  kNearYears,  // also a year or two off (-2)
-  kAnyDate,    // any date (-4.5): read common lists whole
+// Persons whose dates give the same most points against the query's date.
+struct Region {
+  double dob_most = 0;
+  uint64_t skipped = 0;  // query terms not read in this region
 };
 
-// The date buckets to read for a query dated `d`, at `reach`. Empty when
-// `d` is unknown or the reach is kAnyDate.
-std::vector<BucketRange> BucketsToRead(const names::BirthDate& d, DateReach reach) {
-  std::vector<BucketRange> r;
-  if (d.empty() || reach == DateReach::kAnyDate) return r;
-  r.push_back({0, 0});  // no date
-  const uint32_t y = static_cast<uint32_t>(d.year);
-  auto one = [&](uint32_t year, uint32_t month) {
-    r.push_back({year * 16 + month, year * 16 + month});
-  };
-  auto year_all = [&](uint32_t year) { r.push_back({year * 16, year * 16 + 15}); };
-  const bool placeholder = d.month == 1 && (d.day == 1 || d.day == 0);
-  const uint32_t yy = y % 100;
-  const uint32_t swapped = y - yy + (yy % 10) * 10 + yy / 10;
-  if (d.month == 0 || placeholder || reach == DateReach::kNearYears) {
-    year_all(y);
-    year_all(y - 1);
-    year_all(y + 1);
-    if (reach == DateReach::kNearYears) {
-      year_all(y - 2);
-      year_all(y + 2);
+// How a query's date of birth divides the date buckets: every day within
+// two years of the query's year (and of that year with its last two digits
+// swapped) is put in the region of the most points the scorer's date rule
+// gives it; undated persons form a region of 0 points; all other dates
+// conflict. A query without a date has one region: everything, 0 points.
+class DatePlan {
+ public:
+  explicit DatePlan(const names::BirthDate& q) {
+    if (q.empty()) {
+      regions_.push_back({.dob_most = 0});
+      segments_.push_back({0, UINT32_MAX, 0});
+      return;
     }
-    if (d.month != 0 && swapped != y) one(swapped, static_cast<uint32_t>(d.month));
-  } else {
-    const uint32_t m = static_cast<uint32_t>(d.month);
-    if (reach == DateReach::kSameYear) {
-      year_all(y);
-    } else {
-      one(y, m);
-      one(y, 0);
-      one(y, 1);  // 01-01 placeholders of the same year
-      if (d.day >= 1 && d.day <= 12 && static_cast<uint32_t>(d.day) != m) one(y, d.day);
+    regions_.push_back({.dob_most = match::points::kDobConflict});  // 0: the rest
+    const size_t none = RegionFor(0.0);
+    std::vector<Segment> parts;
+    parts.push_back({0, 0, none});
+    const int yy = q.year % 100;
+    int swapped = q.year - yy + (yy % 10) * 10 + yy / 10;
+    if (std::abs(swapped - q.year) <= 2) swapped = 0;
+    auto add_year = [&](int year) {
+      const uint32_t base = static_cast<uint32_t>(year) * kYearBuckets;
+      for (int m = 0; m <= 12; ++m) {
+        const uint32_t month = base + static_cast<uint32_t>(m) * 32;
+        auto points = [&](int d) { return match::Matcher::DateOfBirthPoints(q, {year, m, d}); };
+        if (m == 0) {  // year only
+          parts.push_back({month, month + 31, RegionFor(points(0))});
+          continue;
+        }
+        parts.push_back({month, month, RegionFor(points(0))});  // year and month only
+        // Days differ in points only at the query's day, its month (a
+        // swapped day and month) and the 1st (a 01-01 placeholder).
+        const int special[3] = {q.day, q.month, 1};
+        int generic = 2;
+        while (generic == q.day || generic == q.month) ++generic;
+        const size_t other = RegionFor(points(generic));
+        for (int d = 1; d <= 31; ++d) {
+          const bool is_special = d == special[0] || d == special[1] || d == special[2];
+          parts.push_back({month + d, month + d, is_special ? RegionFor(points(d)) : other});
+        }
+      }
+    };
+    // Years in ascending order, so that the parts come out sorted.
+    std::vector<int> years;
+    for (int year = q.year - 2; year <= q.year + 2; ++year) years.push_back(year);
+    if (swapped != 0) years.push_back(swapped);
+    std::sort(years.begin(), years.end());
+    for (int year : years) add_year(year);
+    // Fill the gaps with the rest and merge neighbours of one region.
+    uint32_t next = 0;
+    for (const Segment& p : parts) {
+      if (p.lo > next) Append({next, p.lo - 1, 0});
+      Append(p);
+      next = p.hi + 1;
     }
-    for (uint32_t year : {y - 1, y + 1}) {
-      one(year, m);
-      one(year, 0);
-    }
-    if (swapped != y) one(swapped, m);
+    Append({next, UINT32_MAX, 0});
   }
-  std::sort(r.begin(), r.end(),
-            [](const BucketRange& a, const BucketRange& b) { return a.lo < b.lo; });
-  // Merge overlaps so that no entry is read twice.
-  std::vector<BucketRange> merged;
-  for (const BucketRange& b : r) {
-    if (!merged.empty() && b.lo <= merged.back().hi + 1) {
-      merged.back().hi = std::max(merged.back().hi, b.hi);
-    } else {
-      merged.push_back(b);
-    }
-  }
-  return merged;
-}
 
-bool InRanges(const std::vector<BucketRange>& ranges, uint32_t bucket) {
-  for (const BucketRange& b : ranges) {
-    if (bucket >= b.lo && bucket <= b.hi) return true;
+  std::vector<Region>& regions() { return regions_; }
+
+  // The region of a person filed under `bucket`.
+  const Region& RegionOf(uint32_t bucket) const {
+    auto it = std::upper_bound(segments_.begin(), segments_.end(), bucket,
+                               [](uint32_t b, const Segment& s) { return b < s.lo; });
+    return regions_[std::prev(it)->region];
   }
-  return false;
-}
+
+  // The bucket ranges in which a term with mask bit `bit` is read: those of
+  // the regions that do not skip it, merged.
+  std::vector<BucketRange> RangesToRead(uint64_t bit) const {
+    std::vector<BucketRange> out;
+    for (const Segment& s : segments_) {
+      if (regions_[s.region].skipped & bit) continue;
+      if (!out.empty() && out.back().hi != UINT32_MAX && out.back().hi + 1 == s.lo) {
+        out.back().hi = s.hi;
+      } else {
+        out.push_back({s.lo, s.hi});
+      }
+    }
+    return out;
+  }
+
+ private:
+  struct Segment {
+    uint32_t lo = 0, hi = 0;  // inclusive
+    size_t region = 0;
+  };
+
+  size_t RegionFor(double most) {
+    if (most <= match::points::kDobConflict) return 0;
+    for (size_t i = 0; i < regions_.size(); ++i) {
+      if (regions_[i].dob_most == most) return i;
+    }
+    regions_.push_back({.dob_most = most});
+    return regions_.size() - 1;
+  }
+
+  void Append(const Segment& s) {
+    if (!segments_.empty() && segments_.back().region == s.region &&
+        segments_.back().hi + 1 == s.lo) {
+      segments_.back().hi = s.hi;
+    } else {
+      segments_.push_back(s);
+    }
+  }
+
+  std::vector<Region> regions_;
+  std::vector<Segment> segments_;  // sorted, covering every bucket
+};
 
 double Logit(double p) {
   if (p <= 0) return -std::numeric_limits<double>::infinity();
@@ -135,6 +198,7 @@ struct PersonIndex::Scratch {
   uint32_t current = 0;
   // Father-token similarity memo: (query father token index, token) → sim.
   absl::flat_hash_map<std::pair<size_t, const void*>, float> father_sim;
+  match::SimilarityCache similarities;  // token pairs scored for this query
 
   void Begin(size_t slots) {
     if (epoch.size() < slots) {
@@ -143,6 +207,7 @@ struct PersonIndex::Scratch {
     }
     touched.clear();
     father_sim.clear();
+    similarities.Clear();
     if (++current == 0) {  // wrapped: forget every stamp
       std::fill(epoch.begin(), epoch.end(), 0);
       current = 1;
@@ -165,11 +230,14 @@ PersonIndex::~PersonIndex() = default;
 
 PersonIndex::Filing PersonIndex::KeysOf(const PreparedPerson& p) const {
   Filing f;
-  f.bucket = BucketOf(p.dob);
+  f.bucket = BucketOf(EffectiveDate(p));
   std::vector<std::string> keys;
   for (const match::PreparedName& n : p.names) {
     for (const PreparedToken& t : n.tokens) match::Matcher::TokenKeys(t, &keys);
   }
+  std::vector<std::string> father;
+  for (const PreparedToken& t : p.father) match::Matcher::TokenKeys(t, &father);
+  for (std::string& k : father) keys.push_back("f" + k);
   for (const match::PreparedId& id : p.ids) keys.push_back(match::Matcher::IdKey(id));
   f.keys.reserve(keys.size());
   for (const std::string& k : keys) f.keys.push_back(KeyHash(k));
@@ -218,7 +286,7 @@ uint32_t PersonIndex::NewSlotLocked(std::string_view ref, PreparedPerson person)
     slots_.emplace_back();
   }
   Slot& s = slots_[slot];
-  s.bucket = BucketOf(person.dob);
+  s.bucket = BucketOf(EffectiveDate(person));
   s.person = std::move(person);
   s.ref = std::string(ref);
   s.alive = true;
@@ -318,116 +386,126 @@ void PersonIndex::ReturnScratch(std::unique_ptr<Scratch> s) const {
 
 std::vector<SearchHit> PersonIndex::Search(const PreparedPerson& query,
                                            const SearchOptions& options, SearchStats* stats) const {
+  SearchStats local;
+  SearchStats& st = stats != nullptr ? *stats : local;
+  st = SearchStats();
   // The query's tokens with the index's weights (it may have been prepared
   // by a matcher with another frequency table).
   PreparedPerson q = query;
   tokens_.Share(&q, matcher_);
-  SearchStats local;
-  SearchStats& st = stats != nullptr ? *stats : local;
-  st = SearchStats();
   const double needed = Logit(options.min_score);
 
-  // The query's name tokens, each with its keys and the most it can add.
-  struct QueryToken {
-    size_t name = 0;
-    double most = 0;  // points if paired exactly
+  // The query's terms: its name tokens and its father's name tokens, each
+  // with its blocking keys and the most points it can bring.
+  struct Term {
+    bool father = false;
+    size_t name = 0;  // which of the query's names (name tokens)
+    double most = 0;
+    uint64_t bit = 0;
     std::vector<uint64_t> keys;
-    bool common = false;
     size_t entries = 0;
-    bool read = true;
   };
-  std::vector<QueryToken> qt;
+  std::vector<Term> terms;
   std::vector<double> fixed(q.names.size(), 0.0);  // titles and initials per name
   std::vector<std::string> keys;
+  size_t name_terms = 0;
   for (size_t n = 0; n < q.names.size(); ++n) {
     for (const PreparedToken& t : q.names[n].tokens) {
       if (t->role == names::TokenRole::kInitial) fixed[n] += points::kInitialPoints;
       if (t->role == names::TokenRole::kTitle) fixed[n] += points::kTitlePoints;
-      if (t->role != names::TokenRole::kName || qt.size() >= kMaxQueryTokens) continue;
+      if (t->role != names::TokenRole::kName || name_terms >= kMaxNameTerms) continue;
       keys.clear();
       match::Matcher::TokenKeys(t, &keys);
-      QueryToken x;
+      Term x;
       x.name = n;
       x.most = points::kNameScale * t->weight;
+      x.bit = uint64_t{1} << name_terms++;
       for (const std::string& k : keys) x.keys.push_back(KeyHash(k));
-      qt.push_back(std::move(x));
+      terms.push_back(std::move(x));
     }
+  }
+  size_t father_terms = 0;
+  for (const PreparedToken& t : q.father) {
+    if (t->role != names::TokenRole::kName || father_terms >= kMaxFatherTerms) continue;
+    keys.clear();
+    match::Matcher::TokenKeys(t, &keys);
+    Term x;
+    x.father = true;
+    x.most = points::kRelativeScale * points::kNameScale * t->weight;
+    x.bit = uint64_t{1} << (kFirstFatherBit + father_terms++);
+    for (const std::string& k : keys) x.keys.push_back(KeyHash("f" + k));
+    terms.push_back(std::move(x));
   }
   std::vector<uint64_t> id_keys;
   for (const match::PreparedId& id : q.ids) id_keys.push_back(KeyHash(match::Matcher::IdKey(id)));
-
-  // Evidence other than names a candidate may bring, at most (identity
-  // numbers found by their keys are read whole and not counted here).
-  double other_most = points::kSmallFeaturesMax + options_.bound_margin;
-  if (!q.father.empty()) other_most += points::kFatherMax;
-  if (!q.spouse.empty()) other_most += points::kFatherMax;
-  if (!q.ids.empty()) other_most += points::kIdOneEdit;
-  if (q.codice_fiscale) other_most += points::kDobMax;
-
-  // How far from the query's date common names must be read: as far as
-  // the best the names and the other evidence could still overcome.
-  double names_most = 0;
+  const double fixed_most = fixed.empty() ? 0.0 : *std::max_element(fixed.begin(), fixed.end());
+  // Evidence besides names, fathers and dates a candidate may bring, at
+  // most. Equal identity numbers are read by their keys; a number with a
+  // typo (+2 points) is not planned for: such a candidate is found through
+  // its names in any region where names and date together may suffice.
+  double extra = points::kSmallFeaturesMax + options_.bound_margin;
+  if (!q.spouse.empty()) extra += points::kFatherMax;
   {
-    std::vector<double> per_name(fixed);
-    for (const QueryToken& x : qt) per_name[x.name] += x.most;
-    for (double v : per_name) names_most = std::max(names_most, v);
+    // One name token matching the other's father's name written in the name.
+    double rel = 0;
+    for (const Term& t : terms)
+      rel = std::max(rel, t.most / (t.father ? points::kRelativeScale : 1.0));
+    extra += points::kRelativeInName * rel;
   }
-  const double best_case = points::kBias + names_most + other_most;
-  DateReach reach = DateReach::kAgreeing;
-  if (best_case + points::kDobMonthDiffers >= needed) reach = DateReach::kSameYear;
-  if (best_case + points::kDobNearYear >= needed) reach = DateReach::kNearYears;
-  if (best_case + points::kDobConflict >= needed) reach = DateReach::kAnyDate;
-  const std::vector<BucketRange> ranges = BucketsToRead(q.dob, reach);
-  const bool q_dated = !ranges.empty();
+
+  DatePlan plan(EffectiveDate(q));
 
   absl::ReaderMutexLock lock(&mu_);
-  std::unique_ptr<Scratch> scratch = TakeScratch(slots_.size());
-  Scratch& sc = *scratch;
-
   auto list_of = [this](uint64_t k) -> const std::vector<uint64_t>* {
     auto it = postings_.find(k);
     return it == postings_.end() ? nullptr : &it->second;
   };
-  for (QueryToken& x : qt) {
-    for (uint64_t k : x.keys) {
-      if (const auto* l = list_of(k)) x.entries += l->size();
+  for (Term& t : terms) {
+    for (uint64_t k : t.keys) {
+      if (const auto* l = list_of(k)) t.entries += l->size();
     }
-    x.common = x.entries > options_.common_key_entries;
   }
-  // Without a date, common tokens are read whole, except those that cannot
-  // lift a candidate over the threshold even together (most common first).
-  if (!q_dated) {
-    std::vector<size_t> order;
-    for (size_t i = 0; i < qt.size(); ++i) {
-      if (qt[i].common) order.push_back(i);
-    }
-    std::sort(order.begin(), order.end(),
-              [&](size_t a, size_t b) { return qt[a].entries > qt[b].entries; });
-    double fixed_most = 0;
-    for (double f : fixed) fixed_most = std::max(fixed_most, f);
-    double skipped = 0;
+  // In each date region, skip the most common terms while the candidates
+  // sharing only skipped terms cannot reach the threshold (MaxScore).
+  std::vector<size_t> order(terms.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(),
+            [&](size_t a, size_t b) { return terms[a].entries > terms[b].entries; });
+  std::vector<double> name_sum(q.names.size());
+  for (Region& r : plan.regions()) {
+    const double need = needed - points::kBias - r.dob_most - extra;  // from names and fathers
+    std::fill(name_sum.begin(), name_sum.end(), 0.0);
+    double father_sum = 0;
     for (size_t i : order) {
-      if (points::kBias + skipped + qt[i].most + fixed_most + other_most >= needed) break;
-      skipped += qt[i].most;
-      qt[i].read = false;
+      const Term& t = terms[i];
+      double best_name = 0;
+      for (size_t n = 0; n < name_sum.size(); ++n) {
+        best_name = std::max(best_name, name_sum[n] + (!t.father && t.name == n ? t.most : 0.0));
+      }
+      const double fathers = std::min(father_sum + (t.father ? t.most : 0.0), points::kFatherMax);
+      if (best_name + fixed_most + fathers >= need) continue;  // must be read here
+      r.skipped |= t.bit;
+      if (t.father) {
+        father_sum += t.most;
+      } else {
+        name_sum[t.name] += t.most;
+      }
     }
   }
-  for (size_t i = 0; i < qt.size(); ++i) {
-    const QueryToken& x = qt[i];
-    if (!x.read) continue;
-    const uint64_t bit = uint64_t{1} << i;
-    for (uint64_t k : x.keys) {
+
+  std::unique_ptr<Scratch> scratch = TakeScratch(slots_.size());
+  Scratch& sc = *scratch;
+  for (const Term& t : terms) {
+    const std::vector<BucketRange> ranges = plan.RangesToRead(t.bit);
+    if (ranges.empty()) continue;
+    for (uint64_t k : t.keys) {
       const auto* l = list_of(k);
       if (l == nullptr) continue;
-      if (!x.common || !q_dated) {
-        for (uint64_t e : *l) sc.Visit(SlotOf(e), bit);
-        st.postings_read += l->size();
-        continue;
-      }
-      for (const BucketRange& r : ranges) {
-        auto lo = std::lower_bound(l->begin(), l->end(), Entry(r.lo, 0));
-        auto hi = std::lower_bound(lo, l->end(), Entry(r.hi + 1, 0));
-        for (auto it = lo; it != hi; ++it) sc.Visit(SlotOf(*it), bit);
+      for (const BucketRange& b : ranges) {
+        auto lo = b.lo == 0 ? l->begin() : std::lower_bound(l->begin(), l->end(), Entry(b.lo, 0));
+        auto hi =
+            b.hi == UINT32_MAX ? l->end() : std::lower_bound(lo, l->end(), Entry(b.hi + 1, 0));
+        for (auto it = lo; it != hi; ++it) sc.Visit(SlotOf(*it), t.bit);
         st.postings_read += static_cast<size_t>(hi - lo);
       }
     }
@@ -440,38 +518,59 @@ std::vector<SearchHit> PersonIndex::Search(const PreparedPerson& query,
   }
   st.candidates = sc.touched.size();
 
-  std::vector<std::pair<double, uint32_t>> found;
+  // Candidates are scored only if the upper bound of their score reaches
+  // the threshold, or, once `limit` hits are held, the weakest of them.
+  std::vector<std::pair<double, uint32_t>> found;  // a min-heap by score when limited
+  auto weaker = [](const std::pair<double, uint32_t>& a, const std::pair<double, uint32_t>& b) {
+    return a.first > b.first;
+  };
+  double bar = needed;  // in points
   std::vector<double> name_most(q.names.size());
+  // What the query's father's name could add inside a candidate's name.
+  double father_in_name = 0;
+  for (const Term& t : terms) {
+    if (t.father) father_in_name += points::kRelativeInName * t.most / points::kRelativeScale;
+  }
+  const double cheap_extra = points::kSmallFeaturesMax + options_.bound_margin +
+                             (q.spouse.empty() ? 0.0 : points::kFatherMax) +
+                             (q.codice_fiscale ? points::kDobMax : 0.0);
   for (uint32_t slot : sc.touched) {
     const Slot& s = slots_[slot];
     const PreparedPerson& c = s.person;
-    const uint64_t mask = sc.mask[slot];
-    if (needed > -std::numeric_limits<double>::infinity()) {
-      // Upper bound of the candidate's score, in points.
-      const bool outside = q_dated && !InRanges(ranges, s.bucket);
+    if (std::isfinite(bar)) {
+      // Upper bound of the candidate's score, in points: the name terms it
+      // shares and those its date region did not read (assumed to pair),
+      // first with the most its region's dates, identity numbers and
+      // father's name could add, then with their actual points.
+      const Region& region = plan.RegionOf(s.bucket);
+      const uint64_t mask = sc.mask[slot] | region.skipped;
       std::copy(fixed.begin(), fixed.end(), name_most.begin());
-      for (size_t i = 0; i < qt.size(); ++i) {
-        // A common token's buckets were not all read: assume it pairs.
-        if ((mask >> i) & 1 || (outside && qt[i].common) || !qt[i].read) {
-          name_most[qt[i].name] += qt[i].most;
+      for (const Term& t : terms) {
+        if (!t.father && (mask & t.bit)) name_most[t.name] += t.most;
+      }
+      // A name token may instead match the other's father's name written
+      // into the name (Pakistani records): a smaller bonus.
+      if (q.father.empty() && !c.father.empty()) {
+        for (const Term& t : terms) {
+          if (!t.father && !(mask & t.bit)) name_most[t.name] += points::kRelativeInName * t.most;
         }
       }
-      double bound = points::kBias + *std::max_element(name_most.begin(), name_most.end()) +
-                     points::kSmallFeaturesMax + options_.bound_margin;
-      if ((q.dob.empty() || c.dob.empty()) && (q.codice_fiscale || c.codice_fiscale)) {
-        bound += points::kDobMax;
-      } else {
-        bound += match::Matcher::DateOfBirthPoints(q.dob, c.dob);
+      if (c.father.empty()) {
+        for (size_t n = 0; n < name_most.size(); ++n) name_most[n] += father_in_name;
       }
-      if (!q.spouse.empty() && !c.spouse.empty()) bound += points::kFatherMax;
-      for (const match::PreparedId& x : q.ids) {
-        for (const match::PreparedId& y : c.ids) {
-          if (x.scheme != y.scheme) continue;
-          bound += x.value == y.value ? points::kIdIdentical : points::kIdOneEdit;
-        }
-      }
+      const double names_bound =
+          points::kBias + *std::max_element(name_most.begin(), name_most.end());
       const bool fathers = !q.father.empty() && !c.father.empty();
-      if (bound + (fathers ? points::kFatherMax : 0.0) < needed) continue;
+      const double father_most = fathers ? points::kFatherMax : 0.0;
+      double rough = names_bound + cheap_extra + father_most +
+                     std::max(region.dob_most, c.codice_fiscale ? points::kDobMax : 0.0);
+      if (!q.ids.empty() && !c.ids.empty()) {
+        rough += points::kIdIdentical * static_cast<double>(std::min(q.ids.size(), c.ids.size()));
+      }
+      if (rough < bar) continue;
+      double bound = names_bound + match::Matcher::EvidenceBound(q, c) + options_.bound_margin;
+      if (!q.spouse.empty() && !c.spouse.empty()) bound += points::kFatherMax;
+      if (bound + father_most < bar) continue;
       if (fathers) {
         double father = 0;
         for (size_t f = 0; f < q.father.size(); ++f) {
@@ -480,18 +579,27 @@ std::vector<SearchHit> PersonIndex::Search(const PreparedPerson& query,
             auto [it, inserted] = sc.father_sim.try_emplace({f, g.get()}, 0.0f);
             if (inserted) it->second = static_cast<float>(matcher_.TokenSimilarity(ft, g));
             if (it->second >= 0.80f) {
-              father += points::kNameScale * ft->weight;
+              father += points::kRelativeScale * points::kNameScale * ft->weight;
               break;
             }
           }
         }
         bound += std::min(father, points::kFatherMax);
       }
-      if (bound < needed) continue;
+      if (bound < bar) continue;
     }
     ++st.scored;
-    const double score = matcher_.Score(q, c);
-    if (score >= options.min_score) found.push_back({score, slot});
+    const double score = matcher_.Score(q, c, &sc.similarities);
+    if (score < options.min_score) continue;
+    found.push_back({score, slot});
+    if (options.limit != 0) {
+      std::push_heap(found.begin(), found.end(), weaker);
+      if (found.size() > options.limit) {
+        std::pop_heap(found.begin(), found.end(), weaker);
+        found.pop_back();
+      }
+      if (found.size() == options.limit) bar = std::max(bar, Logit(found.front().first));
+    }
   }
   ReturnScratch(std::move(scratch));
 

@@ -5,23 +5,28 @@
 //   index.Upsert("per_01H…", *matcher.Prepare(input));      // or AddBatch
 //   auto hits = index.Search(*matcher.Prepare(query), {.min_score = 0.66, .limit = 10});
 //
-// How it finds candidates (docs/screening.md has the full argument):
-// - Every person is filed under the matcher's blocking keys (consonant
-//   skeletons and prefixes of each romanised form of each name token, and
-//   identity numbers). Each key's list is kept sorted by a date-of-birth
-//   bucket (year and month; year only; no date).
-// - A query reads the whole list of each of its rare name keys and of its
-//   identity numbers. For a common name key (Muhammad, Khan, Rossi) it reads
-//   only the buckets whose dates the scorer counts as agreeing (same month,
-//   day and month swapped, a year off, year digits swapped, 01-01
-//   placeholders, partial dates) and the persons with no date: a person
-//   with a conflicting date who shares only common names cannot reach the
-//   threshold. A query with no date reads common keys whole, unless the
-//   query's other evidence cannot lift common names over the threshold.
-// - Each candidate gets an upper bound of its score from the query tokens
-//   that reached it, its exact date-of-birth points, its father's name and
-//   identity numbers; only candidates whose bound reaches the threshold are
-//   scored with Matcher::Score.
+// How it finds candidates without missing any the scorer would accept
+// (docs/screening.md gives the argument in full):
+// - Every person is filed under the blocking keys of its name tokens
+//   (Matcher::TokenKeys), of its father's name tokens (prefixed "f"), and of
+//   its identity numbers. Each key's list is sorted by date of birth (year,
+//   month, day), so the persons born on one day, month or year are one run.
+// - A query divides dates into regions by the most points the scorer's date
+//   rule can give against the query's date: the same day (5), day and month
+//   swapped (3.5), a year off (3), ..., undated (0), and everything else
+//   (a conflict, -4.5).
+// - In each region the query's name and father's-name terms are read from
+//   the rarest up; the most common terms are skipped while a person sharing
+//   only skipped terms could not reach the threshold even with the best
+//   date of the region and every other piece of evidence (MaxScore). So
+//   "Muhammad" is read only among persons born the same day, while a rare
+//   surname is read everywhere. Identity numbers are always read.
+// - Each person reached gets an upper bound of its score: the terms it
+//   shares plus those skipped in its region, its actual date, gender,
+//   nationality and identity-number points (Matcher::EvidenceBound), and
+//   its father's name; only persons whose bound reaches the threshold (or,
+//   with a limit, the weakest hit held) are scored, with token similarities
+//   memoised for the query.
 // bench/screening measures the recall of this against scoring every person.
 //
 // Thread-safety: all methods may be called concurrently; searches share a
@@ -47,9 +52,6 @@
 namespace liaison::screening {
 
 struct IndexOptions {
-  // A name key whose list holds more persons than this is read by
-  // date-of-birth bucket only (see above).
-  size_t common_key_entries = 1500;
   // Added to every candidate's score bound, in log-odds points, for the
   // scorer's smaller rules the bound does not model (a father's name
   // written into the name, joined compounds).
