@@ -102,6 +102,57 @@ CREATE TABLE api_tokens (
 )
 )sql";
 
+constexpr std::string_view kPartners = R"sql(
+CREATE TABLE partners (
+  node_id TEXT PRIMARY KEY,
+  agency TEXT NOT NULL,
+  country TEXT NOT NULL,
+  endpoint TEXT NOT NULL,
+  tls_fingerprint TEXT NOT NULL,
+  signing_public_key TEXT NOT NULL,
+  bundle TEXT NOT NULL,
+  status TEXT NOT NULL,
+  added_ms BIGINT NOT NULL,
+  updated_ms BIGINT NOT NULL
+);
+CREATE TABLE sharing_agreements (
+  partner TEXT NOT NULL,
+  version BIGINT NOT NULL,
+  crime_areas TEXT NOT NULL,
+  record_types TEXT NOT NULL,
+  max_handling_code TEXT NOT NULL,
+  auto_approve TEXT NOT NULL,
+  retention_days BIGINT NOT NULL,
+  daily_quota BIGINT NOT NULL,
+  changed_by TEXT NOT NULL,
+  changed_ms BIGINT NOT NULL,
+  PRIMARY KEY (partner, version)
+);
+CREATE TABLE partner_query_counts (
+  partner TEXT NOT NULL,
+  day TEXT NOT NULL,
+  queries BIGINT NOT NULL,
+  PRIMARY KEY (partner, day)
+);
+CREATE TABLE partner_answers (
+  partner TEXT NOT NULL,
+  query_id TEXT NOT NULL,
+  answer TEXT NOT NULL,
+  answered_ms BIGINT NOT NULL,
+  PRIMARY KEY (partner, query_id)
+);
+CREATE TABLE partner_references (
+  reference TEXT PRIMARY KEY,
+  partner TEXT NOT NULL,
+  record_id TEXT NOT NULL,
+  query_id TEXT NOT NULL,
+  band TEXT NOT NULL,
+  created_ms BIGINT NOT NULL,
+  expires_ms BIGINT NOT NULL
+);
+CREATE INDEX partner_references_by_expiry ON partner_references (expires_ms)
+)sql";
+
 // The record change feed (every insert, update and erasure of a record, by
 // id only) that in-memory indexes follow, and bulk screening jobs: their
 // state and progress, the uploaded list until the job ends, and the hits
@@ -158,10 +209,11 @@ CREATE TABLE screening_hits (
 )
 )sql";
 
-constexpr std::array<Migration, 3> kMigrations = {{
+constexpr std::array<Migration, 4> kMigrations = {{
     {1, "records, links, tombstones, audit log, settings", kRecords},
     {2, "users, sessions, API tokens", kUsers},
     {3, "record change feed, screening jobs and hits", kScreening},
+    {4, "partners, sharing agreements, partner query quotas, answers and references", kPartners},
 }};
 
 }  // namespace

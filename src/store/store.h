@@ -111,6 +111,47 @@ struct CountRow {
   int64_t count = 0;
 };
 
+// A registered partner node (from its bundle, docs/protocol.md section 3).
+struct PartnerRow {
+  std::string node_id;
+  std::string agency;
+  std::string country;
+  std::string endpoint;            // "https://HOST[:PORT]"
+  std::string tls_fingerprint;     // SHA-256 of the certificate's DER, lowercase hex
+  std::string signing_public_key;  // Ed25519 public key, lowercase hex
+  std::string bundle_json;         // the bundle as registered
+  std::string status;              // "active" or "removed"
+  int64_t added_ms = 0;
+  int64_t updated_ms = 0;
+};
+
+// One version of the sharing agreement with a partner: what the partner may
+// search and receive. Versions are never changed, only superseded.
+struct AgreementRow {
+  std::string partner;  // node id
+  int64_t version = 0;  // 1, 2, ...
+  std::string crime_areas;        // comma-separated; empty: nothing searchable
+  std::string record_types;       // comma-separated ("person", ...)
+  std::string max_handling_code;  // H0..H3
+  std::string auto_approve;       // comma-separated follow-up categories
+  int64_t retention_days = 0;     // how long the partner may keep released data
+  int64_t daily_quota = 0;        // queries per UTC day; 0: none allowed
+  std::string changed_by;         // actor id
+  int64_t changed_ms = 0;
+};
+
+// An opaque reference this node gave a partner for a hit, mapped to the
+// record it stands for (for a later follow-up request).
+struct PartnerReferenceRow {
+  std::string reference;
+  std::string partner;
+  std::string record_id;
+  std::string query_id;
+  std::string band;  // strong, possible
+  int64_t created_ms = 0;
+  int64_t expires_ms = 0;
+};
+
 // One entry of the record change feed. Every InsertRecord, UpdateRecord
 // and EraseRecord appends one in the same transaction, so in-memory indexes
 // (src/screening) can follow the store whichever process wrote to it.
@@ -233,7 +274,23 @@ class Reader {
                                                                          int64_t after_hit,
                                                                          int limit) = 0;
   virtual absl::StatusOr<std::optional<ScreeningHitRow>> GetScreeningHit(std::string_view job_id,
-                                                                         int64_t hit) = 0;
+                                                                          int64_t hit) = 0;
+
+  // Partners (issue 6). GetPartner returns removed partners too.
+  virtual absl::StatusOr<std::optional<PartnerRow>> GetPartner(std::string_view node_id) = 0;
+  virtual absl::StatusOr<std::vector<PartnerRow>> ListPartners() = 0;
+  // The newest agreement version with `partner`, if any.
+  virtual absl::StatusOr<std::optional<AgreementRow>> GetAgreement(std::string_view partner) = 0;
+  // Every version, oldest first.
+  virtual absl::StatusOr<std::vector<AgreementRow>> AgreementHistory(std::string_view partner) = 0;
+  // Queries answered for `partner` on UTC day `day` ("YYYY-MM-DD").
+  virtual absl::StatusOr<int64_t> PartnerQueryCount(std::string_view partner,
+                                                    std::string_view day) = 0;
+  // The answer body given earlier to `partner`'s query `query_id`, if any.
+  virtual absl::StatusOr<std::optional<std::string>> GetPartnerAnswer(
+      std::string_view partner, std::string_view query_id) = 0;
+  virtual absl::StatusOr<std::optional<PartnerReferenceRow>> GetPartnerReference(
+      std::string_view reference) = 0;
 };
 
 class Transaction : public Reader {
@@ -273,6 +330,18 @@ class Transaction : public Reader {
   // Stores the decision fields of `hit` (decision, reason, reviewer, time).
   // NotFound when there is no such hit.
   virtual absl::Status DecideScreeningHit(const ScreeningHitRow& hit) = 0;
+
+  // Inserts or replaces the partner with `partner.node_id`.
+  virtual absl::Status PutPartner(const PartnerRow& partner) = 0;
+  // Adds an agreement version; AlreadyExists when that version exists.
+  virtual absl::Status AddAgreement(const AgreementRow& agreement) = 0;
+  // Adds one to the count of (`partner`, `day`) and returns the new count.
+  virtual absl::StatusOr<int64_t> IncrementPartnerQueryCount(std::string_view partner,
+                                                             std::string_view day) = 0;
+  // Remembers the answer to a partner's query; AlreadyExists when present.
+  virtual absl::Status PutPartnerAnswer(std::string_view partner, std::string_view query_id,
+                                        std::string_view answer, int64_t answered_ms) = 0;
+  virtual absl::Status PutPartnerReference(const PartnerReferenceRow& reference) = 0;
 };
 
 class Store {

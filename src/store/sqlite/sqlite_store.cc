@@ -14,6 +14,7 @@
 #include "store/migrations.h"
 #include "store/sqlite/sqlite_db.h"
 #include "store/sqlite/sqlite_screening.h"
+#include "store/sqlite/sqlite_partners.h"
 
 namespace liaison::store {
 namespace {
@@ -580,6 +581,49 @@ class SqliteAccess final : public Transaction {
     return st->Run();
   }
 
+  // Partners: store/sqlite/sqlite_partners.cc.
+  absl::StatusOr<std::optional<PartnerRow>> GetPartner(std::string_view node_id) override {
+    return sqlite::GetPartner(conn_, node_id);
+  }
+  absl::StatusOr<std::vector<PartnerRow>> ListPartners() override {
+    return sqlite::ListPartners(conn_);
+  }
+  absl::StatusOr<std::optional<AgreementRow>> GetAgreement(std::string_view partner) override {
+    return sqlite::GetAgreement(conn_, partner);
+  }
+  absl::StatusOr<std::vector<AgreementRow>> AgreementHistory(std::string_view partner) override {
+    return sqlite::AgreementHistory(conn_, partner);
+  }
+  absl::StatusOr<int64_t> PartnerQueryCount(std::string_view partner,
+                                            std::string_view day) override {
+    return sqlite::PartnerQueryCount(conn_, partner, day);
+  }
+  absl::StatusOr<std::optional<std::string>> GetPartnerAnswer(std::string_view partner,
+                                                              std::string_view query_id) override {
+    return sqlite::GetPartnerAnswer(conn_, partner, query_id);
+  }
+  absl::StatusOr<std::optional<PartnerReferenceRow>> GetPartnerReference(
+      std::string_view reference) override {
+    return sqlite::GetPartnerReference(conn_, reference);
+  }
+  absl::Status PutPartner(const PartnerRow& partner) override {
+    return sqlite::PutPartner(conn_, partner);
+  }
+  absl::Status AddAgreement(const AgreementRow& agreement) override {
+    return sqlite::AddAgreement(conn_, agreement);
+  }
+  absl::StatusOr<int64_t> IncrementPartnerQueryCount(std::string_view partner,
+                                                     std::string_view day) override {
+    return sqlite::IncrementPartnerQueryCount(conn_, partner, day);
+  }
+  absl::Status PutPartnerAnswer(std::string_view partner, std::string_view query_id,
+                                std::string_view answer, int64_t answered_ms) override {
+    return sqlite::PutPartnerAnswer(conn_, partner, query_id, answer, answered_ms);
+  }
+  absl::Status PutPartnerReference(const PartnerReferenceRow& reference) override {
+    return sqlite::PutPartnerReference(conn_, reference);
+  }
+
   // Record change feed and screening jobs: store/sqlite/sqlite_screening.cc.
   absl::StatusOr<std::vector<RecordChange>> RecordChangesAfter(int64_t after_seq,
                                                                int limit) override {
@@ -603,7 +647,7 @@ class SqliteAccess final : public Transaction {
     return sqlite::ListScreeningHits(conn_, job_id, after_hit, limit);
   }
   absl::StatusOr<std::optional<ScreeningHitRow>> GetScreeningHit(std::string_view job_id,
-                                                                 int64_t hit) override {
+                                                                  int64_t hit) override {
     return sqlite::GetScreeningHit(conn_, job_id, hit);
   }
   absl::Status PruneRecordChanges(int64_t before_seq) override {
