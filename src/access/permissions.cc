@@ -5,9 +5,10 @@
 namespace liaison::access {
 namespace {
 
-constexpr std::array<std::string_view, 12> kAll = {
-    kPublic,      kSelf,      kRecordsRead, kRecordsWrite, kRecordsImport,   kAuditRead,
-    kUsersManage, kNodeAdmin, kStatsRead,   kRetentionRun, kScreeningSearch, kScreeningJobs};
+constexpr std::array<std::string_view, 13> kAll = {
+    kPublic,       kSelf,      kRecordsRead, kRecordsWrite, kRecordsImport, kAuditRead,
+    kUsersManage,  kNodeAdmin, kStatsRead,   kRetentionRun, kPartnersQuery, kScreeningSearch,
+    kScreeningJobs};
 
 struct Grant {
   std::string_view permission;
@@ -33,6 +34,9 @@ const Grant kGrants[] = {
     {kScreeningSearch,
      {Role::kAdministrator, Role::kLiaisonOfficer, Role::kAnalyst, Role::kSupervisor}},
     {kScreeningJobs,
+     {Role::kAdministrator, Role::kLiaisonOfficer, Role::kAnalyst, Role::kSupervisor}},
+    // Hit/no-hit search of partner nodes: no personal data comes back.
+    {kPartnersQuery,
      {Role::kAdministrator, Role::kLiaisonOfficer, Role::kAnalyst, Role::kSupervisor}},
 };
 

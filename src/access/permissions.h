@@ -27,6 +27,7 @@ inline constexpr std::string_view kStatsRead = "stats.read";              // joi
 inline constexpr std::string_view kRetentionRun = "retention.run";        // review and erase
 inline constexpr std::string_view kScreeningSearch = "screening.search";  // person search
 inline constexpr std::string_view kScreeningJobs = "screening.jobs";      // bulk screening, review
+inline constexpr std::string_view kPartnersQuery = "partners.query";      // hit/no-hit to partners
 
 // Every permission name above.
 std::span<const std::string_view> AllPermissions();
