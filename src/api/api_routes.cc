@@ -3,6 +3,7 @@
 #include "api/access_gate.h"
 #include "api/governance_routes.h"
 #include "api/health_routes.h"
+#include "api/partner_routes.h"
 #include "api/record_routes.h"
 #include "api/session_routes.h"
 #include "common/status_macros.h"
@@ -28,6 +29,10 @@ absl::StatusOr<std::shared_ptr<Router>> BuildApiRouter(const ApiServices& servic
     if (services.retention != nullptr) {
       RETURN_IF_ERROR(
           RegisterGovernanceRoutes(*router, *services.store, *services.trail, *services.retention));
+    }
+    if (services.partners != nullptr && services.partner_service != nullptr) {
+      RETURN_IF_ERROR(
+          RegisterPartnerRoutes(*router, *services.partners, *services.partner_service));
     }
   }
 

@@ -23,9 +23,14 @@
 namespace liaison::access {
 class AuditTrail;
 class Identity;
+class Partners;
 class RecordAccess;
 class Retention;
 }  // namespace liaison::access
+
+namespace liaison::exchange {
+class PartnerService;
+}  // namespace liaison::exchange
 
 namespace liaison::api {
 
@@ -43,6 +48,9 @@ struct ApiServices {
   access::RecordAccess* records = nullptr;
   access::AuditTrail* trail = nullptr;
   access::Retention* retention = nullptr;
+  // Partner hit/no-hit search (registered when both are set).
+  access::Partners* partners = nullptr;
+  exchange::PartnerService* partner_service = nullptr;
 };
 
 // Builds the router with every route group, using the node's configured body

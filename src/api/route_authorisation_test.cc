@@ -6,15 +6,18 @@
 
 #include <filesystem>
 #include <map>
+#include <set>
 
 #include "access/audit_trail.h"
 #include "access/identity.h"
 #include "access/node_signer.h"
+#include "access/partners.h"
 #include "access/permissions.h"
 #include "access/record_access.h"
 #include "access/retention.h"
 #include "api/api_routes.h"
 #include "common/absl_bridge.h"
+#include "exchange/partner_service.h"
 #include "node/node_dir.h"
 #include "store/sqlite/sqlite_store.h"
 
@@ -72,6 +75,14 @@ class RouteAuthorisationTest : public ::testing::Test {
     services.records = records_.get();
     services.trail = trail_.get();
     services.retention = retention_.get();
+    partners_ = std::make_unique<access::Partners>(*store_, *trail_, random_);
+    partner_service_ = std::make_unique<exchange::PartnerService>(
+        exchange::PartnerServiceOptions{.node_id = node_->config.node_id,
+                                        .identity = {node_->keys.tls_cert_pem(),
+                                                     node_->keys.tls_key_pem()}},
+        *partners_, *signer_, clock_, random_, nullptr);
+    services.partners = partners_.get();
+    services.partner_service = partner_service_.get();
     router_ = *BuildApiRouter(services);
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }
@@ -113,6 +124,8 @@ class RouteAuthorisationTest : public ::testing::Test {
   std::unique_ptr<access::RecordAccess> records_;
   std::unique_ptr<access::Identity> identity_;
   std::unique_ptr<access::Retention> retention_;
+  std::unique_ptr<access::Partners> partners_;
+  std::unique_ptr<exchange::PartnerService> partner_service_;
   std::map<Role, std::string> credentials_;
   std::shared_ptr<Router> router_;
 };
@@ -141,6 +154,15 @@ TEST_F(RouteAuthorisationTest, EveryRouteRefusesExactlyTheRolesWithoutItsPermiss
       }
     }
   }
+}
+
+TEST_F(RouteAuthorisationTest, PartnerRoutesAreInTheTable) {
+  std::set<std::string> seen;
+  for (const Route& route : router_->routes()) {
+    seen.insert(StrCat(MethodName(route.method), " ", route.pattern));
+  }
+  EXPECT_TRUE(seen.contains("GET /api/v1/partners"));
+  EXPECT_TRUE(seen.contains("POST /api/v1/partners/query"));
 }
 
 TEST_F(RouteAuthorisationTest, EveryNonPublicRouteRefusesRequestsWithoutCredentials) {

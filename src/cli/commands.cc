@@ -22,6 +22,7 @@ int RunMain(int argc, char** argv) {
   AddCompareCommand(app, ctx);
   AddImportCommand(app, ctx);
   AddInitCommand(app, ctx);
+  AddPartnerCommands(app, ctx);
   AddScreenCommand(app, ctx);
   AddServeCommand(app, ctx);
   AddUserCommand(app, ctx);

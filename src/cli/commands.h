@@ -35,6 +35,7 @@ void AddImportCommand(CLI::App& app, CommandContext& ctx);
 void AddRecordCommand(CLI::App& app, CommandContext& ctx);
 void AddCompareCommand(CLI::App& app, CommandContext& ctx);
 void AddScreenCommand(CLI::App& app, CommandContext& ctx);
+void AddPartnerCommands(CLI::App& app, CommandContext& ctx);  // partner, query, agreement
 void AddAuditCommand(CLI::App& app, CommandContext& ctx);
 void AddUserCommand(CLI::App& app, CommandContext& ctx);
 void AddGovernanceCommands(CLI::App& app, CommandContext& ctx);  // retention, stats

@@ -38,6 +38,7 @@ absl::StatusOr<std::unique_ptr<NodeContext>> OpenNodeContext(const std::string& 
       std::make_unique<access::Identity>(*ctx->store, *ctx->trail, identity, *ctx->random);
   ctx->retention =
       std::make_unique<access::Retention>(*ctx->store, *ctx->trail, access::RetentionPolicy{});
+  ctx->partners = std::make_unique<access::Partners>(*ctx->store, *ctx->trail, *ctx->random);
   return ctx;
 }
 

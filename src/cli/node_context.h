@@ -14,6 +14,7 @@
 #include "access/audit_trail.h"
 #include "access/identity.h"
 #include "access/node_signer.h"
+#include "access/partners.h"
 #include "access/record_access.h"
 #include "access/retention.h"
 #include "common/clock.h"
@@ -34,6 +35,7 @@ struct NodeContext {
   std::unique_ptr<access::RecordAccess> records;
   std::unique_ptr<access::Identity> identity;
   std::unique_ptr<access::Retention> retention;
+  std::unique_ptr<access::Partners> partners;  // registry, agreements, hit/no-hit gate
 };
 
 // Opens the node at `data_dir` with the real clock and randomness. Returns

@@ -25,6 +25,7 @@
 #include "cli/commands.h"
 #include "cli/node_context.h"
 #include "common/clock.h"
+#include "exchange/partner_service.h"
 #include "node/node_dir.h"
 #include "spdlog/sinks/stdout_color_sinks.h"
 #include "spdlog/spdlog.h"
@@ -38,6 +39,7 @@ constexpr char kCommand[] = "serve";
 struct ServeArgs {
   std::string data;
   std::string listen;
+  std::string partner_listen;
 };
 
 // Logs go to stderr: stdout carries only the address line.
@@ -83,6 +85,25 @@ int RunServe(const ServeArgs& args) {
   services.records = (*node)->records.get();
   services.trail = (*node)->trail.get();
   services.retention = (*node)->retention.get();
+  // Federation: the node's own persons, searched for partners' hit/no-hit
+  // queries; the partner directory; the partner listener when configured.
+  match::Matcher partner_matcher;
+  federation::IndexedPersonSearch own_persons(partner_matcher);
+  absl::StatusOr<size_t> own_loaded =
+      exchange::LoadOwnPersons(*(*node)->store, dir->config.node_id, own_persons);
+  if (!own_loaded.ok()) return Fail(kCommand, own_loaded.status());
+  exchange::PartnerServiceOptions federation_options;
+  federation_options.node_id = dir->config.node_id;
+  federation_options.identity = {dir->keys.tls_cert_pem(), dir->keys.tls_key_pem()};
+  federation_options.worker_threads = dir->config.worker_threads;
+  exchange::PartnerService partner_service(federation_options, *(*node)->partners,
+                                           *(*node)->signer, *(*node)->clock, *(*node)->random,
+                                           &own_persons);
+  if (absl::Status s = partner_service.Refresh(); !s.ok()) return Fail(kCommand, s);
+  services.partners = (*node)->partners.get();
+  services.partner_service = &partner_service;
+  std::string partner_listen =
+      args.partner_listen.empty() ? dir->config.federation_listen : args.partner_listen;
   absl::StatusOr<std::shared_ptr<api::Router>> router = api::BuildApiRouter(services);
   if (!router.ok()) return Fail(kCommand, router.status());
 
@@ -104,6 +125,19 @@ int RunServe(const ServeArgs& args) {
   spdlog::info("node {} ({}, {}) serving; TLS certificate {}", dir->config.node_id,
                dir->config.agency, dir->config.country, dir->keys.tls_fingerprint());
   std::cout << "listening on " << (*server)->url() << std::endl;
+  if (!partner_listen.empty()) {
+    absl::StatusOr<node::ListenAddress> address = node::ParseListenAddress(partner_listen);
+    if (!address.ok()) return Fail(kCommand, address.status());
+    absl::StatusOr<int> partner_port = partner_service.StartListener(address->host, address->port);
+    if (!partner_port.ok()) return Fail(kCommand, partner_port.status());
+    spdlog::info("partner endpoint on port {}; {} own persons searchable by partners",
+                 *partner_port, *own_loaded);
+    std::cout << "partner endpoint listening on https://"
+              << (address->host.find(':') != std::string::npos ? "[" + address->host + "]"
+                                                                : address->host)
+              << ":" << *partner_port << std::endl;
+  }
+  absl::Time next_partner_refresh = (*node)->clock->Now() + absl::Seconds(2);
 
   // Wake up now and then to notice a server that stopped by itself.
   const timespec kPoll = {0, 200 * 1000 * 1000};
@@ -117,6 +151,15 @@ int RunServe(const ServeArgs& args) {
   while ((*server)->IsServing()) {
     signal_number = sigtimedwait(&stop_signals, nullptr, &kPoll);
     if (signal_number > 0) break;
+    const int wait_errno = errno;
+    if ((*node)->clock->Now() >= next_partner_refresh) {
+      // Partners added or removed by `liaison partner` take effect here.
+      next_partner_refresh = (*node)->clock->Now() + absl::Seconds(2);
+      if (absl::Status s = partner_service.Refresh(); !s.ok()) {
+        spdlog::error("reloading partners failed: {}", s.ToString());
+      }
+    }
+    errno = wait_errno;
     if ((*node)->clock->Now() >= next_retention) {
       next_retention = (*node)->clock->Now() + absl::Hours(24);
       absl::StatusOr<access::RetentionReport> report =
@@ -138,6 +181,7 @@ int RunServe(const ServeArgs& args) {
   if (signal_number > 0) {
     spdlog::info("received {}; finishing requests in flight", strsignal(signal_number));
   }
+  partner_service.StopListener();
   (*server)->Shutdown();
   spdlog::info("stopped");
   if (signal_number <= 0) {
@@ -156,6 +200,9 @@ void AddServeCommand(CLI::App& app, CommandContext& ctx) {
   command->add_option("--listen", args->listen,
                       "HOST:PORT to listen on; port 0 picks a free port "
                       "(default: [server] listen in liaison.toml)");
+  command->add_option("--partner-listen", args->partner_listen,
+                      "HOST:PORT of the partner endpoint (default: [federation] listen in "
+                      "liaison.toml; empty: none)");
   command->callback([args, &ctx] { ctx.exit_code = RunServe(*args); });
 }
 

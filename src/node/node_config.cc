@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
@@ -403,6 +404,23 @@ absl::StatusOr<NodeConfig> ParseNodeConfig(std::string_view text, std::string_vi
     RETURN_IF_ERROR(r.Integer("lockout_minutes", 1, 24 * 60, &config.lockout_minutes));
     r.WarnUnknown(warnings);
   }
+  {
+    ASSIGN_OR_RETURN(const toml::table* t, table("federation"));
+    TableReader r(*t, "federation", source_name);
+    RETURN_IF_ERROR(r.String("listen", false, &config.federation_listen));
+    if (!config.federation_listen.empty()) {
+      auto parsed = ParseListenAddress(config.federation_listen);
+      if (!parsed.ok()) {
+        return r.Bad(*t->get("listen"), "listen", std::string(parsed.status().message()));
+      }
+    }
+    RETURN_IF_ERROR(r.String("endpoint", false, &config.federation_endpoint));
+    if (!config.federation_endpoint.empty() &&
+        !absl::StartsWith(config.federation_endpoint, "https://")) {
+      return r.Bad(*t->get("endpoint"), "endpoint", "must be https://HOST:PORT");
+    }
+    r.WarnUnknown(warnings);
+  }
   if (warnings != nullptr) {
     for (const auto& [key, value] : root) {
       if (known_tables.count(std::string(key.str())) == 0) {
@@ -460,6 +478,11 @@ std::string FormatNodeConfig(const NodeConfig& c) {
                   "max_hours = ", c.session_max_hours, "\n",
                   "max_failed_logins = ", c.max_failed_logins, "\n",
                   "lockout_minutes = ", c.lockout_minutes, "\n");
+  absl::StrAppend(&out, "\n[federation]\n",
+                  "# HOST:PORT of the partner endpoint (pinned mutual TLS); empty: off.\n",
+                  "listen = ", QuoteToml(c.federation_listen), "\n",
+                  "# URL partners reach this node at, for `liaison partner export`.\n",
+                  "endpoint = ", QuoteToml(c.federation_endpoint), "\n");
   return out;
 }
 

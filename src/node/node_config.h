@@ -74,6 +74,14 @@ struct NodeConfig {
   int session_max_hours = 12;
   int max_failed_logins = 5;
   int lockout_minutes = 15;
+
+  // [federation]: the partner endpoint (mutual TLS with registered partners
+  // only, docs/protocol.md). Empty `federation_listen`: no partner listener.
+  // `federation_endpoint` is the URL partners reach it at ("https://HOST:PORT"),
+  // written into `liaison partner export`; empty: derived from the listen
+  // address when that names a host.
+  std::string federation_listen;
+  std::string federation_endpoint;
 };
 
 // Parses the text of a liaison.toml. `source_name` (usually the file path)
