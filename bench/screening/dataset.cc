@@ -74,13 +74,14 @@ absl::Status WriteCsv(const std::string& path, const std::vector<Item>& items) {
 
 }  // namespace
 
-Watchlist MakeWatchlist(size_t n, uint64_t seed) {
+Watchlist MakeWatchlist(size_t n, uint64_t seed, const synth::GeneratorOptions& options) {
   Watchlist list;
   list.seed = seed;
+  list.options = options;
   list.persons.resize(n);
-  ParallelChunks(n, [&list, seed](size_t begin, size_t end) {
+  ParallelChunks(n, [&list, &options, seed](size_t begin, size_t end) {
     for (size_t i = begin; i < end; ++i) {
-      synth::PersonGenerator gen(ItemSeed(seed, kWatchlistStream, i));
+      synth::PersonGenerator gen(ItemSeed(seed, kWatchlistStream, i), options);
       const synth::Identity id = gen.NewIdentity();
       ListedPerson& p = list.persons[i];
       p.id = absl::StrFormat("W%07u", i);
@@ -92,7 +93,7 @@ Watchlist MakeWatchlist(size_t n, uint64_t seed) {
 
 synth::Identity ListedIdentity(const Watchlist& watchlist, size_t index) {
   // The first draw of the person's own generator, as in MakeWatchlist.
-  synth::PersonGenerator gen(ItemSeed(watchlist.seed, kWatchlistStream, index));
+  synth::PersonGenerator gen(ItemSeed(watchlist.seed, kWatchlistStream, index), watchlist.options);
   return gen.NewIdentity();
 }
 
@@ -106,7 +107,7 @@ std::vector<Candidate> MakeCandidates(size_t m, const Watchlist& watchlist, uint
       // One stream for the choices made here, one for the generator, so the
       // generator's draws never depend on how the choice was made.
       uint64_t choice = ItemSeed(seed, kCandidateStream, 2 * j);
-      synth::PersonGenerator gen(ItemSeed(seed, kCandidateStream, 2 * j + 1));
+      synth::PersonGenerator gen(ItemSeed(seed, kCandidateStream, 2 * j + 1), watchlist.options);
       auto uniform = [&choice] {
         choice = SplitMix64(choice);
         return static_cast<double>(choice >> 11) * (1.0 / 9007199254740992.0);

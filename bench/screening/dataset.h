@@ -38,13 +38,16 @@ struct ListedPerson {
 // listing register would (variant = false, Urdu or Latin script).
 struct Watchlist {
   uint64_t seed = 0;
+  synth::GeneratorOptions options;  // how its persons (and candidates) are drawn
   std::vector<ListedPerson> persons;
 };
 
 // The watchlist of `n` persons for `seed`. Fast (made in parallel, about a
 // second per million on two cores) and deterministic: the same (n, seed)
 // always gives the same persons, and a longer list begins with a shorter one.
-Watchlist MakeWatchlist(size_t n, uint64_t seed);
+// `options` chooses the population (e.g. italian_surname_tail for
+// realistically varied surnames); candidates are drawn with the same.
+Watchlist MakeWatchlist(size_t n, uint64_t seed, const synth::GeneratorOptions& options = {});
 
 // The identity behind watchlist.persons[index], drawn again from its seed.
 // `index` must be below watchlist.persons.size().

@@ -1,5 +1,10 @@
 #include "name_pools.h"
 
+#include <cmath>
+#include <cstdint>
+#include <deque>
+#include <string>
+
 namespace liaison::synth {
 namespace {
 
@@ -324,6 +329,64 @@ const std::vector<PoolName>& ItSurnames() {
 }
 
 }  // namespace
+
+namespace {
+
+struct Tail {
+  std::deque<std::string> text;
+  std::vector<PoolName> names;
+  std::vector<double> cdf;
+};
+
+const Tail& ItTail() {
+  static const Tail* t = [] {
+    auto* tail = new Tail;
+    const char* roots[] = {"Bar", "Ber", "Bon", "Cal", "Cap", "Car", "Cas", "Cav", "Cer", "Cor",
+                           "Dal", "Fab", "Fal", "Fer", "For", "Gal", "Gar", "Gen", "Gia", "Gri",
+                           "Lan", "Lau", "Lom", "Mag", "Mal", "Man", "Mar", "Mas", "Mat", "Mon",
+                           "Mor", "Nar", "Neg", "Nov", "Pag", "Pal", "Par", "Pel", "Per", "Pic",
+                           "Pir", "Pol", "Por", "Pra", "Ran", "Ric", "Riv", "Roc", "Rom", "Ros",
+                           "Sal", "San", "Sar", "Sca", "Ser", "Sil", "Sor", "Spa", "Tar", "Ter",
+                           "Tor", "Tre", "Val", "Ven", "Ver", "Vil", "Vit", "Zan", "Zop", "Bel"};
+    const char* middles[] = {"",   "ab", "ad", "al", "an", "ar", "el",  "en",  "er",  "ig",  "il",
+                             "in", "ol", "on", "or", "ul", "us", "ett", "ucc", "ald", "and", "ell"};
+    const char* endings[] = {"i",   "o",    "a",    "ini",  "etti", "ello", "elli", "one",
+                             "oni", "ucci", "azzi", "otti", "ari",  "ero",  "ese",  "aro",
+                             "olo", "ieri", "ano",  "ante", "asso", "etto", "uzzi", "acci"};
+    for (const char* r : roots) {
+      for (const char* m : middles) {
+        for (const char* e : endings) tail->text.push_back(std::string(r) + m + e);
+      }
+    }
+    // Zipf-like frequencies over a fixed shuffle of the names.
+    std::vector<size_t> order(tail->text.size());
+    for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+    uint64_t x = 0x9e3779b97f4a7c15ULL;
+    for (size_t i = order.size() - 1; i > 0; --i) {
+      x ^= x << 13;
+      x ^= x >> 7;
+      x ^= x << 17;
+      std::swap(order[i], order[x % (i + 1)]);
+    }
+    tail->names.resize(order.size());
+    double total = 0;
+    for (size_t rank = 0; rank < order.size(); ++rank) {
+      PoolName& n = tail->names[rank];
+      n.latin = {tail->text[order[rank]]};
+      n.frequency = 1.0 / std::pow(static_cast<double>(rank) + 20.0, 0.9);
+      total += n.frequency;
+      tail->cdf.push_back(total);
+    }
+    for (double& c : tail->cdf) c /= total;
+    return tail;
+  }();
+  return *t;
+}
+
+}  // namespace
+
+std::span<const PoolName> ItalianSurnameTail() { return ItTail().names; }
+std::span<const double> ItalianSurnameTailCdf() { return ItTail().cdf; }
 
 std::span<const PoolName> PakistaniMaleNames() { return PkMale(); }
 std::span<const PoolName> PakistaniFemaleNames() { return PkFemale(); }

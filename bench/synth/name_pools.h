@@ -26,6 +26,15 @@ std::span<const PoolName> ItalianMaleNames();
 std::span<const PoolName> ItalianFemaleNames();
 std::span<const PoolName> ItalianSurnames();
 
+// The long tail of Italian surnames: some 37,000 composed surnames
+// (root + middle + ending, e.g. "Carellini", "Zanotti") with Zipf-like
+// frequencies, for populations whose surnames are as varied as a real
+// country's (the 100 most common Italian surnames cover under a tenth of
+// Italians; ItalianSurnames() alone would make everyone a namesake).
+std::span<const PoolName> ItalianSurnameTail();
+// Cumulative frequencies of ItalianSurnameTail(), for drawing by bisection.
+std::span<const double> ItalianSurnameTailCdf();
+
 }  // namespace liaison::synth
 
 #endif  // LIAISON_BENCH_SYNTH_NAME_POOLS_H_

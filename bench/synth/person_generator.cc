@@ -55,6 +55,15 @@ const PoolName* PersonGenerator::Draw(std::span<const PoolName> pool) {
   return &pool.back();
 }
 
+const PoolName* PersonGenerator::DrawItalianSurname() {
+  if (options_.italian_surname_tail <= 0 || !Chance(options_.italian_surname_tail)) {
+    return Draw(ItalianSurnames());
+  }
+  const std::span<const double> cdf = ItalianSurnameTailCdf();
+  const size_t i = std::upper_bound(cdf.begin(), cdf.end(), Uniform()) - cdf.begin();
+  return &ItalianSurnameTail()[std::min(i, cdf.size() - 1)];
+}
+
 void PersonGenerator::FillIdentifiers(Identity* id) {
   if (id->pakistani) {
     std::string cnic = absl::StrCat(Int(1, 6), Int(1000, 9999));
@@ -121,7 +130,7 @@ Identity PersonGenerator::NewIdentity() {
       const PoolName* second = Draw(pool);
       if (second != id.given[0]) id.given.push_back(second);
     }
-    id.family = Draw(ItalianSurnames());
+    id.family = DrawItalianSurname();
     id.father.push_back(Draw(ItalianMaleNames()));
     id.father_family = id.family;
   }
@@ -149,11 +158,17 @@ Identity PersonGenerator::HardNegativeOf(const Identity& base, std::string* kind
       n.family = f == base.family ? nullptr : f;
       n.father = {Draw(PakistaniMaleNames())};
     } else {
-      const PoolName* f = Draw(ItalianSurnames());
-      n.family =
-          f == base.family
-              ? &ItalianSurnames()[(f - &ItalianSurnames()[0] + 1) % ItalianSurnames().size()]
-              : f;
+      if (options_.italian_surname_tail > 0) {
+        const PoolName* f = DrawItalianSurname();
+        for (int tries = 0; f == base.family && tries < 8; ++tries) f = DrawItalianSurname();
+        n.family = f;
+      } else {
+        const PoolName* f = Draw(ItalianSurnames());
+        n.family =
+            f == base.family
+                ? &ItalianSurnames()[(f - &ItalianSurnames()[0] + 1) % ItalianSurnames().size()]
+                : f;
+      }
       n.father = {Draw(ItalianMaleNames())};
     }
     n.father_family = n.family;

@@ -42,6 +42,10 @@ struct GeneratorOptions {
   double pakistani_share = 0.6;
   // Probability that a Pakistani person's record is written in Urdu script.
   double urdu_record_share = 0.5;
+  // Share of Italian identities whose surname comes from the long tail
+  // (ItalianSurnameTail) rather than the 100 most common surnames. 0 keeps
+  // the small pools of the matching benchmark; about 0.85 is realistic.
+  double italian_surname_tail = 0.0;
 };
 
 struct LabeledPair {
@@ -81,6 +85,7 @@ class PersonGenerator {
   bool Chance(double p);
   int Int(int lo, int hi);  // inclusive
   const PoolName* Draw(std::span<const PoolName> pool);
+  const PoolName* DrawItalianSurname();
   std::string Spell(const PoolName& n, bool variant);
   std::string Typo(const std::string& s);
   std::string Dob(const Identity& id, bool variant);
