@@ -13,7 +13,10 @@
 // throwaway server with pg_trgm and unaccent:
 //
 //   pg_peer_bench --conninfo STR [--watchlist N] [--candidates M] [--seed S]
-//                 [--threads T] [--threshold X] [--write-csv DIR]
+//                 [--threads T] [--threshold X] [--write-csv DIR] [--surname-tail F]
+//
+// --surname-tail F: share of Italian surnames from the long tail (default
+// 0.85, as screening_bench; 0 for the small pools).
 #include <libpq-fe.h>
 #include <unistd.h>
 
@@ -288,6 +291,7 @@ int main(int argc, char** argv) {
   int threads = 2;
   double threshold = 0.3;  // pg_trgm's default similarity_threshold
   std::string conninfo, csv_dir;
+  double surname_tail = 0.85;  // as screening_bench: realistic Italian surnames
   for (int i = 1; i < argc; ++i) {
     const std::string flag = argv[i];
     if (i + 1 >= argc) Fail(absl::StrCat("flag ", flag, " needs a value"));
@@ -307,6 +311,8 @@ int main(int argc, char** argv) {
         conninfo = value;
       } else if (flag == "--write-csv") {
         csv_dir = value;
+      } else if (flag == "--surname-tail") {
+        surname_tail = std::stod(value);
       } else {
         Fail(absl::StrCat("unknown flag ", flag));
       }
@@ -317,7 +323,10 @@ int main(int argc, char** argv) {
   if (candidate_count == 0) candidate_count = watchlist_size <= 200000 ? 2000 : 300;
 
   const auto g0 = Clock::now();
-  const Watchlist watchlist = liaison::screening_bench::MakeWatchlist(watchlist_size, seed);
+  liaison::synth::GeneratorOptions people;
+  people.italian_surname_tail = surname_tail;
+  const Watchlist watchlist =
+      liaison::screening_bench::MakeWatchlist(watchlist_size, seed, people);
   const std::vector<Candidate> candidates =
       liaison::screening_bench::MakeCandidates(candidate_count, watchlist, seed + 1);
   const auto g1 = Clock::now();
