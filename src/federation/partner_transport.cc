@@ -354,40 +354,52 @@ absl::StatusOr<PartnerClient::Sent> PartnerClient::Send(std::string_view partner
     return absl::FailedPreconditionError(
         StrCat("partner ", partner_id, " has an unusable endpoint '", partner->endpoint, "'"));
   }
-  ASSIGN_OR_RETURN(
-      SealedEnvelope sealed,
-      Seal(body, Addressing{std::string(message_type), options_.node_id, std::string(partner_id)},
-           signer_, clock_, random_));
-
+  // One attempt: a new envelope (a retry is never the same envelope, section
+  // 4.3) on an idle kept-alive connection if there is one, else a new one.
+  SealedEnvelope sealed;
   std::unique_ptr<httplib::SSLClient> client;
-  {
-    absl::MutexLock lock(&pool->mutex);
-    if (!pool->idle.empty()) {
-      client = std::move(pool->idle.back());
-      pool->idle.pop_back();
+  bool reused = false;
+  auto attempt = [&]() -> absl::StatusOr<httplib::Result> {
+    ASSIGN_OR_RETURN(
+        sealed,
+        Seal(body, Addressing{std::string(message_type), options_.node_id, std::string(partner_id)},
+             signer_, clock_, random_));
+    client.reset();
+    reused = false;
+    {
+      absl::MutexLock lock(&pool->mutex);
+      if (!pool->idle.empty()) {
+        client = std::move(pool->idle.back());
+        pool->idle.pop_back();
+        reused = true;
+      }
     }
+    if (client == nullptr) {
+      client = std::make_unique<httplib::SSLClient>(pool->host, pool->port);
+      // httplib's own verification wants a CA chain and a host name; the pin
+      // (ConfigurePinnedTls) replaces it.
+      client->enable_server_certificate_verification(false);
+      RETURN_IF_ERROR(ConfigurePinnedTls(client->ssl_context(), options_.identity, &pool->pins));
+      auto usec = [](absl::Duration d) { return absl::ToInt64Microseconds(d); };
+      client->set_connection_timeout(usec(options_.connect_timeout) / 1000000,
+                                     usec(options_.connect_timeout) % 1000000);
+      client->set_read_timeout(usec(options_.read_timeout) / 1000000,
+                               usec(options_.read_timeout) % 1000000);
+      client->set_write_timeout(usec(options_.read_timeout) / 1000000,
+                                usec(options_.read_timeout) % 1000000);
+      client->set_keep_alive(true);
+      client->set_tcp_nodelay(true);
+    }
+    httplib::Result r = client->Post(std::string(kMessagesPath), sealed.wire, "application/json");
+    ERR_clear_error();
+    return r;
+  };
+  ASSIGN_OR_RETURN(httplib::Result result, attempt());
+  // A kept-alive connection the partner closed meanwhile (idle timeout,
+  // request limit) fails at once; one new connection is tried.
+  if (!result && reused) {
+    ASSIGN_OR_RETURN(result, attempt());
   }
-  if (client == nullptr) {
-    client = std::make_unique<httplib::SSLClient>(pool->host, pool->port);
-    // httplib's own verification wants a CA chain and a host name; the pin
-    // (ConfigurePinnedTls) replaces it.
-    client->enable_server_certificate_verification(false);
-    absl::Status configured =
-        ConfigurePinnedTls(client->ssl_context(), options_.identity, &pool->pins);
-    if (!configured.ok()) return configured;
-    auto usec = [](absl::Duration d) { return absl::ToInt64Microseconds(d); };
-    client->set_connection_timeout(usec(options_.connect_timeout) / 1000000,
-                                   usec(options_.connect_timeout) % 1000000);
-    client->set_read_timeout(usec(options_.read_timeout) / 1000000,
-                             usec(options_.read_timeout) % 1000000);
-    client->set_write_timeout(usec(options_.read_timeout) / 1000000,
-                              usec(options_.read_timeout) % 1000000);
-    client->set_keep_alive(true);
-    client->set_tcp_nodelay(true);
-  }
-  httplib::Result result =
-      client->Post(std::string(kMessagesPath), sealed.wire, "application/json");
-  ERR_clear_error();
   if (!result) {
     return absl::UnavailableError(StrCat("partner ", partner_id, " is unreachable at ",
                                          partner->endpoint, ": ",
