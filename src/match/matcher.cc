@@ -643,8 +643,9 @@ double Matcher::DateOfBirthPoints(const names::BirthDate& a, const names::BirthD
   return DatePoints(names::CompareBirthDates(a, b));
 }
 
-double Matcher::TokenSimilarity(const PreparedToken& a, const PreparedToken& b) const {
-  return ComputeSimilarity(a, b, &parser_->model(), kPairMin);
+double Matcher::TokenSimilarity(const PreparedToken& a, const PreparedToken& b,
+                                SimilarityCache* cache) const {
+  return PairSimilarity(a, b, Sim{&parser_->model(), cache}, kPairMin);
 }
 
 double Matcher::Score(const PreparedPerson& a, const PreparedPerson& b) const {

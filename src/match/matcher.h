@@ -213,7 +213,8 @@ class Matcher {
 
   // Similarity in [0,1] of two name tokens as the scorer sees them; values
   // below the pairing floor (0.80) are reported as they fall, or 0.
-  double TokenSimilarity(const PreparedToken& a, const PreparedToken& b) const;
+  double TokenSimilarity(const PreparedToken& a, const PreparedToken& b,
+                         SimilarityCache* cache = nullptr) const;
 
   // Score in [0,1]; symmetric. No allocation in the common case.
   double Score(const PreparedPerson& a, const PreparedPerson& b) const;

@@ -402,6 +402,7 @@ std::vector<SearchHit> PersonIndex::Search(const PreparedPerson& query,
     size_t name = 0;  // which of the query's names (name tokens)
     double most = 0;
     uint64_t bit = 0;
+    const PreparedToken* token = nullptr;  // name terms: the query's token
     std::vector<uint64_t> keys;
     size_t entries = 0;
   };
@@ -418,6 +419,7 @@ std::vector<SearchHit> PersonIndex::Search(const PreparedPerson& query,
       match::Matcher::TokenKeys(t, &keys);
       Term x;
       x.name = n;
+      x.token = &t;
       x.most = points::kNameScale * t->weight;
       x.bit = uint64_t{1} << name_terms++;
       for (const std::string& k : keys) x.keys.push_back(KeyHash(k));
@@ -568,7 +570,36 @@ std::vector<SearchHit> PersonIndex::Search(const PreparedPerson& query,
         rough += points::kIdIdentical * static_cast<double>(std::min(q.ids.size(), c.ids.size()));
       }
       if (rough < bar) continue;
-      double bound = names_bound + match::Matcher::EvidenceBound(q, c) + options_.bound_margin;
+      // The skipped terms were assumed to pair: check them against the
+      // candidate's own tokens (similarities are memoised for the query).
+      double names_checked = names_bound;
+      if (const uint64_t unsure = region.skipped & ~sc.mask[slot]) {
+        std::copy(fixed.begin(), fixed.end(), name_most.begin());
+        for (const Term& t : terms) {
+          if (t.father || !(mask & t.bit)) continue;
+          bool pairs = !(unsure & t.bit);
+          for (size_t n = 0; !pairs && n < c.names.size(); ++n) {
+            for (const PreparedToken& g : c.names[n].tokens) {
+              if (matcher_.TokenSimilarity(*t.token, g, &sc.similarities) >= 0.80) {
+                pairs = true;
+                break;
+              }
+            }
+          }
+          if (pairs) name_most[t.name] += t.most;
+        }
+        if (q.father.empty() && !c.father.empty()) {
+          for (const Term& t : terms) {
+            if (!t.father && !(mask & t.bit)) name_most[t.name] += points::kRelativeInName * t.most;
+          }
+        }
+        if (c.father.empty()) {
+          for (double& v : name_most) v += father_in_name;
+        }
+        names_checked = points::kBias + *std::max_element(name_most.begin(), name_most.end());
+        if (names_checked + (rough - names_bound) < bar) continue;
+      }
+      double bound = names_checked + match::Matcher::EvidenceBound(q, c) + options_.bound_margin;
       if (!q.spouse.empty() && !c.spouse.empty()) bound += points::kFatherMax;
       if (bound + father_most < bar) continue;
       if (fathers) {
