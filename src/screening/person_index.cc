@@ -575,10 +575,11 @@ std::vector<SearchHit> PersonIndex::Search(const PreparedPerson& query,
       double names_checked = names_bound;
       if (const uint64_t unsure = region.skipped & ~sc.mask[slot]) {
         std::copy(fixed.begin(), fixed.end(), name_most.begin());
+        const bool relative_in_name = q.father.empty() && !c.father.empty();
         for (const Term& t : terms) {
-          if (t.father || !(mask & t.bit)) continue;
-          bool pairs = !(unsure & t.bit);
-          for (size_t n = 0; !pairs && n < c.names.size(); ++n) {
+          if (t.father) continue;
+          bool pairs = (mask & t.bit) && !(unsure & t.bit);
+          for (size_t n = 0; !pairs && (unsure & t.bit) && n < c.names.size(); ++n) {
             for (const PreparedToken& g : c.names[n].tokens) {
               if (matcher_.TokenSimilarity(*t.token, g, &sc.similarities) >= 0.80) {
                 pairs = true;
@@ -586,11 +587,10 @@ std::vector<SearchHit> PersonIndex::Search(const PreparedPerson& query,
               }
             }
           }
-          if (pairs) name_most[t.name] += t.most;
-        }
-        if (q.father.empty() && !c.father.empty()) {
-          for (const Term& t : terms) {
-            if (!t.father && !(mask & t.bit)) name_most[t.name] += points::kRelativeInName * t.most;
+          if (pairs) {
+            name_most[t.name] += t.most;
+          } else if (relative_in_name) {
+            name_most[t.name] += points::kRelativeInName * t.most;
           }
         }
         if (c.father.empty()) {
