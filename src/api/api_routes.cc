@@ -5,6 +5,7 @@
 #include "api/health_routes.h"
 #include "api/partner_routes.h"
 #include "api/record_routes.h"
+#include "api/screening_routes.h"
 #include "api/session_routes.h"
 #include "common/status_macros.h"
 
@@ -33,6 +34,9 @@ absl::StatusOr<std::shared_ptr<Router>> BuildApiRouter(const ApiServices& servic
     if (services.partners != nullptr && services.partner_service != nullptr) {
       RETURN_IF_ERROR(
           RegisterPartnerRoutes(*router, *services.partners, *services.partner_service));
+    }
+    if (services.search != nullptr && services.screening_jobs != nullptr) {
+      RETURN_IF_ERROR(RegisterScreeningRoutes(*router, *services.search, *services.screening_jobs));
     }
   }
 

@@ -26,6 +26,8 @@ class Identity;
 class Partners;
 class RecordAccess;
 class Retention;
+class PersonSearch;
+class ScreeningJobs;
 }  // namespace liaison::access
 
 namespace liaison::exchange {
@@ -51,6 +53,9 @@ struct ApiServices {
   // Partner hit/no-hit search (registered when both are set).
   access::Partners* partners = nullptr;
   exchange::PartnerService* partner_service = nullptr;
+  // Person search and bulk screening (registered when both are set).
+  access::PersonSearch* search = nullptr;
+  access::ScreeningJobs* screening_jobs = nullptr;
 };
 
 // Builds the router with every route group, using the node's configured body

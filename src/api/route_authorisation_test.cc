@@ -13,8 +13,10 @@
 #include "access/node_signer.h"
 #include "access/partners.h"
 #include "access/permissions.h"
+#include "access/person_search.h"
 #include "access/record_access.h"
 #include "access/retention.h"
+#include "access/screening_jobs.h"
 #include "api/api_routes.h"
 #include "common/absl_bridge.h"
 #include "exchange/partner_service.h"
@@ -51,6 +53,12 @@ class RouteAuthorisationTest : public ::testing::Test {
     policy.totp_sealing_key = signer_->TotpSealingKey();
     identity_ = std::make_unique<access::Identity>(*store_, *trail_, policy, random_);
     retention_ = std::make_unique<access::Retention>(*store_, *trail_, access::RetentionPolicy{});
+    screening_ = std::make_unique<screening::ScreeningService>(
+        *store_, screening::ServiceOptions{.build_threads = 1});
+    ASSERT_TRUE(screening_->Build().ok());
+    search_ = std::make_unique<access::PersonSearch>(*store_, *trail_, *screening_);
+    screening_jobs_ =
+        std::make_unique<access::ScreeningJobs>(*store_, *trail_, *screening_, random_);
 
     access::Actor admin = access::Actor::LocalAdministrator();
     for (Role role : kRoles) {
@@ -75,6 +83,7 @@ class RouteAuthorisationTest : public ::testing::Test {
     services.records = records_.get();
     services.trail = trail_.get();
     services.retention = retention_.get();
+    services.search = search_.get();
     partners_ = std::make_unique<access::Partners>(*store_, *trail_, random_);
     partner_service_ = std::make_unique<exchange::PartnerService>(
         exchange::PartnerServiceOptions{.node_id = node_->config.node_id,
@@ -83,6 +92,7 @@ class RouteAuthorisationTest : public ::testing::Test {
         *partners_, *signer_, clock_, random_, nullptr);
     services.partners = partners_.get();
     services.partner_service = partner_service_.get();
+    services.screening_jobs = screening_jobs_.get();
     router_ = *BuildApiRouter(services);
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }
@@ -124,6 +134,9 @@ class RouteAuthorisationTest : public ::testing::Test {
   std::unique_ptr<access::RecordAccess> records_;
   std::unique_ptr<access::Identity> identity_;
   std::unique_ptr<access::Retention> retention_;
+  std::unique_ptr<screening::ScreeningService> screening_;
+  std::unique_ptr<access::PersonSearch> search_;
+  std::unique_ptr<access::ScreeningJobs> screening_jobs_;
   std::unique_ptr<access::Partners> partners_;
   std::unique_ptr<exchange::PartnerService> partner_service_;
   std::map<Role, std::string> credentials_;
@@ -153,6 +166,20 @@ TEST_F(RouteAuthorisationTest, EveryRouteRefusesExactlyTheRolesWithoutItsPermiss
             << name << " as " << access::RoleName(role) << ": " << resp.body;
       }
     }
+  }
+}
+
+TEST_F(RouteAuthorisationTest, SearchAndScreeningRoutesAreInTheTable) {
+  std::set<std::string> seen;
+  for (const Route& route : router_->routes()) {
+    seen.insert(StrCat(MethodName(route.method), " ", route.pattern));
+  }
+  for (const char* want :
+       {"GET /api/v1/search/persons", "POST /api/v1/search/persons", "POST /api/v1/screening/jobs",
+        "GET /api/v1/screening/jobs", "GET /api/v1/screening/jobs/{id}",
+        "GET /api/v1/screening/jobs/{id}/hits",
+        "POST /api/v1/screening/jobs/{id}/hits/{hit}/decision"}) {
+    EXPECT_TRUE(seen.contains(want)) << want;
   }
 }
 

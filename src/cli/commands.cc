@@ -24,6 +24,7 @@ int RunMain(int argc, char** argv) {
   AddInitCommand(app, ctx);
   AddPartnerCommands(app, ctx);
   AddScreenCommand(app, ctx);
+  AddSearchCommand(app, ctx);
   AddServeCommand(app, ctx);
   AddUserCommand(app, ctx);
   try {

@@ -39,6 +39,10 @@ absl::StatusOr<std::unique_ptr<NodeContext>> OpenNodeContext(const std::string& 
   ctx->retention =
       std::make_unique<access::Retention>(*ctx->store, *ctx->trail, access::RetentionPolicy{});
   ctx->partners = std::make_unique<access::Partners>(*ctx->store, *ctx->trail, *ctx->random);
+  ctx->screening = std::make_unique<screening::ScreeningService>(*ctx->store);
+  ctx->search = std::make_unique<access::PersonSearch>(*ctx->store, *ctx->trail, *ctx->screening);
+  ctx->screening_jobs = std::make_unique<access::ScreeningJobs>(*ctx->store, *ctx->trail,
+                                                                *ctx->screening, *ctx->random);
   return ctx;
 }
 

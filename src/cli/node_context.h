@@ -15,8 +15,10 @@
 #include "access/identity.h"
 #include "access/node_signer.h"
 #include "access/partners.h"
+#include "access/person_search.h"
 #include "access/record_access.h"
 #include "access/retention.h"
+#include "access/screening_jobs.h"
 #include "common/clock.h"
 #include "common/random.h"
 #include "node/node_dir.h"
@@ -36,6 +38,11 @@ struct NodeContext {
   std::unique_ptr<access::Identity> identity;
   std::unique_ptr<access::Retention> retention;
   std::unique_ptr<access::Partners> partners;  // registry, agreements, hit/no-hit gate
+  // The screening index is not built until a command asks (serve: Start;
+  // search: Build); the jobs worker runs only under serve.
+  std::unique_ptr<screening::ScreeningService> screening;
+  std::unique_ptr<access::PersonSearch> search;
+  std::unique_ptr<access::ScreeningJobs> screening_jobs;
 };
 
 // Opens the node at `data_dir` with the real clock and randomness. Returns

@@ -27,6 +27,7 @@
 #include "common/clock.h"
 #include "exchange/partner_service.h"
 #include "node/node_dir.h"
+#include "screening/screening_service.h"
 #include "spdlog/sinks/stdout_color_sinks.h"
 #include "spdlog/spdlog.h"
 #include "store/sqlite/sqlite_store.h"
@@ -80,11 +81,14 @@ int RunServe(const ServeArgs& args) {
   services.node = dir;
   services.store = (*node)->store.get();
   services.clock = (*node)->clock;
-  services.ready = [&ready] { return ready.load(); };
+  screening::ScreeningService* screening = (*node)->screening.get();
+  services.ready = [&ready, screening] { return ready.load() && screening->ready(); };
   services.identity = (*node)->identity.get();
   services.records = (*node)->records.get();
   services.trail = (*node)->trail.get();
   services.retention = (*node)->retention.get();
+  services.search = (*node)->search.get();
+  services.screening_jobs = (*node)->screening_jobs.get();
   // Federation: the node's own persons, searched for partners' hit/no-hit
   // queries; the partner directory; the partner listener when configured.
   match::Matcher partner_matcher;
@@ -118,9 +122,20 @@ int RunServe(const ServeArgs& args) {
   absl::StatusOr<std::unique_ptr<api::HttpServer>> server =
       api::HttpServer::Create(options, *std::move(router));
   if (!server.ok()) return Fail(kCommand, server.status());
+  // The screening index builds in the background from the store; until it
+  // is built, health answers 503 and the address line below waits.
+  screening->Start();
+  (*node)->screening_jobs->Start();
   absl::StatusOr<int> port = (*server)->Start();
   if (!port.ok()) return Fail(kCommand, port.status());
   ready = true;
+  const timespec kPoll = {0, 200 * 1000 * 1000};
+  int signal_number = -1;
+  while (!screening->ready() && (*server)->IsServing()) {
+    const timespec kShortPoll = {0, 5 * 1000 * 1000};
+    signal_number = sigtimedwait(&stop_signals, nullptr, &kShortPoll);
+    if (signal_number > 0) break;
+  }
 
   spdlog::info("node {} ({}, {}) serving; TLS certificate {}", dir->config.node_id,
                dir->config.agency, dir->config.country, dir->keys.tls_fingerprint());
@@ -139,16 +154,14 @@ int RunServe(const ServeArgs& args) {
   }
   absl::Time next_partner_refresh = (*node)->clock->Now() + absl::Seconds(2);
 
-  // Wake up now and then to notice a server that stopped by itself.
-  const timespec kPoll = {0, 200 * 1000 * 1000};
-  int signal_number = -1;
   // Retention runs on this thread: a minute after start, then daily.
   access::Actor scheduler = access::Actor::LocalAdministrator();
   scheduler.id = "node-scheduler";
   scheduler.name = "retention schedule";
   scheduler.origin = "node";
   absl::Time next_retention = (*node)->clock->Now() + absl::Minutes(1);
-  while ((*server)->IsServing()) {
+  // Wake up now and then to notice a server that stopped by itself.
+  while (signal_number <= 0 && (*server)->IsServing()) {
     signal_number = sigtimedwait(&stop_signals, nullptr, &kPoll);
     if (signal_number > 0) break;
     const int wait_errno = errno;
