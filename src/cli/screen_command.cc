@@ -1,13 +1,18 @@
 // `liaison screen --watchlist W.csv --candidates C.csv --out R.csv
-//  [--threshold T] [--top K] [--threads N]`: scores every candidate against
-// every watchlist person (../shared/CONTRACTS.md) and writes
+//  [--threshold T] [--top K] [--threads N]`: screens every candidate against
+// the watchlist (../shared/CONTRACTS.md) and writes
 // candidate_id,watchlist_id,score,reasons for the pairs at or above the
-// threshold, best first per candidate, at most K per candidate.
+// threshold, candidates in file order, best first per candidate (ties in
+// watchlist file order), at most K per candidate.
 //
-// Exhaustive for now (issue 5 brings the index): both lists are prepared
-// once, candidates are shared among threads, and the scorer skips most
-// dissimilar name tokens from letter counts before any string metric. Only
-// the rows written are explained. Needs no node directory.
+// Uses the screening index (src/screening), as the node does: the watchlist
+// is prepared once, name weights come from the watchlist's own population,
+// and each candidate is a search of the index instead of a comparison with
+// every listed person. The index reaches persons that share a name key or an
+// identity number with the candidate; pairs sharing neither score near zero,
+// so they matter only with --threshold 0, where the contract promises each
+// candidate's K best: then candidates with fewer than K hits are completed
+// by scoring the rest of the watchlist. Needs no node directory.
 #include <unistd.h>
 
 #include <algorithm>
@@ -19,6 +24,7 @@
 #include <thread>
 #include <vector>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_format.h"
 #include "cli/commands.h"
 #include "common/absl_bridge.h"
@@ -28,6 +34,8 @@
 #include "ingest/person_fields.h"
 #include "match/matcher.h"
 #include "match/record_person.h"
+#include "screening/person_index.h"
+#include "screening/population.h"
 
 namespace liaison::cli {
 namespace {
@@ -76,8 +84,20 @@ absl::StatusOr<std::vector<Listed>> ReadList(const std::string& path,
   return out;
 }
 
+// The index ref of watchlist row `i`: fixed-width, so the index's tie order
+// (by ref) is the file order.
+std::string RefOf(size_t i) { return absl::StrFormat("%012d", i); }
+size_t RowOf(const std::string& ref) { return std::stoull(ref); }
+
+// One output row of a candidate.
+struct Row {
+  double score = 0;
+  size_t watchlist_row = 0;
+  std::string reasons;
+};
+
 absl::Status RunScreen(const ScreenArgs& args) {
-  match::Matcher matcher(match::MatcherOptions{.threshold = args.threshold});
+  const match::Matcher matcher;  // prepares both lists
   ASSIGN_OR_RETURN(std::vector<Listed> watchlist, ReadList(args.watchlist, matcher));
   ASSIGN_OR_RETURN(std::vector<Listed> candidates, ReadList(args.candidates, matcher));
   std::ofstream out(args.out, std::ios::binary | std::ios::trunc);
@@ -87,27 +107,61 @@ absl::Status RunScreen(const ScreenArgs& args) {
                     ? args.threads
                     : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   threads = std::min(threads, kMaxThreads);
-  // Per candidate: the (score, watchlist index) pairs kept.
-  std::vector<std::vector<std::pair<double, size_t>>> hits(candidates.size());
+
+  std::vector<std::pair<std::string, match::PreparedPerson>> persons;
+  persons.reserve(watchlist.size());
+  for (size_t i = 0; i < watchlist.size(); ++i) {
+    persons.emplace_back(RefOf(i), std::move(watchlist[i].person));
+  }
+  const std::unique_ptr<match::Matcher> population =
+      screening::PopulationMatcher(persons, match::MatcherOptions{.threshold = args.threshold});
+  screening::PersonIndex index(*population);
+  index.AddBatch(std::move(persons), threads);
+  // Only --threshold 0 scores pairs the index does not reach: it needs every
+  // listed person as the index holds it.
+  const bool complete = args.threshold <= 0;
+  std::vector<match::PreparedPerson> held;
+  if (complete) {
+    held.reserve(watchlist.size());
+    for (size_t i = 0; i < watchlist.size(); ++i) held.push_back(*index.Get(RefOf(i)));
+  }
+  const size_t top = static_cast<size_t>(args.top);
+
+  std::vector<std::vector<Row>> rows(candidates.size());
   std::atomic<size_t> next{0};
   std::atomic<size_t> done{0};
   const bool terminal = isatty(STDERR_FILENO) != 0;
   const auto start = std::chrono::steady_clock::now();
   auto work = [&] {
-    std::vector<std::pair<double, size_t>> row;
     while (true) {
       const size_t c = next.fetch_add(1);
       if (c >= candidates.size()) break;
-      row.clear();
-      for (size_t w = 0; w < watchlist.size(); ++w) {
-        const double s = matcher.Score(candidates[c].person, watchlist[w].person);
-        if (s >= args.threshold) row.emplace_back(s, w);
+      const match::PreparedPerson& cand = candidates[c].person;
+      const match::PreparedPerson query = screening::Reweighed(*population, cand);
+      std::vector<screening::SearchHit> hits =
+          index.Search(cand, {.min_score = args.threshold, .limit = top});
+      std::vector<Row>& mine = rows[c];
+      for (const screening::SearchHit& h : hits) {
+        mine.push_back({h.score, RowOf(h.ref), population->Compare(query, h.person).summary});
       }
-      std::sort(row.begin(), row.end(), [](const auto& x, const auto& y) {
-        return x.first != y.first ? x.first > y.first : x.second < y.second;
+      if (complete && (top == 0 || mine.size() < top) && mine.size() < held.size()) {
+        absl::flat_hash_set<size_t> seen;
+        for (const Row& r : mine) seen.insert(r.watchlist_row);
+        std::vector<std::pair<double, size_t>> rest;
+        for (size_t w = 0; w < held.size(); ++w) {
+          if (!seen.contains(w)) rest.emplace_back(population->Score(query, held[w]), w);
+        }
+        std::sort(rest.begin(), rest.end(), [](const auto& x, const auto& y) {
+          return x.first != y.first ? x.first > y.first : x.second < y.second;
+        });
+        for (const auto& [score, w] : rest) {
+          if (top != 0 && mine.size() >= top) break;
+          mine.push_back({score, w, population->Compare(query, held[w]).summary});
+        }
+      }
+      std::sort(mine.begin(), mine.end(), [](const Row& x, const Row& y) {
+        return x.score != y.score ? x.score > y.score : x.watchlist_row < y.watchlist_row;
       });
-      if (args.top > 0 && row.size() > static_cast<size_t>(args.top)) row.resize(args.top);
-      hits[c] = row;
       done.fetch_add(1);
     }
   };
@@ -128,10 +182,9 @@ absl::Status RunScreen(const ScreenArgs& args) {
 
   out << "candidate_id,watchlist_id,score,reasons\n";
   for (size_t c = 0; c < candidates.size(); ++c) {
-    for (const auto& [score, w] : hits[c]) {
-      const match::MatchResult r = matcher.Compare(candidates[c].person, watchlist[w].person);
-      out << CsvField(candidates[c].id) << "," << CsvField(watchlist[w].id) << ","
-          << absl::StrFormat("%.4f", score) << "," << CsvField(r.summary) << "\n";
+    for (const Row& r : rows[c]) {
+      out << CsvField(candidates[c].id) << "," << CsvField(watchlist[r.watchlist_row].id) << ","
+          << absl::StrFormat("%.4f", r.score) << "," << CsvField(r.reasons) << "\n";
     }
   }
   out.flush();
