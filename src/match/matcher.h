@@ -25,6 +25,7 @@
 #ifndef LIAISON_MATCH_MATCHER_H_
 #define LIAISON_MATCH_MATCHER_H_
 
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -83,6 +84,9 @@ struct TokenData {
   // Codice fiscale letter codes of this token read as surname / given name.
   char cf_surname[3] = {0, 0, 0};
   char cf_name[3] = {0, 0, 0};
+  // Dense number of the token in its TokenPool; kNotPooled otherwise.
+  uint32_t pool_id = kNotPooled;
+  static constexpr uint32_t kNotPooled = UINT32_MAX;
 };
 using PreparedToken = std::shared_ptr<const TokenData>;
 

@@ -17,7 +17,9 @@ void TokenPool::InternTokens(std::vector<PreparedToken>* tokens, const Matcher* 
     KeyOf(t, &key);
     auto it = tokens_.find(key);
     if (it == tokens_.end()) {
-      it = tokens_.emplace(key, weigh != nullptr ? weigh->Reweigh(t) : t).first;
+      auto pooled = std::make_shared<TokenData>(weigh != nullptr ? *weigh->Reweigh(t) : *t);
+      pooled->pool_id = static_cast<uint32_t>(tokens_.size());
+      it = tokens_.emplace(key, std::move(pooled)).first;
     }
     t = it->second;
   }

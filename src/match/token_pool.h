@@ -42,7 +42,8 @@ class TokenPool {
   // reweighs the others with `weigh`, without adding them.
   void Share(PreparedPerson* p, const Matcher& weigh) const;
 
-  // Number of distinct tokens held.
+  // Number of distinct tokens held; pooled tokens are numbered from 0
+  // (TokenData::pool_id) in the order they entered.
   size_t size() const;
 
  private:

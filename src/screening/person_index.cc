@@ -111,12 +111,28 @@ class DatePlan {
       next = p.hi + 1;
     }
     Append({next, UINT32_MAX, 0});
+    // A direct table for the years around the query's (RegionOf is on the
+    // path of every person reached).
+    span_lo_ = static_cast<uint32_t>(years.front()) * kYearBuckets;
+    const uint32_t span_hi = static_cast<uint32_t>(years.back()) * kYearBuckets + kYearBuckets - 1;
+    table_.assign(span_hi - span_lo_ + 1, 0);
+    for (const Segment& seg : segments_) {
+      const uint32_t lo = std::max(seg.lo, span_lo_), hi = std::min(seg.hi, span_hi);
+      for (uint32_t b = lo; b <= hi && b >= lo; ++b) {
+        table_[b - span_lo_] = static_cast<uint8_t>(seg.region);
+      }
+    }
+    zero_region_ = none;
   }
 
   std::vector<Region>& regions() { return regions_; }
 
   // The region of a person filed under `bucket`.
   const Region& RegionOf(uint32_t bucket) const {
+    if (!table_.empty()) {
+      if (bucket - span_lo_ < table_.size()) return regions_[table_[bucket - span_lo_]];
+      return regions_[bucket == 0 ? zero_region_ : 0];
+    }
     auto it = std::upper_bound(segments_.begin(), segments_.end(), bucket,
                                [](uint32_t b, const Segment& s) { return b < s.lo; });
     return regions_[std::prev(it)->region];
@@ -163,6 +179,9 @@ class DatePlan {
 
   std::vector<Region> regions_;
   std::vector<Segment> segments_;  // sorted, covering every bucket
+  uint32_t span_lo_ = 0;           // first bucket of table_
+  std::vector<uint8_t> table_;     // region of each bucket near the query's date
+  size_t zero_region_ = 0;         // region of undated persons
 };
 
 double Logit(double p) {
@@ -196,20 +215,26 @@ struct PersonIndex::Scratch {
   std::vector<uint64_t> mask;
   std::vector<uint32_t> touched;
   uint32_t current = 0;
-  // Father-token similarity memo: (query father token index, token) → sim.
-  absl::flat_hash_map<std::pair<size_t, const void*>, float> father_sim;
+  // For each pooled token met among the candidates (by pool id): the query
+  // terms it pairs with, valid when its stamp is `current`.
+  std::vector<uint64_t> token_terms;
+  std::vector<uint32_t> token_stamp;
   match::SimilarityCache similarities;  // token pairs scored for this query
 
-  void Begin(size_t slots) {
+  void Begin(size_t slots, size_t tokens) {
     if (epoch.size() < slots) {
       epoch.resize(slots, 0);
       mask.resize(slots, 0);
     }
+    if (token_stamp.size() < tokens) {
+      token_stamp.resize(tokens, 0);
+      token_terms.resize(tokens, 0);
+    }
     touched.clear();
-    father_sim.clear();
     similarities.Clear();
     if (++current == 0) {  // wrapped: forget every stamp
       std::fill(epoch.begin(), epoch.end(), 0);
+      std::fill(token_stamp.begin(), token_stamp.end(), 0);
       current = 1;
     }
   }
@@ -365,7 +390,7 @@ void PersonIndex::AddBatch(std::vector<std::pair<std::string, PreparedPerson>> p
   for (auto& t : pool) t.join();
 }
 
-std::unique_ptr<PersonIndex::Scratch> PersonIndex::TakeScratch(size_t slots) const {
+std::unique_ptr<PersonIndex::Scratch> PersonIndex::TakeScratch(size_t slots, size_t tokens) const {
   std::unique_ptr<Scratch> s;
   {
     absl::MutexLock lock(&scratch_mu_);
@@ -375,7 +400,7 @@ std::unique_ptr<PersonIndex::Scratch> PersonIndex::TakeScratch(size_t slots) con
     }
   }
   if (s == nullptr) s = std::make_unique<Scratch>();
-  s->Begin(slots);
+  s->Begin(slots, tokens);
   return s;
 }
 
@@ -402,7 +427,7 @@ std::vector<SearchHit> PersonIndex::Search(const PreparedPerson& query,
     size_t name = 0;  // which of the query's names (name tokens)
     double most = 0;
     uint64_t bit = 0;
-    const PreparedToken* token = nullptr;  // name terms: the query's token
+    const PreparedToken* token = nullptr;  // the query's token
     std::vector<uint64_t> keys;
     size_t entries = 0;
   };
@@ -433,6 +458,7 @@ std::vector<SearchHit> PersonIndex::Search(const PreparedPerson& query,
     match::Matcher::TokenKeys(t, &keys);
     Term x;
     x.father = true;
+    x.token = &t;
     x.most = points::kRelativeScale * points::kNameScale * t->weight;
     x.bit = uint64_t{1} << (kFirstFatherBit + father_terms++);
     for (const std::string& k : keys) x.keys.push_back(KeyHash("f" + k));
@@ -495,7 +521,7 @@ std::vector<SearchHit> PersonIndex::Search(const PreparedPerson& query,
     }
   }
 
-  std::unique_ptr<Scratch> scratch = TakeScratch(slots_.size());
+  std::unique_ptr<Scratch> scratch = TakeScratch(slots_.size(), tokens_.size());
   Scratch& sc = *scratch;
   for (const Term& t : terms) {
     const std::vector<BucketRange> ranges = plan.RangesToRead(t.bit);
@@ -570,53 +596,53 @@ std::vector<SearchHit> PersonIndex::Search(const PreparedPerson& query,
         rough += points::kIdIdentical * static_cast<double>(std::min(q.ids.size(), c.ids.size()));
       }
       if (rough < bar) continue;
-      // The skipped terms were assumed to pair: check them against the
-      // candidate's own tokens (similarities are memoised for the query).
-      double names_checked = names_bound;
-      if (const uint64_t unsure = region.skipped & ~sc.mask[slot]) {
-        std::copy(fixed.begin(), fixed.end(), name_most.begin());
-        const bool relative_in_name = q.father.empty() && !c.father.empty();
+      // Which query terms the candidate's own and father's tokens pair with
+      // (memoised per token for the query), instead of what the keys and
+      // the skipped terms suggested.
+      auto terms_of = [&](const PreparedToken& g) {
+        const uint32_t id = g->pool_id;
+        const bool memo = id < sc.token_stamp.size();
+        if (memo && sc.token_stamp[id] == sc.current) return sc.token_terms[id];
+        uint64_t m = 0;
         for (const Term& t : terms) {
-          if (t.father) continue;
-          bool pairs = (mask & t.bit) && !(unsure & t.bit);
-          for (size_t n = 0; !pairs && (unsure & t.bit) && n < c.names.size(); ++n) {
-            for (const PreparedToken& g : c.names[n].tokens) {
-              if (matcher_.TokenSimilarity(*t.token, g, &sc.similarities) >= 0.80) {
-                pairs = true;
-                break;
-              }
-            }
-          }
-          if (pairs) {
-            name_most[t.name] += t.most;
-          } else if (relative_in_name) {
-            name_most[t.name] += points::kRelativeInName * t.most;
-          }
+          if (matcher_.TokenSimilarity(*t.token, g, &sc.similarities) >= 0.80) m |= t.bit;
         }
-        if (c.father.empty()) {
-          for (double& v : name_most) v += father_in_name;
+        if (memo) {
+          sc.token_stamp[id] = sc.current;
+          sc.token_terms[id] = m;
         }
-        names_checked = points::kBias + *std::max_element(name_most.begin(), name_most.end());
-        if (names_checked + (rough - names_bound) < bar) continue;
+        return m;
+      };
+      uint64_t own = 0, of_father = 0;
+      for (const match::PreparedName& n : c.names) {
+        for (const PreparedToken& g : n.tokens) own |= terms_of(g);
       }
-      double bound = names_checked + match::Matcher::EvidenceBound(q, c) + options_.bound_margin;
+      for (const PreparedToken& g : c.father) of_father |= terms_of(g);
+      std::copy(fixed.begin(), fixed.end(), name_most.begin());
+      double father_points = 0, father_in_own = 0;
+      for (const Term& t : terms) {
+        if (t.father) {
+          if (of_father & t.bit) father_points += t.most;
+          if (own & t.bit)
+            father_in_own += points::kRelativeInName * t.most / points::kRelativeScale;
+        } else if (own & t.bit) {
+          name_most[t.name] += t.most;
+        } else if (q.father.empty() && (of_father & t.bit)) {
+          name_most[t.name] += points::kRelativeInName * t.most;
+        }
+      }
+      if (c.father.empty()) {
+        for (double& v : name_most) v += father_in_own;
+      }
+      double bound = points::kBias + *std::max_element(name_most.begin(), name_most.end()) +
+                     options_.bound_margin;
+      if (fathers) bound += std::min(father_points, points::kFatherMax);
       if (!q.spouse.empty() && !c.spouse.empty()) bound += points::kFatherMax;
-      if (bound + father_most < bar) continue;
-      if (fathers) {
-        double father = 0;
-        for (size_t f = 0; f < q.father.size(); ++f) {
-          const PreparedToken& ft = q.father[f];
-          for (const PreparedToken& g : c.father) {
-            auto [it, inserted] = sc.father_sim.try_emplace({f, g.get()}, 0.0f);
-            if (inserted) it->second = static_cast<float>(matcher_.TokenSimilarity(ft, g));
-            if (it->second >= 0.80f) {
-              father += points::kRelativeScale * points::kNameScale * ft->weight;
-              break;
-            }
-          }
-        }
-        bound += std::min(father, points::kFatherMax);
+      if (bound + (rough - names_bound - father_most - cheap_extra) + points::kSmallFeaturesMax <
+          bar) {
+        continue;  // even with the region's best date
       }
+      bound += match::Matcher::EvidenceBound(q, c);
       if (bound < bar) continue;
     }
     ++st.scored;

@@ -125,7 +125,7 @@ class PersonIndex {
   void UnfileLocked(uint32_t slot) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   uint32_t NewSlotLocked(std::string_view ref, match::PreparedPerson person)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  std::unique_ptr<Scratch> TakeScratch(size_t slots) const;
+  std::unique_ptr<Scratch> TakeScratch(size_t slots, size_t tokens) const;
   void ReturnScratch(std::unique_ptr<Scratch> s) const;
 
   const match::Matcher& matcher_;
