@@ -325,8 +325,7 @@ int main(int argc, char** argv) {
   const auto g0 = Clock::now();
   liaison::synth::GeneratorOptions people;
   people.italian_surname_tail = surname_tail;
-  const Watchlist watchlist =
-      liaison::screening_bench::MakeWatchlist(watchlist_size, seed, people);
+  const Watchlist watchlist = liaison::screening_bench::MakeWatchlist(watchlist_size, seed, people);
   const std::vector<Candidate> candidates =
       liaison::screening_bench::MakeCandidates(candidate_count, watchlist, seed + 1);
   const auto g1 = Clock::now();

@@ -86,9 +86,9 @@ class RouteAuthorisationTest : public ::testing::Test {
     services.search = search_.get();
     partners_ = std::make_unique<access::Partners>(*store_, *trail_, random_);
     partner_service_ = std::make_unique<exchange::PartnerService>(
-        exchange::PartnerServiceOptions{.node_id = node_->config.node_id,
-                                        .identity = {node_->keys.tls_cert_pem(),
-                                                     node_->keys.tls_key_pem()}},
+        exchange::PartnerServiceOptions{
+            .node_id = node_->config.node_id,
+            .identity = {node_->keys.tls_cert_pem(), node_->keys.tls_key_pem()}},
         *partners_, *signer_, clock_, random_, nullptr);
     services.partners = partners_.get();
     services.partner_service = partner_service_.get();

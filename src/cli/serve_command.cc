@@ -100,9 +100,8 @@ int RunServe(const ServeArgs& args) {
   federation_options.node_id = dir->config.node_id;
   federation_options.identity = {dir->keys.tls_cert_pem(), dir->keys.tls_key_pem()};
   federation_options.worker_threads = dir->config.worker_threads;
-  exchange::PartnerService partner_service(federation_options, *(*node)->partners,
-                                           *(*node)->signer, *(*node)->clock, *(*node)->random,
-                                           &own_persons);
+  exchange::PartnerService partner_service(federation_options, *(*node)->partners, *(*node)->signer,
+                                           *(*node)->clock, *(*node)->random, &own_persons);
   if (absl::Status s = partner_service.Refresh(); !s.ok()) return Fail(kCommand, s);
   services.partners = (*node)->partners.get();
   services.partner_service = &partner_service;
@@ -149,7 +148,7 @@ int RunServe(const ServeArgs& args) {
                  *partner_port, *own_loaded);
     std::cout << "partner endpoint listening on https://"
               << (address->host.find(':') != std::string::npos ? "[" + address->host + "]"
-                                                                : address->host)
+                                                               : address->host)
               << ":" << *partner_port << std::endl;
   }
   absl::Time next_partner_refresh = (*node)->clock->Now() + absl::Seconds(2);

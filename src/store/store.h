@@ -128,8 +128,8 @@ struct PartnerRow {
 // One version of the sharing agreement with a partner: what the partner may
 // search and receive. Versions are never changed, only superseded.
 struct AgreementRow {
-  std::string partner;  // node id
-  int64_t version = 0;  // 1, 2, ...
+  std::string partner;            // node id
+  int64_t version = 0;            // 1, 2, ...
   std::string crime_areas;        // comma-separated; empty: nothing searchable
   std::string record_types;       // comma-separated ("person", ...)
   std::string max_handling_code;  // H0..H3
@@ -274,7 +274,7 @@ class Reader {
                                                                          int64_t after_hit,
                                                                          int limit) = 0;
   virtual absl::StatusOr<std::optional<ScreeningHitRow>> GetScreeningHit(std::string_view job_id,
-                                                                          int64_t hit) = 0;
+                                                                         int64_t hit) = 0;
 
   // Partners (issue 6). GetPartner returns removed partners too.
   virtual absl::StatusOr<std::optional<PartnerRow>> GetPartner(std::string_view node_id) = 0;

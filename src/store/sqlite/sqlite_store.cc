@@ -13,8 +13,8 @@
 #include "records/record_json.h"
 #include "store/migrations.h"
 #include "store/sqlite/sqlite_db.h"
-#include "store/sqlite/sqlite_screening.h"
 #include "store/sqlite/sqlite_partners.h"
+#include "store/sqlite/sqlite_screening.h"
 
 namespace liaison::store {
 namespace {
@@ -647,7 +647,7 @@ class SqliteAccess final : public Transaction {
     return sqlite::ListScreeningHits(conn_, job_id, after_hit, limit);
   }
   absl::StatusOr<std::optional<ScreeningHitRow>> GetScreeningHit(std::string_view job_id,
-                                                                  int64_t hit) override {
+                                                                 int64_t hit) override {
     return sqlite::GetScreeningHit(conn_, job_id, hit);
   }
   absl::Status PruneRecordChanges(int64_t before_seq) override {
