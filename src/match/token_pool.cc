@@ -18,7 +18,8 @@ void TokenPool::InternTokens(std::vector<PreparedToken>* tokens, const Matcher* 
     auto it = tokens_.find(key);
     if (it == tokens_.end()) {
       auto pooled = std::make_shared<TokenData>(weigh != nullptr ? *weigh->Reweigh(t) : *t);
-      pooled->pool_id = static_cast<uint32_t>(tokens_.size());
+      pooled->pool_id = static_cast<uint32_t>(by_id_.size());
+      by_id_.push_back(pooled);
       it = tokens_.emplace(key, std::move(pooled)).first;
     }
     t = it->second;
@@ -52,6 +53,11 @@ void TokenPool::Share(PreparedPerson* p, const Matcher& weigh) const {
   }
   ShareTokens(&p->father, weigh);
   ShareTokens(&p->spouse, weigh);
+}
+
+PreparedToken TokenPool::ById(uint32_t id) const {
+  absl::ReaderMutexLock lock(&mu_);
+  return id < by_id_.size() ? by_id_[id] : nullptr;
 }
 
 size_t TokenPool::size() const {

@@ -42,6 +42,9 @@ class TokenPool {
   // reweighs the others with `weigh`, without adding them.
   void Share(PreparedPerson* p, const Matcher& weigh) const;
 
+  // The pooled token numbered `id` (TokenData::pool_id), or null.
+  PreparedToken ById(uint32_t id) const;
+
   // Number of distinct tokens held; pooled tokens are numbered from 0
   // (TokenData::pool_id) in the order they entered.
   size_t size() const;
@@ -55,6 +58,7 @@ class TokenPool {
   mutable absl::Mutex mu_;
   // Key: role byte followed by the folded text.
   absl::flat_hash_map<std::string, PreparedToken> tokens_ ABSL_GUARDED_BY(mu_);
+  std::vector<PreparedToken> by_id_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace liaison::match

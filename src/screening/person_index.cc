@@ -1,6 +1,7 @@
 #include "screening/person_index.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <functional>
 #include <limits>
@@ -205,6 +206,44 @@ struct PersonIndex::Slot {
   bool alive = false;
 };
 
+// What the first bound of a candidate needs, in one cache line, so that the
+// thousands of persons a query reaches cost one memory read each.
+struct alignas(64) PersonIndex::Summary {
+  static constexpr size_t kOwn = 8, kFather = 4;
+  uint32_t bucket = 0;
+  uint8_t own_count = 0, father_count = 0;
+  bool complete = true;  // every token fits below
+  bool has_father = false, has_spouse = false, has_ids = false, has_cf = false;
+  std::array<uint32_t, kOwn> own{};        // pool ids of its own names' tokens
+  std::array<uint32_t, kFather> father{};  // and of its father's name
+
+  static Summary Of(const PreparedPerson& p, uint32_t bucket_of) {
+    Summary m;
+    m.bucket = bucket_of;
+    m.has_father = !p.father.empty();
+    m.has_spouse = !p.spouse.empty();
+    m.has_ids = !p.ids.empty();
+    m.has_cf = p.codice_fiscale.has_value();
+    for (const match::PreparedName& n : p.names) {
+      for (const PreparedToken& t : n.tokens) {
+        if (m.own_count == kOwn || t->pool_id == match::TokenData::kNotPooled) {
+          m.complete = false;
+        } else {
+          m.own[m.own_count++] = t->pool_id;
+        }
+      }
+    }
+    for (const PreparedToken& t : p.father) {
+      if (m.father_count == kFather || t->pool_id == match::TokenData::kNotPooled) {
+        m.complete = false;
+      } else {
+        m.father[m.father_count++] = t->pool_id;
+      }
+    }
+    return m;
+  }
+};
+
 struct PersonIndex::Filing {
   std::vector<uint64_t> keys;  // hashes of name and id keys
   uint32_t bucket = 0;
@@ -309,9 +348,11 @@ uint32_t PersonIndex::NewSlotLocked(std::string_view ref, PreparedPerson person)
   } else {
     slot = static_cast<uint32_t>(slots_.size());
     slots_.emplace_back();
+    summaries_.emplace_back();
   }
   Slot& s = slots_[slot];
   s.bucket = BucketOf(EffectiveDate(person));
+  summaries_[slot] = Summary::Of(person, s.bucket);
   s.person = std::move(person);
   s.ref = std::string(ref);
   s.alive = true;
@@ -554,99 +595,78 @@ std::vector<SearchHit> PersonIndex::Search(const PreparedPerson& query,
   };
   double bar = needed;  // in points
   std::vector<double> name_most(q.names.size());
-  // What the query's father's name could add inside a candidate's name.
-  double father_in_name = 0;
-  for (const Term& t : terms) {
-    if (t.father) father_in_name += points::kRelativeInName * t.most / points::kRelativeScale;
-  }
-  const double cheap_extra = points::kSmallFeaturesMax + options_.bound_margin +
-                             (q.spouse.empty() ? 0.0 : points::kFatherMax) +
-                             (q.codice_fiscale ? points::kDobMax : 0.0);
-  for (uint32_t slot : sc.touched) {
-    const Slot& s = slots_[slot];
-    const PreparedPerson& c = s.person;
-    if (std::isfinite(bar)) {
-      // Upper bound of the candidate's score, in points: the name terms it
-      // shares and those its date region did not read (assumed to pair),
-      // first with the most its region's dates, identity numbers and
-      // father's name could add, then with their actual points.
-      const Region& region = plan.RegionOf(s.bucket);
-      const uint64_t mask = sc.mask[slot] | region.skipped;
-      std::copy(fixed.begin(), fixed.end(), name_most.begin());
+  // Which query terms a pooled token pairs with, memoised for the query.
+  auto terms_of = [&](uint32_t id, const PreparedToken* token) {
+    const bool memo = id < sc.token_stamp.size();
+    if (memo && sc.token_stamp[id] == sc.current) return sc.token_terms[id];
+    PreparedToken held = token != nullptr ? *token : tokens_.ById(id);
+    uint64_t m = 0;
+    if (held != nullptr) {
       for (const Term& t : terms) {
-        if (!t.father && (mask & t.bit)) name_most[t.name] += t.most;
+        if (matcher_.TokenSimilarity(*t.token, held, &sc.similarities) >= 0.80) m |= t.bit;
       }
-      // A name token may instead match the other's father's name written
-      // into the name (Pakistani records): a smaller bonus.
-      if (q.father.empty() && !c.father.empty()) {
-        for (const Term& t : terms) {
-          if (!t.father && !(mask & t.bit)) name_most[t.name] += points::kRelativeInName * t.most;
-        }
-      }
-      if (c.father.empty()) {
-        for (size_t n = 0; n < name_most.size(); ++n) name_most[n] += father_in_name;
-      }
-      const double names_bound =
-          points::kBias + *std::max_element(name_most.begin(), name_most.end());
-      const bool fathers = !q.father.empty() && !c.father.empty();
-      const double father_most = fathers ? points::kFatherMax : 0.0;
-      double rough = names_bound + cheap_extra + father_most +
-                     std::max(region.dob_most, c.codice_fiscale ? points::kDobMax : 0.0);
-      if (!q.ids.empty() && !c.ids.empty()) {
-        rough += points::kIdIdentical * static_cast<double>(std::min(q.ids.size(), c.ids.size()));
-      }
-      if (rough < bar) continue;
-      // Which query terms the candidate's own and father's tokens pair with
-      // (memoised per token for the query), instead of what the keys and
-      // the skipped terms suggested.
-      auto terms_of = [&](const PreparedToken& g) {
-        const uint32_t id = g->pool_id;
-        const bool memo = id < sc.token_stamp.size();
-        if (memo && sc.token_stamp[id] == sc.current) return sc.token_terms[id];
-        uint64_t m = 0;
-        for (const Term& t : terms) {
-          if (matcher_.TokenSimilarity(*t.token, g, &sc.similarities) >= 0.80) m |= t.bit;
-        }
-        if (memo) {
-          sc.token_stamp[id] = sc.current;
-          sc.token_terms[id] = m;
-        }
-        return m;
-      };
+    }
+    if (memo) {
+      sc.token_stamp[id] = sc.current;
+      sc.token_terms[id] = m;
+    }
+    return m;
+  };
+  for (uint32_t slot : sc.touched) {
+    if (std::isfinite(bar)) {
+      // Upper bound of the candidate's score, in points. First from its
+      // summary: the query terms its own and father's tokens pair with,
+      // the best date of its region, identity numbers at their best.
+      const Summary& m = summaries_[slot];
+      const Region& region = plan.RegionOf(m.bucket);
       uint64_t own = 0, of_father = 0;
-      for (const match::PreparedName& n : c.names) {
-        for (const PreparedToken& g : n.tokens) own |= terms_of(g);
+      if (m.complete) {
+        for (size_t i = 0; i < m.own_count; ++i) own |= terms_of(m.own[i], nullptr);
+        for (size_t i = 0; i < m.father_count; ++i) of_father |= terms_of(m.father[i], nullptr);
+      } else {
+        const PreparedPerson& c = slots_[slot].person;
+        for (const match::PreparedName& n : c.names) {
+          for (const PreparedToken& g : n.tokens) own |= terms_of(g->pool_id, &g);
+        }
+        for (const PreparedToken& g : c.father) of_father |= terms_of(g->pool_id, &g);
       }
-      for (const PreparedToken& g : c.father) of_father |= terms_of(g);
       std::copy(fixed.begin(), fixed.end(), name_most.begin());
       double father_points = 0, father_in_own = 0;
       for (const Term& t : terms) {
         if (t.father) {
           if (of_father & t.bit) father_points += t.most;
-          if (own & t.bit)
+          if (own & t.bit) {
             father_in_own += points::kRelativeInName * t.most / points::kRelativeScale;
+          }
         } else if (own & t.bit) {
           name_most[t.name] += t.most;
         } else if (q.father.empty() && (of_father & t.bit)) {
           name_most[t.name] += points::kRelativeInName * t.most;
         }
       }
-      if (c.father.empty()) {
+      if (!m.has_father) {
         for (double& v : name_most) v += father_in_own;
       }
+      const bool fathers = !q.father.empty() && m.has_father;
       double bound = points::kBias + *std::max_element(name_most.begin(), name_most.end()) +
                      options_.bound_margin;
       if (fathers) bound += std::min(father_points, points::kFatherMax);
-      if (!q.spouse.empty() && !c.spouse.empty()) bound += points::kFatherMax;
-      if (bound + (rough - names_bound - father_most - cheap_extra) + points::kSmallFeaturesMax <
-          bar) {
-        continue;  // even with the region's best date
+      if (!q.spouse.empty() && m.has_spouse) bound += points::kFatherMax;
+      double best_rest = points::kSmallFeaturesMax +
+                         std::max(region.dob_most,
+                                  m.has_cf || q.codice_fiscale ? points::kDobMax : region.dob_most);
+      if (!q.ids.empty() && m.has_ids) {
+        best_rest += points::kIdIdentical * static_cast<double>(q.ids.size());
       }
+      if (bound + best_rest < bar) continue;
+      // Then with the candidate's actual date, gender, nationality and
+      // identity numbers.
+      const PreparedPerson& c = slots_[slot].person;
       bound += match::Matcher::EvidenceBound(q, c);
       if (bound < bar) continue;
     }
     ++st.scored;
-    const double score = matcher_.Score(q, c, &sc.similarities);
+    const double score = matcher_.Score(q, slots_[slot].person, &sc.similarities);
     if (score < options.min_score) continue;
     found.push_back({score, slot});
     if (options.limit != 0) {

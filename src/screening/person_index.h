@@ -116,6 +116,7 @@ class PersonIndex {
 
  private:
   struct Slot;
+  struct Summary;
   struct Scratch;
   struct Filing;  // a person's keys, computed without the lock
 
@@ -134,6 +135,7 @@ class PersonIndex {
 
   mutable absl::Mutex mu_;
   std::vector<Slot> slots_ ABSL_GUARDED_BY(mu_);
+  std::vector<Summary> summaries_ ABSL_GUARDED_BY(mu_);  // one per slot
   std::vector<uint32_t> free_slots_ ABSL_GUARDED_BY(mu_);
   absl::flat_hash_map<std::string, uint32_t> by_ref_ ABSL_GUARDED_BY(mu_);
   // Key hash → entries (date bucket << 32 | slot), sorted.
