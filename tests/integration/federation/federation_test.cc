@@ -26,6 +26,7 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "access/node_signer.h"
+#include "child_process.h"
 #include "common/json_text.h"
 #include "federation/envelope.h"
 #include "federation/hit_messages.h"
@@ -38,103 +39,15 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-constexpr absl::Duration kHangLimit = absl::Seconds(60);
+using integration::ChildProcess;
+using integration::ExitCode;
 
-std::string Binary() {
-  const char* path = std::getenv("LIAISON_BINARY");
-  return path != nullptr ? path : "";
-}
-
-// A child `liaison` process; its stdout is read line by line, stderr is
-// kept in a file for the test's messages.
-class Process {
- public:
-  Process(const std::vector<std::string>& argv, const std::string& stderr_path) {
-    int fds[2];
-    if (pipe2(fds, O_CLOEXEC) != 0) return;
-    pid_ = fork();
-    if (pid_ == 0) {
-      dup2(fds[1], STDOUT_FILENO);
-      int err = open(stderr_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
-      if (err >= 0) dup2(err, STDERR_FILENO);
-      int null_in = open("/dev/null", O_RDONLY);
-      if (null_in >= 0) dup2(null_in, STDIN_FILENO);
-      std::vector<char*> args;
-      for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-      args.push_back(nullptr);
-      execv(args[0], args.data());
-      _exit(127);
-    }
-    close(fds[1]);
-    out_ = fds[0];
-  }
-  Process(const Process&) = delete;
-  Process& operator=(const Process&) = delete;
-  ~Process() {
-    if (pid_ > 0 && !exited_) {
-      kill(pid_, SIGKILL);
-      waitpid(pid_, nullptr, 0);
-    }
-    if (out_ >= 0) close(out_);
-  }
-
-  std::optional<std::string> ReadLine() {
-    absl::Time deadline = absl::Now() + kHangLimit;
-    while (true) {
-      size_t nl = buffer_.find('\n');
-      if (nl != std::string::npos) {
-        std::string line = buffer_.substr(0, nl);
-        buffer_.erase(0, nl + 1);
-        return line;
-      }
-      pollfd p{out_, POLLIN, 0};
-      int left = static_cast<int>(absl::ToInt64Milliseconds(deadline - absl::Now()));
-      if (left <= 0 || poll(&p, 1, left) <= 0) return std::nullopt;
-      char chunk[4096];
-      ssize_t n = read(out_, chunk, sizeof chunk);
-      if (n <= 0) return std::nullopt;
-      buffer_.append(chunk, static_cast<size_t>(n));
-    }
-  }
-
-  std::string ReadAll() {
-    std::string all;
-    while (std::optional<std::string> line = ReadLine()) all += *line + "\n";
-    return all;
-  }
-
-  void Signal(int s) { kill(pid_, s); }
-  int Wait() {
-    int status = 0;
-    waitpid(pid_, &status, 0);
-    exited_ = true;
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  }
-
- private:
-  pid_t pid_ = -1;
-  int out_ = -1;
-  bool exited_ = false;
-  std::string buffer_;
-};
+std::string Binary() { return integration::LiaisonBinary(); }
 
 struct RunResult {
   int exit_code = -1;
   std::string out;
 };
-
-// A loopback port that was free a moment ago.
-int FreePort() {
-  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  socklen_t len = sizeof addr;
-  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  close(fd);
-  return ntohs(addr.sin_port);
-}
 
 std::string ReadFile(const std::string& path) {
   std::ifstream in(path);
@@ -148,7 +61,7 @@ struct Node {
   std::string dir;
   std::string id;
   int partner_port = 0;
-  std::unique_ptr<Process> serve;
+  std::unique_ptr<ChildProcess> serve;
   std::string Endpoint() const { return "https://127.0.0.1:" + std::to_string(partner_port); }
 };
 
@@ -192,17 +105,17 @@ class FederationTest : public ::testing::Test {
 
   RunResult Run(std::vector<std::string> args) {
     args.insert(args.begin(), Binary());
-    Process p(args, log_);
+    ChildProcess p(args, {.stderr_path = log_, .stdin_null = true});
     RunResult r;
     r.out = p.ReadAll();
-    r.exit_code = p.Wait();
+    r.exit_code = ExitCode(p.Wait());
     return r;
   }
 
   void Init(Node& node, std::string name, std::string agency, std::string country) {
     node.name = name;
     node.dir = root_ + "/" + name;
-    node.partner_port = FreePort();
+    node.partner_port = integration::FreeLoopbackPort();
     RunResult r = Run({"init", "--data", node.dir, "--agency", agency, "--country", country});
     ASSERT_EQ(r.exit_code, 0) << r.out;
     std::smatch m;
@@ -235,11 +148,11 @@ class FederationTest : public ::testing::Test {
   }
 
   void Serve(Node& node) {
-    node.serve = std::make_unique<Process>(
+    node.serve = std::make_unique<ChildProcess>(
         std::vector<std::string>{Binary(), "serve", "--data", node.dir, "--listen", "127.0.0.1:0",
                                  "--partner-listen",
                                  "127.0.0.1:" + std::to_string(node.partner_port)},
-        log_);
+        ChildProcess::Options{.stderr_path = log_, .stdin_null = true});
     std::optional<std::string> api = node.serve->ReadLine();
     ASSERT_TRUE(api.has_value()) << node.name << " did not start";
     ASSERT_THAT(*api, HasSubstr("listening on https://127.0.0.1:"));
@@ -438,7 +351,7 @@ TEST_F(FederationTest, TamperedAndReplayedEnvelopesAreRefusedAndAudited) {
 
 TEST_F(FederationTest, PartnerOfflineIsAClearErrorAndTheQueryCanBeRetried) {
   rome_.serve->Signal(SIGTERM);
-  EXPECT_EQ(rome_.serve->Wait(), 0);
+  EXPECT_EQ(ExitCode(rome_.serve->Wait()), 0);
   rome_.serve.reset();
   int exit_code = -1;
   Json result = Query(lahore_, rome_, "Mohammad Asif", "1984-03-02", &exit_code);

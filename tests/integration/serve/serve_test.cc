@@ -25,6 +25,7 @@
 
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "child_process.h"
 #include "common/json_text.h"
 
 namespace liaison {
@@ -33,82 +34,10 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
 
-// Generous limits that only stop a hung test; nothing asserts on time.
-constexpr absl::Duration kHangLimit = absl::Seconds(60);
+using integration::kHangLimit;
+using Subprocess = integration::ChildProcess;
 
-std::string Binary() {
-  const char* path = std::getenv("LIAISON_BINARY");
-  return path != nullptr ? path : "";
-}
-
-// A child process with its stdout on a pipe; stderr goes to the test's log.
-class Subprocess {
- public:
-  explicit Subprocess(const std::vector<std::string>& argv) {
-    int fds[2];
-    if (pipe2(fds, O_CLOEXEC) != 0) return;
-    pid_ = fork();
-    if (pid_ == 0) {
-      dup2(fds[1], STDOUT_FILENO);
-      std::vector<char*> args;
-      for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-      args.push_back(nullptr);
-      execv(args[0], args.data());
-      _exit(127);
-    }
-    close(fds[1]);
-    stdout_ = fds[0];
-  }
-  Subprocess(const Subprocess&) = delete;
-  Subprocess& operator=(const Subprocess&) = delete;
-
-  ~Subprocess() {
-    if (pid_ > 0 && !exited_) {
-      kill(pid_, SIGKILL);
-      waitpid(pid_, nullptr, 0);
-    }
-    if (stdout_ >= 0) close(stdout_);
-  }
-
-  bool started() const { return pid_ > 0; }
-
-  // The next line of stdout, without the newline; nullopt at end of file or
-  // after kHangLimit.
-  std::optional<std::string> ReadLine() {
-    absl::Time deadline = absl::Now() + kHangLimit;
-    while (true) {
-      size_t newline = buffer_.find('\n');
-      if (newline != std::string::npos) {
-        std::string line = buffer_.substr(0, newline);
-        buffer_.erase(0, newline + 1);
-        return line;
-      }
-      pollfd p{stdout_, POLLIN, 0};
-      int left = static_cast<int>(absl::ToInt64Milliseconds(deadline - absl::Now()));
-      if (left <= 0 || poll(&p, 1, left) <= 0) return std::nullopt;
-      char chunk[512];
-      ssize_t n = read(stdout_, chunk, sizeof chunk);
-      if (n <= 0) return std::nullopt;
-      buffer_.append(chunk, static_cast<size_t>(n));
-    }
-  }
-
-  void Signal(int signal_number) { kill(pid_, signal_number); }
-
-  // Waits for the process to end and returns its wait status.
-  int Wait() {
-    int status = 0;
-    waitpid(pid_, &status, 0);
-    exited_ = true;
-    return status;
-  }
-
- private:
-  pid_t pid_ = -1;
-  int stdout_ = -1;
-  bool exited_ = false;
-  std::string buffer_;
-};
+std::string Binary() { return integration::LiaisonBinary(); }
 
 // Runs a command to completion; returns its exit code (-1 if it did not exit
 // normally).
