@@ -14,12 +14,11 @@ using match::PreparedPerson;
 using match::PreparedToken;
 namespace points = match::points;
 
-// Candidate mask bits: one per query name token, one per father's name
-// token, one for identity numbers.
+// Query term bits (the terms a token pairs with, the terms a region skips):
+// one per query name token, then one per father's name token.
 constexpr size_t kMaxNameTerms = 40;
 constexpr size_t kFirstFatherBit = 40;
 constexpr size_t kMaxFatherTerms = 16;
-constexpr uint64_t kIdBit = uint64_t{1} << 63;
 
 uint64_t KeyHash(std::string_view key) { return std::hash<std::string_view>()(key); }
 
@@ -251,7 +250,6 @@ struct PersonIndex::Filing {
 
 struct PersonIndex::Scratch {
   std::vector<uint32_t> epoch;
-  std::vector<uint64_t> mask;
   std::vector<uint32_t> touched;
   uint32_t current = 0;
   // For each pooled token met among the candidates (by pool id): the query
@@ -263,7 +261,6 @@ struct PersonIndex::Scratch {
   void Begin(size_t slots, size_t tokens) {
     if (epoch.size() < slots) {
       epoch.resize(slots, 0);
-      mask.resize(slots, 0);
     }
     if (token_stamp.size() < tokens) {
       token_stamp.resize(tokens, 0);
@@ -277,13 +274,12 @@ struct PersonIndex::Scratch {
       current = 1;
     }
   }
-  void Visit(uint32_t slot, uint64_t bit) {
+  // Notes a person reached (once per query).
+  void Visit(uint32_t slot) {
     if (epoch[slot] != current) {
       epoch[slot] = current;
-      mask[slot] = 0;
       touched.push_back(slot);
     }
-    mask[slot] |= bit;
   }
 };
 
@@ -574,14 +570,14 @@ std::vector<SearchHit> PersonIndex::Search(const PreparedPerson& query,
         auto lo = b.lo == 0 ? l->begin() : std::lower_bound(l->begin(), l->end(), Entry(b.lo, 0));
         auto hi =
             b.hi == UINT32_MAX ? l->end() : std::lower_bound(lo, l->end(), Entry(b.hi + 1, 0));
-        for (auto it = lo; it != hi; ++it) sc.Visit(SlotOf(*it), t.bit);
+        for (auto it = lo; it != hi; ++it) sc.Visit(SlotOf(*it));
         st.postings_read += static_cast<size_t>(hi - lo);
       }
     }
   }
   for (uint64_t k : id_keys) {
     if (const auto* l = list_of(k)) {
-      for (uint64_t e : *l) sc.Visit(SlotOf(e), kIdBit);
+      for (uint64_t e : *l) sc.Visit(SlotOf(e));
       st.postings_read += l->size();
     }
   }
