@@ -2,7 +2,7 @@
 //
 //   screening_bench [--watchlist N] [--candidates M] [--seed S] [--threads T]
 //                   [--recall-watchlist R] [--recall-queries Q] [--latency-queries L]
-//                   [--surname-tail F] [--explain K]
+//                   [--surname-tail F] [--threshold T] [--explain K]
 //
 // Prints, for a seeded synthetic watchlist of N persons (default 1,000,000)
 // and M candidates (default 100,000, ~30% noisy variants of listed persons):
@@ -62,8 +62,15 @@ struct Options {
   size_t recall_queries = 1'000;
   size_t latency_queries = 10'000;
   size_t explain = 0;  // print this many wrong hit rows with their reasons
+  size_t slowest = 0;
+  // Search with pairwise scores and print the precision and recall of the
+  // list-aware rule for a grid of null weights and thresholds (tuning).
+  bool rule_grid = false;
+  size_t limit = 10;       // hits kept per candidate  // print this many of the slowest single searches
   // Share of Italian surnames from the long tail (0: the small pools only).
   double surname_tail = 0.85;
+  // The screening threshold (the index's search bar); the default is issue 4's.
+  double threshold = match::kDefaultThreshold;
 };
 
 template <typename F>
@@ -171,7 +178,8 @@ void ScreeningFigures(const Options& o, int threads) {
   Parallel(threads, queries.size(), [&](size_t i) {
     if (queries[i].names.empty()) return;
     screening::SearchStats st;
-    hits[i] = index.Search(queries[i], {.min_score = match::kDefaultThreshold, .limit = 10}, &st);
+    hits[i] = index.Search(queries[i], {.min_score = o.threshold, .limit = o.limit, .list_aware = !o.rule_grid},
+                           &st);
     scored += st.scored;
     reached += st.candidates;
     read += st.postings_read;
@@ -222,14 +230,49 @@ void ScreeningFigures(const Options& o, int threads) {
   }
   std::printf("\n");
 
+  // The list-aware decision: each hit's share of the evidence among the
+  // candidate's hits and a null ("not listed") of weight e^c.
+  if (o.rule_grid) {
+    for (double c : {0.0, 0.5, 1.0, 1.5, 2.0, 2.5}) {
+      std::printf("  rule c=%+.1f", c);
+      for (double t : {0.4, 0.5, 0.66, 0.8}) {
+        size_t rows = 0, right = 0;
+        for (size_t i = 0; i < cands.size(); ++i) {
+          double total = std::exp(c);
+          for (const auto& h : hits[i]) total += h.score / (1 - std::min(h.score, 1 - 1e-9));
+          for (const auto& h : hits[i]) {
+            const double share = h.score / (1 - std::min(h.score, 1 - 1e-9)) / total;
+            if (share < t) continue;
+            ++rows;
+            right += static_cast<int64_t>(WatchlistIndex(h.ref)) == cands[i].truth;
+          }
+        }
+        std::printf("  t %.2f: P %.3f R %.3f;", t, rows == 0 ? 0.0 : static_cast<double>(right) / rows,
+                    positives == 0 ? 0.0 : static_cast<double>(right) / positives);
+      }
+      std::printf("\n");
+    }
+  }
+
   // Single-search latency, one thread.
   std::vector<double> us;
+  std::vector<std::pair<double, size_t>> slowest;  // (µs, candidate)
   const size_t lq = std::min(o.latency_queries, queries.size());
   for (size_t i = 0; i < lq; ++i) {
     if (queries[i].names.empty()) continue;
     const auto a = Clock::now();
-    auto h = index.Search(queries[i], {});
+    auto h = index.Search(queries[i], {.min_score = o.threshold});
     us.push_back(Seconds(a, Clock::now()) * 1e6);
+    slowest.emplace_back(us.back(), i);
+  }
+  std::sort(slowest.rbegin(), slowest.rend());
+  for (size_t k = 0; k < std::min(o.slowest, slowest.size()); ++k) {
+    const size_t i = slowest[k].second;
+    screening::SearchStats st;
+    index.Search(queries[i], {.min_score = o.threshold}, &st);
+    std::printf("  slow %s %.0f µs: %zu entries read, %zu reached, %zu scored; %s",
+                cands[i].id.c_str(), slowest[k].first, st.postings_read, st.candidates, st.scored,
+                PersonListCsvLine(cands[i].id, cands[i].person).c_str());
   }
   std::sort(us.begin(), us.end());
   if (!us.empty()) {
@@ -278,7 +321,9 @@ void RecallFigure(const Options& o, int threads) {
       if (population->Score(query, listed[i]) >= match::kDefaultThreshold) truth.insert(ids[i]);
     }
     std::set<std::string> got;
-    for (const auto& h : index.Search(queries[q], {.limit = 0})) got.insert(h.ref);
+    for (const auto& h : index.Search(queries[q], {.limit = 0, .list_aware = false})) {
+      got.insert(h.ref);
+    }
     expected += truth.size();
     for (const auto& t : truth) {
       found += got.count(t);
@@ -321,6 +366,14 @@ int main(int argc, char** argv) {
       o.recall_queries = std::stoull(v);
     } else if (flag == "--surname-tail") {
       o.surname_tail = std::stod(v);
+    } else if (flag == "--threshold") {
+      o.threshold = std::stod(v);
+    } else if (flag == "--rule-grid") {
+      o.rule_grid = std::stoi(v) != 0;
+    } else if (flag == "--limit") {
+      o.limit = std::stoull(v);
+    } else if (flag == "--slowest") {
+      o.slowest = std::stoull(v);
     } else if (flag == "--explain") {
       o.explain = std::stoull(v);
     } else if (flag == "--latency-queries") {

@@ -13,6 +13,11 @@
 // so they matter only with --threshold 0, where the contract promises each
 // candidate's K best: then candidates with fewer than K hits are completed
 // by scoring the rest of the watchlist. Needs no node directory.
+//
+// Scores are list-aware (docs/screening.md, "Deciding against a list"): a
+// pair's score is its share of the evidence among the candidate's hits and
+// "not listed", so namesakes the evidence cannot tell apart share their
+// probability; the reasons then give the pair's own score too.
 #include <unistd.h>
 
 #include <algorithm>
@@ -91,9 +96,10 @@ size_t RowOf(const std::string& ref) { return std::stoull(ref); }
 
 // One output row of a candidate.
 struct Row {
-  double score = 0;
+  double score = 0;  // against the list (list-aware)
   size_t watchlist_row = 0;
   std::string reasons;
+  double pair_score = 0;  // the pair alone (Matcher::Score)
 };
 
 absl::Status RunScreen(const ScreenArgs& args) {
@@ -126,6 +132,8 @@ absl::Status RunScreen(const ScreenArgs& args) {
     for (size_t i = 0; i < watchlist.size(); ++i) held.push_back(*index.Get(RefOf(i)));
   }
   const size_t top = static_cast<size_t>(args.top);
+  // The weight of "not listed" against this watchlist (list-aware scores).
+  const double null = screening::NullLogOdds(watchlist.size());
 
   std::vector<std::vector<Row>> rows(candidates.size());
   std::atomic<size_t> next{0};
@@ -139,10 +147,11 @@ absl::Status RunScreen(const ScreenArgs& args) {
       const match::PreparedPerson& cand = candidates[c].person;
       const match::PreparedPerson query = screening::Reweighed(*population, cand);
       std::vector<screening::SearchHit> hits =
-          index.Search(cand, {.min_score = args.threshold, .limit = top});
+          index.Search(cand, {.min_score = args.threshold, .limit = top, .null_log_odds = null});
       std::vector<Row>& mine = rows[c];
       for (const screening::SearchHit& h : hits) {
-        mine.push_back({h.score, RowOf(h.ref), population->Compare(query, h.person).summary});
+        mine.push_back(
+            {h.score, RowOf(h.ref), population->Compare(query, h.person).summary, h.pair_score});
       }
       if (complete && (top == 0 || mine.size() < top) && mine.size() < held.size()) {
         absl::flat_hash_set<size_t> seen;
@@ -156,12 +165,34 @@ absl::Status RunScreen(const ScreenArgs& args) {
         });
         for (const auto& [score, w] : rest) {
           if (top != 0 && mine.size() >= top) break;
-          mine.push_back({score, w, population->Compare(query, held[w]).summary});
+          mine.push_back({0, w, population->Compare(query, held[w]).summary, score});
         }
+        // Scores against the list over every row kept, as the index gives
+        // them over the hits it found.
+        std::sort(mine.begin(), mine.end(), [](const Row& x, const Row& y) {
+          return x.pair_score != y.pair_score ? x.pair_score > y.pair_score
+                                              : x.watchlist_row < y.watchlist_row;
+        });
+        std::vector<double> pair(mine.size());
+        std::vector<const match::PreparedPerson*> kept(mine.size());
+        for (size_t i = 0; i < mine.size(); ++i) {
+          pair[i] = mine[i].pair_score;
+          kept[i] = &held[mine[i].watchlist_row];
+        }
+        const std::vector<double> shares = screening::ListAwareScores(
+            pair, null, screening::SameIdentityGroups(*population, kept));
+        for (size_t i = 0; i < mine.size(); ++i) mine[i].score = shares[i];
       }
       std::sort(mine.begin(), mine.end(), [](const Row& x, const Row& y) {
         return x.score != y.score ? x.score > y.score : x.watchlist_row < y.watchlist_row;
       });
+      for (Row& r : mine) {
+        if (r.score < r.pair_score - 0.005) {
+          r.reasons += absl::StrFormat("; %.2f for the pair alone, less against the list (%d hit%s)",
+                                       r.pair_score, static_cast<int>(mine.size()),
+                                       mine.size() == 1 ? "" : "s");
+        }
+      }
       done.fetch_add(1);
     }
   };

@@ -190,7 +190,46 @@ double Logit(double p) {
   return std::log(p / (1 - p));
 }
 
+double Odds(double p) {
+  constexpr double kMost = 1 - 1e-12;
+  const double q = std::clamp(p, 0.0, kMost);
+  return q / (1 - q);
+}
+
 }  // namespace
+
+double NullLogOdds(size_t listed) {
+  if (listed == 0) return 0;
+  return std::max(0.0, 1.0 + 1.5 * std::log10(static_cast<double>(listed) / 1e5));
+}
+
+std::vector<size_t> SameIdentityGroups(const match::Matcher& matcher,
+                                       const std::vector<const PreparedPerson*>& persons) {
+  std::vector<size_t> same_as(persons.size());
+  for (size_t i = 0; i < persons.size(); ++i) {
+    same_as[i] = i;
+    if (i >= kMaxGroupedHits) continue;
+    for (size_t j = 0; j < i; ++j) {
+      if (matcher.Score(*persons[i], *persons[j]) >= kSameIdentityScore) {
+        same_as[i] = same_as[j];
+        break;
+      }
+    }
+  }
+  return same_as;
+}
+
+std::vector<double> ListAwareScores(const std::vector<double>& pair_scores, double null_log_odds,
+                                    const std::vector<size_t>& same_as) {
+  double total = std::exp(null_log_odds);
+  for (size_t i = 0; i < pair_scores.size(); ++i) {
+    if (same_as.empty() || same_as[i] == i) total += Odds(pair_scores[i]);
+  }
+  std::vector<double> out;
+  out.reserve(pair_scores.size());
+  for (double p : pair_scores) out.push_back(Odds(p) / total);
+  return out;
+}
 
 match::NameFrequencyTable PopulationFrequencies(const std::vector<PreparedPerson>& persons) {
   match::NameFrequencyBuilder builder;
@@ -455,7 +494,6 @@ std::vector<SearchHit> PersonIndex::Search(const PreparedPerson& query,
   // by a matcher with another frequency table).
   PreparedPerson q = query;
   tokens_.Share(&q, matcher_);
-  const double needed = Logit(options.min_score);
 
   // The query's terms: its name tokens and its father's name tokens, each
   // with its blocking keys and the most points it can bring.
@@ -521,6 +559,17 @@ std::vector<SearchHit> PersonIndex::Search(const PreparedPerson& query,
   DatePlan plan(EffectiveDate(q));
 
   absl::ReaderMutexLock lock(&mu_);
+  // The pairwise bar: a hit's list-aware score is at most its pairwise odds
+  // over (its odds + e^null), so it needs pairwise log-odds of at least
+  // logit(min_score) + null.
+  double null_log_odds = 0;
+  if (options.list_aware) {
+    null_log_odds = std::isnan(options.null_log_odds)
+                        ? NullLogOdds(slots_.size() - free_slots_.size())
+                        : options.null_log_odds;
+  }
+  const double needed = Logit(options.min_score) + null_log_odds;
+  const double pair_min = 1 / (1 + std::exp(-needed));
   auto list_of = [this](uint64_t k) -> const std::vector<uint64_t>* {
     auto it = postings_.find(k);
     return it == postings_.end() ? nullptr : &it->second;
@@ -663,7 +712,7 @@ std::vector<SearchHit> PersonIndex::Search(const PreparedPerson& query,
     }
     ++st.scored;
     const double score = matcher_.Score(q, slots_[slot].person, &sc.similarities);
-    if (score < options.min_score) continue;
+    if (score < pair_min) continue;
     found.push_back({score, slot});
     if (options.limit != 0) {
       std::push_heap(found.begin(), found.end(), weaker);
@@ -686,10 +735,23 @@ std::vector<SearchHit> PersonIndex::Search(const PreparedPerson& query,
   } else {
     std::sort(found.begin(), found.end(), better);
   }
+  std::vector<double> shares;
+  if (options.list_aware) {
+    std::vector<double> pair(found.size());
+    std::vector<const PreparedPerson*> persons(found.size());
+    for (size_t i = 0; i < found.size(); ++i) {
+      pair[i] = found[i].first;
+      persons[i] = &slots_[found[i].second].person;
+    }
+    shares = ListAwareScores(pair, null_log_odds, SameIdentityGroups(matcher_, persons));
+  }
   std::vector<SearchHit> hits;
   hits.reserve(found.size());
-  for (const auto& [score, slot] : found) {
-    hits.push_back({slots_[slot].ref, score, slots_[slot].person});
+  for (size_t i = 0; i < found.size(); ++i) {
+    const auto& [score, slot] = found[i];
+    const double shown = options.list_aware ? shares[i] : score;
+    if (shown < options.min_score) continue;
+    hits.push_back({slots_[slot].ref, shown, score, slots_[slot].person});
   }
   return hits;
 }

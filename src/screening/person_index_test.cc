@@ -58,11 +58,81 @@ TEST_F(PersonIndexTest, HitsAreBestFirstAndLimited) {
   EXPECT_EQ(hits[0].ref, "exact");
   EXPECT_GE(hits[0].score, hits[1].score);
   EXPECT_GE(hits[1].score, hits[2].score);
+  EXPECT_GE(hits[0].pair_score, hits[1].pair_score);
   EXPECT_EQ(index.Search(q, {.min_score = 0.0, .limit = 1}).size(), 1u);
-  // Above the default threshold, the conflicting date drops out.
-  auto strong = Refs(index.Search(q, {}));
+  // Pairwise, above the default threshold, the conflicting date drops out.
+  auto strong = Refs(index.Search(q, {.list_aware = false}));
   EXPECT_EQ(std::set<std::string>(strong.begin(), strong.end()),
             (std::set<std::string>{"exact", "year"}));
+}
+
+TEST_F(PersonIndexTest, NamesakesTheEvidenceCannotTellApartShareTheirScore) {
+  PersonIndex index(matcher_);
+  index.Upsert("a", P({.names = {"Tariq Mehmood"}, .father_name = "Bashir Ahmed",
+                       .dob = "1980-05-05"}));
+  index.Upsert("b", P({.names = {"Tariq Mehmood"}, .father_name = "Bashir Ahmed",
+                       .dob = "1961-09-30"}));
+  index.Upsert("c", P({.names = {"Giulia Rossi"}, .dob = "1990-05-01"}));
+  const PreparedPerson q = P({.names = {"Tariq Mehmood"}, .father_name = "Bashir Ahmed"});
+  // Pairwise, each namesake is a match on its own.
+  const auto pairwise = index.Search(q, {.list_aware = false});
+  ASSERT_EQ(pairwise.size(), 2u);
+  EXPECT_GE(pairwise[1].score, match::kDefaultThreshold);
+  // Against the list, neither is more likely the person than the other: each
+  // gets under half, and neither is reported at the default threshold.
+  const auto shared = index.Search(q, {.min_score = 0.0});
+  ASSERT_EQ(shared.size(), 2u);
+  EXPECT_LT(shared[0].score, 0.5);
+  EXPECT_DOUBLE_EQ(shared[0].score, shared[1].score);
+  EXPECT_DOUBLE_EQ(shared[0].pair_score, pairwise[0].score);
+  EXPECT_TRUE(index.Search(q, {}).empty());
+  // A date of birth tells them apart.
+  const PreparedPerson dated =
+      P({.names = {"Tariq Mehmood"}, .father_name = "Bashir Ahmed", .dob = "1980-05-05"});
+  EXPECT_EQ(Refs(index.Search(dated, {})), std::vector<std::string>{"a"});
+}
+
+TEST_F(PersonIndexTest, RecordsOfOneIdentityDoNotDiluteEachOther) {
+  PersonIndex index(matcher_);
+  // The same person in two records (two cases, say): same name, father and date.
+  for (const char* ref : {"case1", "case2"}) {
+    index.Upsert(ref, P({.names = {"Tariq Mehmood"}, .father_name = "Bashir Ahmed",
+                         .dob = "1980-05-05"}));
+  }
+  const auto hits = index.Search(
+      P({.names = {"Tariq Mehmood"}, .father_name = "Bashir Ahmed", .dob = "1980-05-05"}), {});
+  ASSERT_EQ(hits.size(), 2u);
+  EXPECT_GE(hits[1].score, match::kDefaultThreshold);
+  EXPECT_GT(hits[1].score, 0.9 * hits[1].pair_score);
+}
+
+TEST_F(PersonIndexTest, ASingleClearHitKeepsItsPairwiseScoreOnASmallList) {
+  PersonIndex index(matcher_);
+  index.Upsert("exact", P({.names = {"Salvatore Esposito"}, .dob = "1977-04-04"}));
+  index.Upsert("other", P({.names = {"Gennaro Russo"}, .dob = "1950-01-01"}));
+  const auto hits = index.Search(P({.names = {"Salvatore Esposito"}, .dob = "1977-04-04"}), {});
+  ASSERT_EQ(hits.size(), 1u);
+  EXPECT_DOUBLE_EQ(hits[0].score, hits[0].pair_score);
+}
+
+TEST(NullLogOddsTest, GrowsWithTheListFromTwentyThousandPersons) {
+  EXPECT_EQ(NullLogOdds(0), 0.0);
+  EXPECT_EQ(NullLogOdds(20'000), 0.0);
+  EXPECT_GT(NullLogOdds(30'000), 0.0);
+  EXPECT_NEAR(NullLogOdds(100'000), 1.0, 1e-9);
+  EXPECT_NEAR(NullLogOdds(1'000'000), 2.5, 1e-9);
+  EXPECT_NEAR(NullLogOdds(10'000'000), 4.0, 1e-9);
+}
+
+TEST(ListAwareScoresTest, AreSharesOfTheOddsWithTheNull) {
+  const std::vector<double> s = ListAwareScores({0.75, 0.75, 0.5}, 0.0);
+  // Odds 3, 3 and 1, plus the null's 1: 3/8, 3/8, 1/8.
+  ASSERT_EQ(s.size(), 3u);
+  EXPECT_NEAR(s[0], 3.0 / 8, 1e-12);
+  EXPECT_NEAR(s[1], 3.0 / 8, 1e-12);
+  EXPECT_NEAR(s[2], 1.0 / 8, 1e-12);
+  EXPECT_NEAR(ListAwareScores({0.9}, 0.0)[0], 0.9, 1e-12);
+  EXPECT_LT(ListAwareScores({0.9}, 2.0)[0], 0.9);
 }
 
 TEST_F(PersonIndexTest, UpsertReplacesAndRemoveForgets) {
@@ -152,7 +222,7 @@ TEST_F(PersonIndexTest, FindsEveryoneExhaustiveScoringFindsAmongCommonNames) {
         truth.insert(absl::StrFormat("w%04d", i));
       }
     }
-    const auto hits = index.Search(q, {.limit = 0});
+    const auto hits = index.Search(q, {.limit = 0, .list_aware = false});
     std::set<std::string> got;
     for (const auto& h : hits) {
       got.insert(h.ref);
@@ -187,7 +257,7 @@ TEST_F(PersonIndexTest, SearchesRunWhileRecordsChange) {
   std::atomic<int> searches{0};
   std::thread reader([&] {
     while (!stop) {
-      const auto hits = index.Search(q, {});
+      const auto hits = index.Search(q, {.list_aware = false});
       EXPECT_FALSE(hits.empty());
       ++searches;
     }
