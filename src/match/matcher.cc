@@ -620,14 +620,7 @@ double Matcher::EvidenceBound(const PreparedPerson& a, const PreparedPerson& b) 
   }
   for (const PreparedId& x : a.ids) {
     for (const PreparedId& y : b.ids) {
-      if (x.scheme != y.scheme) continue;
-      if (x.value == y.value) {
-        total += kIdIdentical;
-      } else if (WithinOneEdit(x.value, y.value)) {
-        total += kIdOneEdit;
-      } else {
-        total += x.scheme == "cnic" || x.scheme == "codice_fiscale" ? -6.0 : -0.8;
-      }
+      if (x.scheme == y.scheme) total += IdPairPoints(x.scheme, x.value, y.value);
     }
   }
   // A codice fiscale held by one side only: its date and letters.
@@ -637,6 +630,12 @@ double Matcher::EvidenceBound(const PreparedPerson& a, const PreparedPerson& b) 
   };
   total += cf_most(a, b) + cf_most(b, a);
   return total;
+}
+
+double Matcher::IdPairPoints(std::string_view scheme, std::string_view a, std::string_view b) {
+  if (a == b) return kIdIdentical;
+  if (WithinOneEdit(a, b)) return kIdOneEdit;
+  return scheme == "cnic" || scheme == "codice_fiscale" ? -6.0 : -0.8;
 }
 
 double Matcher::DateOfBirthPoints(const names::BirthDate& a, const names::BirthDate& b) {

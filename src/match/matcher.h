@@ -29,6 +29,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -214,6 +215,9 @@ class Matcher {
 
   // Points the date-of-birth rule gives two dates (0 when either is unknown).
   static double DateOfBirthPoints(const names::BirthDate& a, const names::BirthDate& b);
+  // The points of two identity numbers of one scheme (canonical values):
+  // identical, one edit apart (a typo), or different.
+  static double IdPairPoints(std::string_view scheme, std::string_view a, std::string_view b);
 
   // Similarity in [0,1] of two name tokens as the scorer sees them; values
   // below the pairing floor (0.80) are reported as they fall, or 0.

@@ -43,6 +43,14 @@ uint32_t BucketOf(const names::BirthDate& d) {
 constexpr uint32_t kYearBuckets = 512;
 
 uint64_t Entry(uint32_t bucket, uint32_t slot) { return (uint64_t{bucket} << 32) | slot; }
+
+// A nationality's code in two bytes (ISO 3166-1 alpha-2 after
+// normalisation); longer or empty codes map to a value no two-letter code
+// has, so they never compare equal by accident.
+uint16_t NationalityCode(const std::string& n) {
+  if (n.size() != 2) return 0xFFFF;
+  return static_cast<uint16_t>((static_cast<uint8_t>(n[0]) << 8) | static_cast<uint8_t>(n[1]));
+}
 uint32_t SlotOf(uint64_t entry) { return static_cast<uint32_t>(entry); }
 
 struct BucketRange {
@@ -244,24 +252,111 @@ struct PersonIndex::Slot {
   bool alive = false;
 };
 
-// What the first bound of a candidate needs, in one cache line, so that the
-// thousands of persons a query reaches cost one memory read each.
+namespace {
+
+// Identity numbers packed into 64 bits for a person's summary: all digits,
+// up to 19, in base 10; otherwise digits and capital letters, up to 12, in
+// base 37. `len` keeps the length (bits 0-6) and the base (bit 7: digits).
+struct PackedId {
+  uint64_t value = 0;
+  uint8_t len = 0;
+};
+
+std::optional<PackedId> PackId(std::string_view v) {
+  const bool digits = std::all_of(v.begin(), v.end(), [](char c) { return c >= '0' && c <= '9'; });
+  PackedId p;
+  if (digits) {
+    if (v.size() > 19) return std::nullopt;
+    for (char c : v) p.value = p.value * 10 + static_cast<uint64_t>(c - '0');
+    p.len = static_cast<uint8_t>(v.size() | 0x80);
+    return p;
+  }
+  if (v.size() > 12) return std::nullopt;
+  for (char c : v) {
+    uint64_t d;
+    if (c >= '0' && c <= '9') {
+      d = static_cast<uint64_t>(c - '0') + 1;
+    } else if (c >= 'A' && c <= 'Z') {
+      d = static_cast<uint64_t>(c - 'A') + 11;
+    } else {
+      return std::nullopt;
+    }
+    p.value = p.value * 37 + d;
+  }
+  p.len = static_cast<uint8_t>(v.size());
+  return p;
+}
+
+// The identity number `p` packs, written into `buf` (at least 19 chars).
+std::string_view UnpackId(const PackedId& p, char* buf) {
+  const size_t n = p.len & 0x7F;
+  uint64_t v = p.value;
+  for (size_t i = n; i-- > 0;) {
+    if (p.len & 0x80) {
+      buf[i] = static_cast<char>('0' + v % 10);
+      v /= 10;
+    } else {
+      const uint64_t d = v % 37;
+      v /= 37;
+      buf[i] = d <= 10 ? static_cast<char>('0' + d - 1) : static_cast<char>('A' + d - 11);
+    }
+  }
+  return std::string_view(buf, n);
+}
+
+}  // namespace
+
+// What the bound of a candidate needs, in two adjacent cache lines, so that
+// the thousands of persons a query reaches cost one memory read each: the
+// pool ids of its tokens, and its date, gender, nationality and identity
+// numbers as Matcher::EvidenceBound reads them from the person.
 struct alignas(64) PersonIndex::Summary {
-  static constexpr size_t kOwn = 8, kFather = 4;
+  static constexpr size_t kOwn = 12, kFather = 6, kNationalities = 2, kIds = 2;
   uint32_t bucket = 0;
   uint8_t own_count = 0, father_count = 0;
-  bool complete = true;  // every token fits below
-  bool has_father = false, has_spouse = false, has_ids = false, has_cf = false;
+  bool complete : 1 = true;  // every token fits below
+  bool has_father : 1 = false, has_spouse : 1 = false, has_ids : 1 = false, has_cf : 1 = false;
+  bool more_nationalities : 1 = false;  // more than kNationalities
+  bool dob_empty : 1 = true;            // no date of birth (the bucket may be a codice fiscale's)
+  bool ids_complete : 1 = true;         // every identity number is below
+  char gender = 0;                      // as the scorer reads it (or the id's sex); 0: unknown
+  uint8_t id_count = 0;
+  std::array<uint8_t, kIds> id_scheme{};  // the index's code of its scheme
+  // Its first nationalities, two letters packed (NationalityCode); 0: none.
+  std::array<uint16_t, kNationalities> nationality{};
+  std::array<PackedId, kIds> id{};
   std::array<uint32_t, kOwn> own{};        // pool ids of its own names' tokens
   std::array<uint32_t, kFather> father{};  // and of its father's name
 
-  static Summary Of(const PreparedPerson& p, uint32_t bucket_of) {
+  // `scheme_code` gives the index's code of an identity scheme (0: none).
+  template <typename SchemeCode>
+  static Summary Of(const PreparedPerson& p, uint32_t bucket_of, SchemeCode scheme_code) {
+    static_assert(sizeof(Summary) == 128, "a person's summary is two cache lines");
     Summary m;
     m.bucket = bucket_of;
     m.has_father = !p.father.empty();
     m.has_spouse = !p.spouse.empty();
     m.has_ids = !p.ids.empty();
     m.has_cf = p.codice_fiscale.has_value();
+    m.dob_empty = p.dob.empty();
+    m.gender = p.gender != 0 ? p.gender : p.id_sex;
+    for (size_t i = 0; i < p.nationalities.size(); ++i) {
+      if (i == kNationalities) {
+        m.more_nationalities = true;
+        break;
+      }
+      m.nationality[i] = NationalityCode(p.nationalities[i]);
+    }
+    for (const match::PreparedId& id : p.ids) {
+      const uint8_t code = scheme_code(id.scheme);
+      const std::optional<PackedId> packed = PackId(id.value);
+      if (m.id_count == kIds || code == 0 || !packed) {
+        m.ids_complete = false;
+        break;
+      }
+      m.id_scheme[m.id_count] = code;
+      m.id[m.id_count++] = *packed;
+    }
     for (const match::PreparedName& n : p.names) {
       for (const PreparedToken& t : n.tokens) {
         if (m.own_count == kOwn || t->pool_id == match::TokenData::kNotPooled) {
@@ -387,7 +482,14 @@ uint32_t PersonIndex::NewSlotLocked(std::string_view ref, PreparedPerson person)
   }
   Slot& s = slots_[slot];
   s.bucket = BucketOf(EffectiveDate(person));
-  summaries_[slot] = Summary::Of(person, s.bucket);
+  summaries_[slot] = Summary::Of(person, s.bucket, [this](const std::string& scheme) -> uint8_t {
+    auto it = id_schemes_.find(scheme);
+    if (it != id_schemes_.end()) return it->second;
+    if (id_schemes_.size() >= 255) return 0;
+    const auto code = static_cast<uint8_t>(id_schemes_.size() + 1);
+    id_schemes_.emplace(scheme, code);
+    return code;
+  });
   s.person = std::move(person);
   s.ref = std::string(ref);
   s.alive = true;
@@ -639,6 +741,15 @@ std::vector<SearchHit> PersonIndex::Search(const PreparedPerson& query,
     return a.first > b.first;
   };
   double bar = needed;  // in points
+  const char query_gender = q.gender != 0 ? q.gender : q.id_sex;
+  const bool q_dob_empty = q.dob.empty(), q_cf = q.codice_fiscale.has_value();
+  std::vector<uint8_t> query_id_schemes;  // 0: a scheme no listed person has
+  for (const match::PreparedId& id : q.ids) {
+    auto it = id_schemes_.find(id.scheme);
+    query_id_schemes.push_back(it == id_schemes_.end() ? 0 : it->second);
+  }
+  std::vector<uint16_t> query_nationalities;
+  for (const std::string& n : q.nationalities) query_nationalities.push_back(NationalityCode(n));
   std::vector<double> name_most(q.names.size());
   // Which query terms a pooled token pairs with, memoised for the query.
   auto terms_of = [&](uint32_t id, const PreparedToken* token) {
@@ -659,9 +770,9 @@ std::vector<SearchHit> PersonIndex::Search(const PreparedPerson& query,
   };
   for (uint32_t slot : sc.touched) {
     if (std::isfinite(bar)) {
-      // Upper bound of the candidate's score, in points. First from its
-      // summary: the query terms its own and father's tokens pair with,
-      // the best date of its region, identity numbers at their best.
+      // Upper bound of the candidate's score, in points, from its summary:
+      // the query terms its own and father's tokens pair with (memoised
+      // per pooled token), then its other evidence.
       const Summary& m = summaries_[slot];
       const Region& region = plan.RegionOf(m.bucket);
       uint64_t own = 0, of_father = 0;
@@ -697,18 +808,42 @@ std::vector<SearchHit> PersonIndex::Search(const PreparedPerson& query,
                      options_.bound_margin;
       if (fathers) bound += std::min(father_points, points::kFatherMax);
       if (!q.spouse.empty() && m.has_spouse) bound += points::kFatherMax;
-      double best_rest = points::kSmallFeaturesMax +
-                         std::max(region.dob_most,
-                                  m.has_cf || q.codice_fiscale ? points::kDobMax : region.dob_most);
-      if (!q.ids.empty() && m.has_ids) {
-        best_rest += points::kIdIdentical * static_cast<double>(q.ids.size());
+      // Date, codice fiscale, gender, nationality and identity numbers, as
+      // Matcher::EvidenceBound reads them from the person. The date points
+      // of its bucket are its own: the plan's regions are exact per bucket.
+      double rest = 0;
+      if (!q_dob_empty && !m.dob_empty) rest += region.dob_most;
+      if (m.has_cf && !q_cf) rest += (m.dob_empty && !q_dob_empty ? points::kDobMax : 0.0) + 0.1;
+      if (q_cf && !m.has_cf) rest += (q_dob_empty && !m.dob_empty ? points::kDobMax : 0.0) + 0.1;
+      if (query_gender != 0 && m.gender != 0) rest += query_gender == m.gender ? 0.1 : -4.5;
+      if (!q.nationalities.empty() && m.nationality[0] != 0) {
+        bool shared = m.more_nationalities;
+        for (uint16_t n : m.nationality) {
+          for (uint16_t x : query_nationalities) shared |= n != 0 && n == x;
+        }
+        rest += shared ? 0.1 : -0.6;
       }
-      if (bound + best_rest < bar) continue;
-      // Then with the candidate's actual date, gender, nationality and
-      // identity numbers.
-      const PreparedPerson& c = slots_[slot].person;
-      bound += match::Matcher::EvidenceBound(q, c);
-      if (bound < bar) continue;
+      bool exact_ids = true;
+      if (!q.ids.empty() && m.has_ids) {
+        if (m.ids_complete) {
+          char buf[20];
+          for (size_t i = 0; i < q.ids.size(); ++i) {
+            for (size_t j = 0; j < m.id_count; ++j) {
+              if (query_id_schemes[i] == 0 || m.id_scheme[j] != query_id_schemes[i]) continue;
+              rest += match::Matcher::IdPairPoints(q.ids[i].scheme, q.ids[i].value,
+                                                   UnpackId(m.id[j], buf));
+            }
+          }
+        } else {
+          exact_ids = false;
+          rest += points::kIdIdentical * static_cast<double>(q.ids.size());
+        }
+      }
+      if (bound + rest < bar) continue;
+      if (!exact_ids) {
+        bound += match::Matcher::EvidenceBound(q, slots_[slot].person);
+        if (bound < bar) continue;
+      }
     }
     ++st.scored;
     const double score = matcher_.Score(q, slots_[slot].person, &sc.similarities);

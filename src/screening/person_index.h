@@ -175,6 +175,8 @@ class PersonIndex {
   std::vector<Summary> summaries_ ABSL_GUARDED_BY(mu_);  // one per slot
   std::vector<uint32_t> free_slots_ ABSL_GUARDED_BY(mu_);
   absl::flat_hash_map<std::string, uint32_t> by_ref_ ABSL_GUARDED_BY(mu_);
+  // Identity-number schemes met, numbered from 1 (for person summaries).
+  absl::flat_hash_map<std::string, uint8_t> id_schemes_ ABSL_GUARDED_BY(mu_);
   // Key hash → entries (date bucket << 32 | slot), sorted.
   absl::flat_hash_map<uint64_t, std::vector<uint64_t>> postings_ ABSL_GUARDED_BY(mu_);
 
