@@ -39,6 +39,7 @@ absl::StatusOr<std::shared_ptr<Router>> BuildApiRouter(const ApiServices& servic
       RETURN_IF_ERROR(RegisterScreeningRoutes(*router, *services.search, *services.screening_jobs));
     }
   }
+  if (services.web_app != nullptr) RETURN_IF_ERROR(RegisterWebAppRoutes(*router, services.web_app));
 
   return router;
 }

@@ -211,6 +211,26 @@ TEST_F(RouteAuthorisationTest, EveryRouteDeclaresAKnownPermission) {
   }
 }
 
+TEST_F(RouteAuthorisationTest, WhoAmIListsTheRolesPermissions) {
+  Route who;
+  for (const Route& r : router_->routes()) {
+    if (r.method == Method::kGet && r.pattern == "/api/v1/session") who = r;
+  }
+  ASSERT_FALSE(who.pattern.empty());
+  for (Role role : kRoles) {
+    Response resp = router_->Handle("GET", RequestFor(who, credentials_[role]));
+    ASSERT_EQ(resp.status, 200) << resp.body;
+    Json body = *ParseJson(resp.body);
+    ASSERT_TRUE(body["permissions"].is_array()) << resp.body;
+    std::set<std::string> listed;
+    for (const Json& p : body["permissions"]) listed.insert(p.get<std::string>());
+    for (std::string_view p : access::AllPermissions()) {
+      bool expected = p != access::kPublic && p != access::kSelf && access::RoleHolds(role, p);
+      EXPECT_EQ(listed.contains(std::string(p)), expected) << access::RoleName(role) << " " << p;
+    }
+  }
+}
+
 TEST_F(RouteAuthorisationTest, RefusalsAreAudited) {
   const Route* audit_route = nullptr;
   for (const Route& r : router_->routes()) {
