@@ -34,6 +34,18 @@ function watch(p) {
   });
 }
 
+// A test of the main page that leaves a screenshot behind when it fails.
+function uiTest(name, fn) {
+  test(name, async () => {
+    try {
+      await fn();
+    } catch (e) {
+      await page?.screenshot({ path: join(screenshotDir, `FAILED-${name.replace(/\W+/g, '-')}.png`), fullPage: true }).catch(() => {});
+      throw e;
+    }
+  });
+}
+
 async function newPage(locale = 'en-GB') {
   const ctx = await browser.newContext({ ignoreHTTPSErrors: true, locale, viewport: { width: 1280, height: 900 } });
   const p = await ctx.newPage();
@@ -86,7 +98,7 @@ describe('the officers web interface', () => {
     assert.match(asset.headers()['cache-control'], /immutable/);
   });
 
-  test('signs in with password and TOTP; the navigation shows only what the role allows', async () => {
+  uiTest('signs in with password and TOTP; the navigation shows only what the role allows', async () => {
     await page.goto(`${lahore.url}/`);
     await page.getByLabel('User name').fill(OFFICER.username);
     await page.getByLabel('Password', { exact: true }).fill(OFFICER.password);
@@ -103,7 +115,7 @@ describe('the officers web interface', () => {
     await assert.doesNotReject(page.getByText('Signed in as Rana Tariq').waitFor());
   });
 
-  test('searches persons with a stated purpose and shows the match explanation', async () => {
+  uiTest('searches persons with a stated purpose and shows the match explanation', async () => {
     await page.getByRole('link', { name: 'Search' }).click();
     await page.getByLabel('Purpose').fill(PURPOSE);
     await page.getByLabel('Name', { exact: true }).fill('Mohammed Aasif');
@@ -119,7 +131,7 @@ describe('the officers web interface', () => {
     await shot(page, '02-search-explanation');
   });
 
-  test('queries the partner node: a hit with a reference, and no hit', async () => {
+  uiTest('queries the partner node: a hit with a reference, and no hit', async () => {
     await page.getByRole('link', { name: 'Partner query' }).click();
     await page.getByRole('cell', { name: 'Polizia di Stato' }).waitFor();
     await page.getByLabel('Name', { exact: true }).fill('Muhammad Asif');
@@ -135,7 +147,7 @@ describe('the officers web interface', () => {
     await page.locator('.partner-results .tag-nohit').waitFor();
   });
 
-  test('runs a screening job and decides hits with the keyboard', async () => {
+  uiTest('runs a screening job and decides hits with the keyboard', async () => {
     await page.getByRole('link', { name: 'Screening' }).click();
     const csv = 'id,name,father_name,dob\nG-1,Muhammad Asif,Bashir Ahmed,1985-03-12\nG-2,Imran Husain,Ghulam Rasool,1979\nG-3,Giulia Bianchi,,1990-01-01\n';
     await page.getByLabel('Person list (CSV)').setInputFiles({ name: 'guests.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
@@ -166,7 +178,7 @@ describe('the officers web interface', () => {
     if (hits.length > 1) assert.equal(hits.filter((h) => h.decision?.decision === 'dismissed').length, 1);
   });
 
-  test('views and edits a record with its handling code', async () => {
+  uiTest('views and edits a record with its handling code', async () => {
     await page.goto(`${lahore.url}/#/records/persons/${searchedRecord}`);
     await page.getByRole('button', { name: 'Edit' }).click();
     await page.getByLabel('Handling note').fill('Checked with the Rome liaison desk');
@@ -178,7 +190,7 @@ describe('the officers web interface', () => {
     await page.locator('table.records tbody tr').nth(9).waitFor();
   });
 
-  test('draws the joint committee statistics', async () => {
+  uiTest('draws the joint committee statistics', async () => {
     await page.getByRole('link', { name: 'Statistics' }).click();
     await page.locator('.charts canvas').first().waitFor();
     assert.equal(await page.locator('.charts canvas').count(), 4);
@@ -186,7 +198,7 @@ describe('the officers web interface', () => {
     await shot(page, '07-statistics');
   });
 
-  test('Urdu lays out right to left; Italian and English read as such', async () => {
+  uiTest('Urdu lays out right to left; Italian and English read as such', async () => {
     await page.getByRole('link', { name: 'Search' }).click();
     await page.getByLabel('Language').selectOption('ur');
     assert.equal(await page.evaluate(() => document.documentElement.dir), 'rtl');
@@ -229,6 +241,15 @@ describe('the officers web interface', () => {
     await table.waitFor();
     assert.match(await table.textContent(), /Rana Tariq/);
     assert.match(await table.textContent(), /search/);
+    // The whole log, filtered by person and action.
+    await p.getByLabel('Record id').fill('');
+    await p.getByLabel('Filter by person').fill('rana');
+    await p.getByLabel('Filter by action').selectOption('screening');
+    await p.getByRole('button', { name: 'Show' }).click();
+    await p.waitForFunction(() => location.hash.includes('action=screening'));
+    await p.locator('table.audit tbody tr').first().waitFor();
+    const actions = await p.locator('table.audit tbody tr td:nth-child(3)').allTextContents();
+    assert.ok(actions.length > 0 && actions.every((a) => a === 'screening'), actions.join());
     await shot(p, '10-audit-trail');
     await ctx.close();
   });
@@ -248,7 +269,7 @@ describe('the officers web interface', () => {
     await ctx.close();
   });
 
-  test('signs out', async () => {
+  uiTest('signs out', async () => {
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByRole('button', { name: 'Sign in' }).waitFor();
     const status = await page.evaluate(async () => (await fetch('/api/v1/session')).status);

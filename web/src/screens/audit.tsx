@@ -5,31 +5,46 @@ import { formatDateTime, t, tDyn } from '../i18n';
 import { usePurpose } from '../purpose';
 import { navigate } from '../router';
 
-/** "Who saw this record": the audit entries that concern one record, filtered. */
+// Actions an auditor most often filters on (the log holds others too).
+const ACTIONS = ['view', 'search', 'create', 'update', 'delete', 'import', 'screening', 'access_denied', 'partner_query_sent', 'partner_query_answered', 'sign_in', 'sign_in_failed', 'user_change'];
+
+/** The audit trail with filters: who saw or changed which record, when and why. */
 export function AuditScreen({ query }: { query: URLSearchParams }) {
   const [purpose] = usePurpose();
-  const recordId = query.get('record') ?? '';
-  const [input, setInput] = useState(recordId);
+  const filters = {
+    record: query.get('record') ?? '',
+    actor: query.get('actor') ?? '',
+    action: query.get('action') ?? '',
+    from: query.get('from') ?? '',
+    to: query.get('to') ?? '',
+  };
+  const [form, setForm] = useState(filters);
   const [entries, setEntries] = useState<AuditEntry[] | null>(null);
-  const [actorFilter, setActorFilter] = useState('');
-  const [actionFilter, setActionFilter] = useState('');
+  const [next, setNext] = useState<number | null>(null);
   const [error, setError] = useState<unknown>(null);
-  // Bumped by "Show", so the same record can be asked again (a new purpose).
+  // Bumped by "Show", so the same filters can be asked again.
   const [asked, setAsked] = useState(0);
 
-  useEffect(() => {
-    setEntries(null);
+  const load = async (before: number | null) => {
     setError(null);
-    if (!recordId || !purpose) return;
-    request<{ entries: AuditEntry[] }>('GET', `/api/v1/records/${encodeURIComponent(recordId)}/audit`, { purpose })
-      .then((r) => setEntries(r.entries.slice().reverse()))
-      .catch(setError);
-  }, [recordId, asked]);
+    try {
+      const r = await request<{ entries: AuditEntry[]; next_before: number | null }>('GET', '/api/v1/audit', {
+        purpose,
+        query: { ...filters, before: before ?? undefined, limit: 100 },
+      });
+      setEntries((prev) => (before && prev ? [...prev, ...r.entries] : r.entries));
+      setNext(r.next_before);
+    } catch (err) {
+      setError(err);
+    }
+  };
+  useEffect(() => {
+    setForm(filters);
+    setEntries(null);
+    if (purpose && (filters.record || asked > 0)) void load(null);
+  }, [query.toString(), asked]);
 
-  const actions = [...new Set((entries ?? []).map((e) => e.action))].sort();
-  const shown = (entries ?? []).filter(
-    (e) => (!actionFilter || e.action === actionFilter) && (!actorFilter || `${e.actor_name} ${e.actor_id}`.toLowerCase().includes(actorFilter.toLowerCase())),
-  );
+  const set = (k: keyof typeof form) => (e: Event) => setForm({ ...form, [k]: (e.target as HTMLInputElement).value });
 
   return (
     <section aria-labelledby="audit-title">
@@ -39,14 +54,25 @@ export function AuditScreen({ query }: { query: URLSearchParams }) {
         class="card form-grid"
         onSubmit={(e) => {
           e.preventDefault();
-          navigate('audit', { record: input.trim() });
+          navigate('audit', { ...form, record: form.record.trim() });
           setAsked(asked + 1);
         }}
       >
         <PurposeField />
-        <Field label={t('audit.recordId')}>
-          {(id) => <input id={id} name="record" dir="ltr" required value={input} onInput={(e) => setInput((e.target as HTMLInputElement).value)} />}
+        <Field label={t('audit.recordId')}>{(id) => <input id={id} name="record" dir="ltr" value={form.record} onInput={set('record')} />}</Field>
+        <Field label={t('audit.filterActor')}>{(id) => <input id={id} name="actor" value={form.actor} onInput={set('actor')} />}</Field>
+        <Field label={t('audit.filterAction')}>
+          {(id) => (
+            <select id={id} name="action" value={form.action} onChange={set('action')}>
+              <option value="">{t('common.any')}</option>
+              {ACTIONS.map((a) => (
+                <option value={a}>{a}</option>
+              ))}
+            </select>
+          )}
         </Field>
+        <Field label={t('dashboard.from')}>{(id) => <input id={id} name="from" type="date" value={form.from} onInput={set('from')} />}</Field>
+        <Field label={t('dashboard.to')}>{(id) => <input id={id} name="to" type="date" value={form.to} onInput={set('to')} />}</Field>
         <div class="actions">
           <button type="submit" class="primary" disabled={!purpose}>
             {t('audit.show')}
@@ -56,40 +82,30 @@ export function AuditScreen({ query }: { query: URLSearchParams }) {
       <ErrorBox error={error} />
       {entries && (
         <>
-          <div class="filters form-grid">
-            <Field label={t('audit.filterActor')}>
-              {(id) => <input id={id} name="actor" value={actorFilter} onInput={(e) => setActorFilter((e.target as HTMLInputElement).value)} />}
-            </Field>
-            <Field label={t('audit.filterAction')}>
-              {(id) => (
-                <select id={id} name="action" value={actionFilter} onChange={(e) => setActionFilter((e.target as HTMLSelectElement).value)}>
-                  <option value="">{t('common.any')}</option>
-                  {actions.map((a) => (
-                    <option value={a}>{a}</option>
-                  ))}
-                </select>
-              )}
-            </Field>
-          </div>
-          <p>{t('audit.count', { count: shown.length })}</p>
+          <p>{t('audit.count', { count: entries.length })}</p>
           <table class="data audit">
             <thead>
               <tr>
                 <th scope="col">{t('audit.time')}</th>
                 <th scope="col">{t('audit.actor')}</th>
                 <th scope="col">{t('audit.action')}</th>
+                <th scope="col">{t('common.record')}</th>
                 <th scope="col">{t('common.purpose')}</th>
                 <th scope="col">{t('audit.outcome')}</th>
               </tr>
             </thead>
             <tbody>
-              {shown.map((e) => (
+              {entries.map((e) => (
                 <tr>
                   <td>{formatDateTime(e.time)}</td>
                   <td>
                     <Name text={e.actor_name || e.actor_id} /> <span class="muted">({tDyn('role', e.actor_role)})</span>
                   </td>
                   <td>{e.action}</td>
+                  <td class="mono">
+                    {(e.object_ids ?? []).slice(0, 3).join(' ')}
+                    {(e.object_ids?.length ?? 0) > 3 ? ' …' : ''}
+                  </td>
                   <td>
                     <bdi dir="auto">{e.purpose}</bdi>
                     {e.case_ref && <span class="muted"> · {e.case_ref}</span>}
@@ -102,6 +118,11 @@ export function AuditScreen({ query }: { query: URLSearchParams }) {
               ))}
             </tbody>
           </table>
+          {next && (
+            <button type="button" onClick={() => void load(next)}>
+              {t('common.more')}
+            </button>
+          )}
         </>
       )}
     </section>

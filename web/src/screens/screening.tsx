@@ -3,7 +3,7 @@ import { request, type Decision, type JobHit, type ScreeningJob } from '../api';
 import { ErrorBox, Explanation, Field, Loading, Name, PurposeField, RecordSummary, Score, Tag } from '../components';
 import { formatDateTime, formatNumber, t, tDyn } from '../i18n';
 import { usePurpose } from '../purpose';
-import { href, navigate } from '../router';
+import { href } from '../router';
 
 const ACTIVE = new Set(['queued', 'running']);
 
@@ -179,46 +179,60 @@ export function ScreeningReview({ jobId }: { jobId: string }) {
   }, [finished, hits, loadHits]);
 
   const current = hits?.[index] ?? null;
+  // What the keyboard acts on, always current: keys pressed faster than
+  // the screen re-renders must act on the hit the previous key moved to.
+  const live = useRef({ hits, index, reason, purpose });
+  live.current.hits = hits;
+  live.current.reason = reason;
+  live.current.purpose = purpose;
+  const move = (to: number) => {
+    live.current.index = to;
+    setIndex(to);
+  };
+  if (live.current.index !== index) live.current.index = index;
 
-  const decide = useCallback(
-    async (decision: Decision) => {
-      if (!current) return;
-      setError(null);
-      const why = reason.trim() || t(`screening.defaultReason.${decision}`);
-      try {
-        const r = await request<{ decision: Decision; reason: string; reviewer: string }>(
-          'POST',
-          `/api/v1/screening/jobs/${encodeURIComponent(jobId)}/hits/${current.hit}/decision`,
-          { json: { decision, reason: why }, purpose },
-        );
-        setHits((prev) =>
-          prev!.map((h) => (h.hit === current.hit ? { ...h, decision: { decision: r.decision, reason: r.reason, reviewer: r.reviewer, decided_at: new Date().toISOString() } } : h)),
-        );
-        setStatus(t('screening.decided', { decision: decisionLabel(decision) }));
-        setReason('');
-        if (hits && index < hits.length - 1) setIndex(index + 1);
-      } catch (err) {
-        setError(err);
-      }
-    },
-    [current, reason, jobId, purpose, hits, index],
-  );
+  const decide = async (decision: Decision) => {
+    const { hits: all, index: at, reason: typed, purpose: why } = live.current;
+    const target = all?.[at];
+    if (!all || !target) return;
+    setError(null);
+    // Move on at once, so the reviewer can go on while the decision is saved.
+    if (at < all.length - 1) move(at + 1);
+    setReason('');
+    try {
+      const r = await request<{ decision: Decision; reason: string; reviewer: string }>(
+        'POST',
+        `/api/v1/screening/jobs/${encodeURIComponent(jobId)}/hits/${target.hit}/decision`,
+        { json: { decision, reason: typed.trim() || t(`screening.defaultReason.${decision}`) }, purpose: why },
+      );
+      setHits((prev) =>
+        prev!.map((h) => (h.hit === target.hit ? { ...h, decision: { decision: r.decision, reason: r.reason, reviewer: r.reviewer, decided_at: new Date().toISOString() } } : h)),
+      );
+      setStatus(t('screening.decided', { decision: decisionLabel(decision) }));
+    } catch (err) {
+      setError(err);
+    }
+  };
+  const decideRef = useRef(decide);
+  decideRef.current = decide;
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if (e.altKey || e.ctrlKey || e.metaKey || isTyping(e.target) || !hits?.length) return;
+      const all = live.current.hits;
+      if (e.altKey || e.ctrlKey || e.metaKey || isTyping(e.target) || !all?.length) return;
       const key = e.key.toLowerCase();
-      if (key === 'j' || e.key === 'ArrowDown') setIndex((i) => Math.min(i + 1, hits.length - 1));
-      else if (key === 'k' || e.key === 'ArrowUp') setIndex((i) => Math.max(i - 1, 0));
-      else if (key === 'c') void decide('confirmed');
-      else if (key === 'd') void decide('dismissed');
-      else if (key === 'r') void decide('needs_review');
+      const at = live.current.index;
+      if (key === 'j' || e.key === 'ArrowDown') move(Math.min(at + 1, all.length - 1));
+      else if (key === 'k' || e.key === 'ArrowUp') move(Math.max(at - 1, 0));
+      else if (key === 'c') void decideRef.current('confirmed');
+      else if (key === 'd') void decideRef.current('dismissed');
+      else if (key === 'r') void decideRef.current('needs_review');
       else return;
       e.preventDefault();
     };
     document.addEventListener('keydown', onKey);
     return () => document.removeEventListener('keydown', onKey);
-  }, [hits, decide]);
+  }, []);
 
   useEffect(() => {
     panel.current?.focus();
@@ -254,7 +268,7 @@ export function ScreeningReview({ jobId }: { jobId: string }) {
           <ol class="hit-list" aria-label={t('screening.hits')}>
             {hits.map((h, i) => (
               <li>
-                <button type="button" class={`hit-item ${i === index ? 'current' : ''}`} aria-current={i === index ? 'true' : undefined} onClick={() => setIndex(i)}>
+                <button type="button" class={`hit-item ${i === index ? 'current' : ''}`} aria-current={i === index ? 'true' : undefined} onClick={() => move(i)}>
                   <Name text={h.candidate.name} /> → <Name text={h.record.name} />
                   <span class={`decision decision-${h.decision?.decision ?? 'none'}`}>{h.decision ? decisionLabel(h.decision.decision) : t('screening.undecided')}</span>
                 </button>
@@ -318,8 +332,4 @@ export function ScreeningReview({ jobId }: { jobId: string }) {
 
 function decisionLabel(d: Decision): string {
   return d === 'confirmed' ? t('screening.confirm') : d === 'dismissed' ? t('screening.dismiss') : t('screening.needsReview');
-}
-
-export function openJob(id: string): void {
-  navigate(`screening/${id}`);
 }
