@@ -231,6 +231,48 @@ TEST_F(RouteAuthorisationTest, WhoAmIListsTheRolesPermissions) {
   }
 }
 
+TEST_F(RouteAuthorisationTest, AdministratorsSetAndReadAgreementsOverRest) {
+  store::PartnerRow rome{.node_id = "node_rome",
+                         .agency = "Polizia di Stato",
+                         .country = "IT",
+                         .endpoint = "https://127.0.0.1:1",
+                         .tls_fingerprint = std::string(64, 'a'),
+                         .signing_public_key = std::string(64, 'b')};
+  ASSERT_TRUE(partners_->Register(access::Actor::LocalAdministrator(), rome).ok());
+  auto call = [&](std::string_view method, std::string body, Role role) {
+    Request req;
+    req.path = "/api/v1/partners/node_rome/agreements";
+    req.request_id = "req_test";
+    req.peer = "127.0.0.1:1";
+    req.headers.emplace("Authorization", "Bearer " + credentials_[role]);
+    if (!body.empty()) {
+      req.headers.emplace("Content-Type", "application/json");
+      req.body = std::move(body);
+    }
+    return router_->Handle(method, std::move(req));
+  };
+  Response set = call("POST",
+                      R"({"crime_areas": ["narcotics", "terrorism"], "max_handling_code": "H2",)"
+                      R"( "retention_days": 30, "daily_quota": 500})",
+                      Role::kAdministrator);
+  ASSERT_EQ(set.status, 201) << set.body;
+  Json row = *ParseJson(set.body);
+  EXPECT_EQ(row["version"], 1);
+  EXPECT_EQ(row["crime_areas"].size(), 2u);  // in the enum order the store keeps
+  EXPECT_EQ(row["max_handling_code"], "H2");
+  EXPECT_EQ(row["daily_quota"], 500);
+
+  Response bad = call("POST", R"({"crime_areas": ["piracy"]})", Role::kAdministrator);
+  EXPECT_EQ(bad.status, 400) << bad.body;
+  EXPECT_EQ(call("POST", R"({"crime_areas": []})", Role::kLiaisonOfficer).status, 403);
+
+  Response history = call("GET", "", Role::kAdministrator);
+  ASSERT_EQ(history.status, 200) << history.body;
+  Json versions = (*ParseJson(history.body))["versions"];
+  ASSERT_EQ(versions.size(), 1u);
+  EXPECT_EQ(versions[0]["retention_days"], 30);
+}
+
 TEST_F(RouteAuthorisationTest, RefusalsAreAudited) {
   const Route* audit_route = nullptr;
   for (const Route& r : router_->routes()) {
