@@ -254,7 +254,7 @@ describe('the officers web interface', () => {
     await ctx.close();
   });
 
-  test('an administrator manages users', async () => {
+  test('an administrator manages users and sharing agreements', async () => {
     const { ctx, p } = await newPage();
     await signIn(p, ADMIN);
     await p.getByRole('link', { name: 'Users' }).click();
@@ -266,6 +266,15 @@ describe('the officers web interface', () => {
     await p.getByRole('button', { name: 'Add user' }).click();
     await p.getByText('User giulia added.').waitFor();
     await shot(p, '11-users');
+
+    // Sharing agreements: the one `liaison agreement set` made, then a new version.
+    await p.getByRole('link', { name: 'Partner query' }).click();
+    await p.getByRole('row', { name: /Polizia di Stato/ }).getByRole('button', { name: 'Agreement' }).click();
+    await p.getByText('Version 1, set').waitFor();
+    await p.getByLabel('Queries per day').fill('250');
+    await p.getByRole('button', { name: 'Save as a new version' }).click();
+    await p.getByText('Version 2 saved.').waitFor();
+    await shot(p, '12-agreement');
     await ctx.close();
   });
 

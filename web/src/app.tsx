@@ -29,7 +29,7 @@ interface Section {
 
 const SECTIONS: Section[] = [
   { path: 'search', label: 'nav.search', permission: 'screening.search', render: (_, can) => <SearchScreen canReadRecords={can('records.read')} /> },
-  { path: 'partners', label: 'nav.partners', permission: 'partners.query', render: () => <PartnersScreen /> },
+  { path: 'partners', label: 'nav.partners', permission: 'partners.query', render: (_, can) => <PartnersScreen canAdmin={can('node.admin')} /> },
   {
     path: 'screening',
     label: 'nav.screening',
