@@ -273,6 +273,41 @@ TEST_F(RouteAuthorisationTest, AdministratorsSetAndReadAgreementsOverRest) {
   EXPECT_EQ(versions[0]["retention_days"], 30);
 }
 
+TEST_F(RouteAuthorisationTest, ImportsAPersonListUploadedOverRest) {
+  access::NewUser nu{.username = "importer",
+                     .role = Role::kAnalyst,
+                     .max_handling_code = records::HandlingCode::kH3,
+                     .password = "a long enough password"};
+  ASSERT_TRUE(identity_->AddUser(access::Actor::LocalAdministrator(), nu).ok());
+  std::string token =
+      identity_->SignIn("importer", "a long enough password", "", "test")->session_token;
+  auto upload = [&](std::string body, const std::string& credential) {
+    Request req;
+    req.path = "/api/v1/import/persons";
+    req.query = ParseQueryString("name=guests.csv&crime_area=narcotics");
+    req.request_id = "req_test";
+    req.peer = "127.0.0.1:1";
+    req.headers.emplace("Authorization", "Bearer " + credential);
+    req.headers.emplace("X-Purpose", "hotel guest register");
+    req.headers.emplace("Content-Type", "text/csv");
+    req.body = std::move(body);
+    return router_->Handle("POST", std::move(req));
+  };
+  Response ok = upload("id,name,dob\ng1,Muhammad Asif,1985-03-12\ng2,Giulia De Luca,1993\n", token);
+  ASSERT_EQ(ok.status, 200) << ok.body;
+  Json report = *ParseJson(ok.body);
+  EXPECT_EQ(report["created"], 2);
+  EXPECT_EQ(report["file"], "guests.csv");
+
+  Response bad = upload("id,name,dob\ng3,Someone,1985-02-30\n", token);
+  EXPECT_EQ(bad.status, 400) << bad.body;
+  EXPECT_NE(bad.body.find("guests.csv:2"), std::string::npos) << bad.body;
+  EXPECT_EQ(bad.body.find("liaison-import-"), std::string::npos) << bad.body;
+
+  // The analyst of the fixture has the default clearance: refused.
+  EXPECT_EQ(upload("id,name\nx,X\n", credentials_[Role::kAnalyst]).status, 403);
+}
+
 TEST_F(RouteAuthorisationTest, RefusalsAreAudited) {
   const Route* audit_route = nullptr;
   for (const Route& r : router_->routes()) {
