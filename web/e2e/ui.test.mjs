@@ -254,7 +254,7 @@ describe('the officers web interface', () => {
     await ctx.close();
   });
 
-  test('an administrator manages users and sharing agreements', async () => {
+  test('an administrator manages users, imports a person list and sets an agreement', async () => {
     const { ctx, p } = await newPage();
     await signIn(p, ADMIN);
     await p.getByRole('link', { name: 'Users' }).click();
@@ -267,6 +267,18 @@ describe('the officers web interface', () => {
     await p.getByText('User giulia added.').waitFor();
     await shot(p, '11-users');
 
+    // A person list imported from the browser, a bad row skipped and named.
+    await p.getByRole('link', { name: 'Records' }).click();
+    await p.getByRole('link', { name: 'Import a person list' }).click();
+    await p.getByLabel('Purpose').fill('Hotel guest register, Lahore');
+    const list = 'id,name,dob\nH-1,Giulia Bianchi,1990-01-01\nH-2,Bad Date,1985-02-30\nH-3,Marco Rossi,1975\n';
+    await p.getByLabel('File (CSV or JSON lines)').setInputFiles({ name: 'hotel.csv', mimeType: 'text/csv', buffer: Buffer.from(list) });
+    await p.getByLabel('Import the good rows and list the bad ones').check();
+    await p.getByRole('button', { name: 'Import', exact: true }).click();
+    await p.getByText('hotel.csv: 3 rows, 2 created').waitFor();
+    assert.match(await p.locator('li.error').first().textContent(), /hotel\.csv:3/);
+    await shot(p, '12-import');
+
     // Sharing agreements: the one `liaison agreement set` made, then a new version.
     await p.getByRole('link', { name: 'Partner query' }).click();
     await p.getByRole('row', { name: /Polizia di Stato/ }).getByRole('button', { name: 'Agreement' }).click();
@@ -274,7 +286,7 @@ describe('the officers web interface', () => {
     await p.getByLabel('Queries per day').fill('250');
     await p.getByRole('button', { name: 'Save as a new version' }).click();
     await p.getByText('Version 2 saved.').waitFor();
-    await shot(p, '12-agreement');
+    await shot(p, '13-agreement');
     await ctx.close();
   });
 

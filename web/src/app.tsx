@@ -24,7 +24,7 @@ interface Section {
   path: string;
   label: MessageKey;
   permission: Permission;
-  render: (route: Route, can: (p: Permission) => boolean) => ComponentChildren;
+  render: (route: Route, can: (p: Permission) => boolean, me: Me) => ComponentChildren;
 }
 
 const SECTIONS: Section[] = [
@@ -40,7 +40,16 @@ const SECTIONS: Section[] = [
     path: 'records',
     label: 'nav.records',
     permission: 'records.read',
-    render: (r, can) => <RecordsScreen path={r.path} query={r.query} canWrite={can('records.write')} canAudit={can('audit.read')} />,
+    render: (r, can, me) => (
+      <RecordsScreen
+        path={r.path}
+        query={r.query}
+        canWrite={can('records.write')}
+        canAudit={can('audit.read')}
+        canImport={can('records.import')}
+        fullClearance={me.clearance === 'H3' && me.crime_areas.length === 0}
+      />
+    ),
   },
   { path: 'audit', label: 'nav.audit', permission: 'audit.read', render: (r) => <AuditScreen query={r.query} /> },
   { path: 'dashboard', label: 'nav.dashboard', permission: 'stats.read', render: () => <DashboardScreen /> },
@@ -139,13 +148,13 @@ export function App() {
   const section = SECTIONS.find((s) => s.path === route.path[0]);
   let content: ComponentChildren;
   if (!route.path[0] && allowed.length > 0) {
-    content = allowed[0].render({ path: [allowed[0].path], query: route.query }, can);
+    content = allowed[0].render({ path: [allowed[0].path], query: route.query }, can, me);
   } else if (!section) {
     content = <p>{t('notFound')}</p>;
   } else if (!can(section.permission)) {
     content = <p class="error">{t('forbidden')}</p>;
   } else {
-    content = section.render(route, can);
+    content = section.render(route, can, me);
   }
   const active = section?.path ?? allowed[0]?.path;
 

@@ -55,15 +55,16 @@ function titleOf(r: RecordJson, c: Collection): string {
   return String(body.name ?? body.title ?? body.plate ?? body.number ?? r.id);
 }
 
-export function RecordsScreen(props: { path: string[]; query: URLSearchParams; canWrite: boolean; canAudit: boolean }) {
+export function RecordsScreen(props: { path: string[]; query: URLSearchParams; canWrite: boolean; canAudit: boolean; canImport: boolean; fullClearance: boolean }) {
   const collection = isCollection(props.path[1]) ? props.path[1] : 'persons';
   const id = props.path[2];
   if (id === 'new') return <RecordEditor collection={collection} canAudit={false} />;
+  if (props.path[1] === 'import') return <ImportForm fullClearance={props.fullClearance} />;
   if (id) return <RecordView collection={collection} id={id} canWrite={props.canWrite} canAudit={props.canAudit} />;
-  return <RecordList collection={collection} query={props.query} canWrite={props.canWrite} />;
+  return <RecordList collection={collection} query={props.query} canWrite={props.canWrite} canImport={props.canImport} />;
 }
 
-function RecordList({ collection, query, canWrite }: { collection: Collection; query: URLSearchParams; canWrite: boolean }) {
+function RecordList({ collection, query, canWrite, canImport }: { collection: Collection; query: URLSearchParams; canWrite: boolean; canImport: boolean }) {
   const [purpose] = usePurpose();
   const [items, setItems] = useState<RecordJson[] | null>(null);
   const [cursor, setCursor] = useState<string | null>(null);
@@ -140,9 +141,14 @@ function RecordList({ collection, query, canWrite }: { collection: Collection; q
               {t('records.new')}
             </a>
           )}
+          {canImport && (
+            <a class="button" href={href('records/import')}>
+              {t('import.title')}
+            </a>
+          )}
         </div>
       </form>
-      <p class="muted">{t('records.import')}</p>
+      {canImport && <p class="muted">{t('records.import')}</p>}
       <ErrorBox error={error} />
       {!purpose && <p class="muted">{t('common.purposeRequired')}</p>}
       {items && items.length === 0 && <p>{t('common.noResults')}</p>}
@@ -419,6 +425,108 @@ function RecordEditor(props: { collection: Collection; record?: RecordJson; canA
           )}
         </div>
       </form>
+    </section>
+  );
+}
+
+interface ImportReport {
+  file: string;
+  rows: number;
+  created: number;
+  updated: number;
+  unchanged: number;
+  skipped: string[];
+}
+
+/** A whole person list into the node, as `liaison import persons`. */
+function ImportForm({ fullClearance }: { fullClearance: boolean }) {
+  const [purpose] = usePurpose();
+  const [file, setFile] = useState<File | null>(null);
+  const [area, setArea] = useState('');
+  const [code, setCode] = useState('');
+  const [skipBad, setSkipBad] = useState(false);
+  const [report, setReport] = useState<ImportReport | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    if (!file) return;
+    setBusy(true);
+    setError(null);
+    setReport(null);
+    try {
+      const jsonl = /\.(jsonl|ndjson)$/i.test(file.name);
+      const r = await request<ImportReport>('POST', '/api/v1/import/persons', {
+        body: await file.text(),
+        contentType: jsonl ? 'application/x-ndjson' : 'text/csv',
+        purpose,
+        query: { name: file.name, format: jsonl ? 'jsonl' : 'csv', crime_area: area || undefined, handling_code: code || undefined, skip_bad_rows: skipBad ? '1' : undefined },
+      });
+      setReport(r);
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section aria-labelledby="import-title">
+      <p>
+        <a href={href('records/persons')}>← {t('common.back')}</a>
+      </p>
+      <h1 id="import-title">{t('import.title')}</h1>
+      {!fullClearance && <p class="muted">{t('import.needsClearance')}</p>}
+      <form class="card form-grid" onSubmit={submit}>
+        <PurposeField />
+        <Field label={t('import.file')}>
+          {(id) => <input id={id} name="file" type="file" accept=".csv,.jsonl,.ndjson,text/csv" required onChange={(e) => setFile((e.target as HTMLInputElement).files?.[0] ?? null)} />}
+        </Field>
+        <Field label={t('common.crimeArea')} hint={t('import.defaultsHint')}>
+          {(id) => (
+            <select id={id} name="crime_area" value={area} aria-describedby={`${id}-hint`} onChange={(e) => setArea((e.target as HTMLSelectElement).value)}>
+              <option value="">{t('import.nodeDefault')}</option>
+              {CRIME_AREAS.map((a) => (
+                <option value={a}>{tDyn('area', a)}</option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <Field label={t('common.handlingCode')} hint={t('import.defaultsHint')}>
+          {(id) => (
+            <select id={id} name="handling_code" value={code} aria-describedby={`${id}-hint`} onChange={(e) => setCode((e.target as HTMLSelectElement).value)}>
+              <option value="">{t('import.nodeDefault')}</option>
+              {HANDLING_CODES.map((h) => (
+                <option value={h}>{tDyn('handling', h)}</option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <label class="check">
+          <input type="checkbox" name="skip_bad_rows" checked={skipBad} onChange={(e) => setSkipBad((e.target as HTMLInputElement).checked)} /> {t('import.skipBad')}
+        </label>
+        <div class="actions">
+          <button type="submit" class="primary" disabled={busy || !file || !purpose}>
+            {t('import.submit')}
+          </button>
+        </div>
+      </form>
+      <ErrorBox error={error} />
+      {report && (
+        <div class="card" role="status">
+          <p class="notice">
+            {t('import.done', { file: report.file, rows: report.rows, created: report.created, updated: report.updated, unchanged: report.unchanged, skipped: report.skipped.length })}
+          </p>
+          {report.skipped.length > 0 && (
+            <ul>
+              {report.skipped.map((m) => (
+                <li class="error">{m}</li>
+              ))}
+            </ul>
+          )}
+        </div>
+      )}
     </section>
   );
 }
