@@ -187,7 +187,7 @@ export function Explanation({ explanation }: { explanation: ExplanationJson | nu
             {explanation.features.map((f) => (
               <li class={f.points >= 0 ? 'agree' : 'disagree'}>
                 <span class="verdict">{f.points >= 0 ? `✓ ${t('search.agreed')}` : `✗ ${t('search.disagreed')}`}</span>{' '}
-                <strong>{f.feature}</strong>: {f.detail} <span class="num">({pts(f.points)})</span>
+                <strong>{f.feature}</strong>: <bdi dir="auto">{f.detail}</bdi> <bdi class="num">({pts(f.points)})</bdi>
               </li>
             ))}
           </ul>

@@ -67,7 +67,7 @@ export function DashboardScreen() {
       labels: areas.map((a) => tDyn('area', a)),
       datasets: [{ label: t('dashboard.count'), data: areas.map((a) => stats!.records_by_crime_area[a]), backgroundColor: COLOURS[0] }],
     },
-    options: { indexAxis: 'y', plugins: { legend: { display: false } }, scales: { x: { position: rtl ? 'top' : 'bottom', reverse: rtl }, y: { position: rtl ? 'right' : 'left' } } },
+    options: { indexAxis: 'y', plugins: { legend: { display: false } }, scales: { x: { position: rtl ? 'top' : 'bottom', reverse: rtl, ticks: { precision: 0 } }, y: { position: rtl ? 'right' : 'left' } } },
   };
   const activityConfig: ChartConfiguration = {
     type: 'bar',
@@ -75,7 +75,7 @@ export function DashboardScreen() {
       labels: monthLabels,
       datasets: actions.map((a, i) => ({ label: a, data: months.map((m) => sumOutcomes(stats!.months[m][a])), backgroundColor: COLOURS[i % COLOURS.length] })),
     },
-    options: { scales: { x: { stacked: true }, y: { stacked: true, position: rtl ? 'right' : 'left' } } },
+    options: { scales: { x: { stacked: true }, y: { stacked: true, position: rtl ? 'right' : 'left', ticks: { precision: 0 } } } },
   };
   // Partner figures: summed over partners, per month.
   const partnerMonths = new Map<string, { sent: number; answered: number; hits: number; median: number[]; p90: number[] }>();
@@ -103,7 +103,7 @@ export function DashboardScreen() {
         { label: t('dashboard.hitsSeries'), data: pm.map((m) => partnerMonths.get(m)!.hits), backgroundColor: COLOURS[1] },
       ],
     },
-    options: { scales: { y: { position: rtl ? 'right' : 'left' } } },
+    options: { scales: { y: { position: rtl ? 'right' : 'left', ticks: { precision: 0 } } } },
   };
   const responseConfig: ChartConfiguration = {
     type: 'line',
