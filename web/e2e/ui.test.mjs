@@ -46,6 +46,16 @@ function uiTest(name, fn) {
   });
 }
 
+// Accessibility basics: every form control has a label (or aria-label).
+async function assertLabelled(p) {
+  const unlabelled = await p.evaluate(() =>
+    [...document.querySelectorAll('input, select, textarea')]
+      .filter((el) => el.type !== 'hidden' && !(el.labels && el.labels.length) && !el.getAttribute('aria-label'))
+      .map((el) => el.outerHTML.slice(0, 80)),
+  );
+  assert.deepEqual(unlabelled, []);
+}
+
 async function newPage(locale = 'en-GB') {
   const ctx = await browser.newContext({ ignoreHTTPSErrors: true, locale, viewport: { width: 1280, height: 900 } });
   const p = await ctx.newPage();
@@ -129,6 +139,7 @@ describe('the officers web interface', () => {
     assert.ok((await tokens.count()) >= 2, 'the explanation lists the name parts that matched');
     assert.match(await first.locator('.explanation').textContent(), /Agreed/);
     await shot(page, '02-search-explanation');
+    await assertLabelled(page);
   });
 
   uiTest('queries the partner node: a hit with a reference, and no hit', async () => {
@@ -170,6 +181,7 @@ describe('the officers web interface', () => {
       await page.getByText('Decided: Dismiss').waitFor();
     }
     await shot(page, '05-screening-review');
+    await assertLabelled(page);
     const hits = await page.evaluate(async ([id, purpose]) => {
       const r = await fetch(`/api/v1/screening/jobs/${id}/hits`, { headers: { 'X-Purpose': purpose } });
       return (await r.json()).items;
@@ -181,6 +193,7 @@ describe('the officers web interface', () => {
   uiTest('views and edits a record with its handling code', async () => {
     await page.goto(`${lahore.url}/#/records/persons/${searchedRecord}`);
     await page.getByRole('button', { name: 'Edit' }).click();
+    await assertLabelled(page);
     await page.getByLabel('Handling note').fill('Checked with the Rome liaison desk');
     await page.getByRole('button', { name: 'Save' }).click();
     await page.getByText('Version 2').waitFor();
@@ -267,6 +280,7 @@ describe('the officers web interface', () => {
     await p.getByRole('button', { name: 'Add user' }).click();
     await p.getByText('User giulia added.').waitFor();
     await shot(p, '11-users');
+    await assertLabelled(p);
 
     // A person list imported from the browser, a bad row skipped and named.
     await p.getByRole('link', { name: 'Records' }).click();
@@ -289,6 +303,18 @@ describe('the officers web interface', () => {
     await p.getByText('Version 2 saved.').waitFor();
     await shot(p, '13-agreement');
     await ctx.close();
+  });
+
+  uiTest('the keyboard reaches the content through the skip link', async () => {
+    await page.goto(`${lahore.url}/#/search`);
+    await page.reload();
+    await page.getByRole('navigation', { name: 'Main' }).waitFor();
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Skip to content');
+    await page.keyboard.press('Enter');
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'main');
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('name')), 'purpose');
   });
 
   uiTest('signs out', async () => {

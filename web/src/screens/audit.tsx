@@ -1,9 +1,9 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { request, type AuditEntry } from '../api';
 import { ErrorBox, Field, Name, PurposeField, Tag } from '../components';
 import { formatDateTime, t, tDyn } from '../i18n';
 import { usePurpose } from '../purpose';
-import { navigate } from '../router';
+import { href } from '../router';
 
 // Actions an auditor most often filters on (the log holds others too).
 const ACTIONS = ['view', 'search', 'create', 'update', 'delete', 'import', 'screening', 'access_denied', 'partner_query_sent', 'partner_query_answered', 'sign_in', 'sign_in_failed', 'user_change'];
@@ -25,13 +25,17 @@ export function AuditScreen({ query }: { query: URLSearchParams }) {
   // Bumped by "Show", so the same filters can be asked again.
   const [asked, setAsked] = useState(0);
 
+  // Only the newest request's answer is shown (filters may change while one is on its way).
+  const latest = useRef(0);
   const load = async (before: number | null) => {
     setError(null);
+    const mine = ++latest.current;
     try {
       const r = await request<{ entries: AuditEntry[]; next_before: number | null }>('GET', '/api/v1/audit', {
         purpose,
         query: { ...filters, before: before ?? undefined, limit: 100 },
       });
+      if (mine !== latest.current) return;
       setEntries((prev) => (before && prev ? [...prev, ...r.entries] : r.entries));
       setNext(r.next_before);
     } catch (err) {
@@ -41,7 +45,7 @@ export function AuditScreen({ query }: { query: URLSearchParams }) {
   useEffect(() => {
     setForm(filters);
     setEntries(null);
-    if (purpose && (filters.record || asked > 0)) void load(null);
+    if (purpose && (Object.values(filters).some(Boolean) || asked > 0)) void load(null);
   }, [query.toString(), asked]);
 
   const set = (k: keyof typeof form) => (e: Event) => setForm({ ...form, [k]: (e.target as HTMLInputElement).value });
@@ -54,8 +58,10 @@ export function AuditScreen({ query }: { query: URLSearchParams }) {
         class="card form-grid"
         onSubmit={(e) => {
           e.preventDefault();
-          navigate('audit', { ...form, record: form.record.trim() });
-          setAsked(asked + 1);
+          const target = href('audit', { ...form, record: form.record.trim() });
+          // A new query string loads by itself; the same one is asked again.
+          if (location.hash === target) setAsked(asked + 1);
+          else location.hash = target;
         }}
       >
         <PurposeField />
