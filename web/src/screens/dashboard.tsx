@@ -1,8 +1,8 @@
 import { BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip, type ChartConfiguration } from 'chart.js';
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { request, type Stats } from '../api';
 import { ErrorBox, Field, Loading } from '../components';
-import { formatMonth, formatNumber, langInfo, t, tDyn } from '../i18n';
+import { formatMonth, formatNumber, lang, langInfo, t, tDyn } from '../i18n';
 
 Chart.register(BarController, BarElement, LineController, LineElement, PointElement, CategoryScale, LinearScale, Legend, Tooltip);
 
@@ -53,69 +53,9 @@ export function DashboardScreen() {
   };
   useEffect(load, []);
 
-  const rtl = langInfo().dir === 'rtl';
-  const months = Object.keys(stats?.months ?? {}).sort();
-  if (rtl) months.reverse();
-  const monthLabels = months.map(formatMonth);
-  const actions = [...new Set(months.flatMap((m) => Object.keys(stats!.months[m])))].sort();
-  const sumOutcomes = (o: Record<string, number> | undefined) => Object.values(o ?? {}).reduce((a, b) => a + b, 0);
-
-  const areas = Object.keys(stats?.records_by_crime_area ?? {}).sort();
-  const areaConfig: ChartConfiguration = {
-    type: 'bar',
-    data: {
-      labels: areas.map((a) => tDyn('area', a)),
-      datasets: [{ label: t('dashboard.count'), data: areas.map((a) => stats!.records_by_crime_area[a]), backgroundColor: COLOURS[0] }],
-    },
-    options: { indexAxis: 'y', plugins: { legend: { display: false } }, scales: { x: { position: rtl ? 'top' : 'bottom', reverse: rtl, ticks: { precision: 0 } }, y: { position: rtl ? 'right' : 'left' } } },
-  };
-  const activityConfig: ChartConfiguration = {
-    type: 'bar',
-    data: {
-      labels: monthLabels,
-      datasets: actions.map((a, i) => ({ label: a, data: months.map((m) => sumOutcomes(stats!.months[m][a])), backgroundColor: COLOURS[i % COLOURS.length] })),
-    },
-    options: { scales: { x: { stacked: true }, y: { stacked: true, position: rtl ? 'right' : 'left', ticks: { precision: 0 } } } },
-  };
-  // Partner figures: summed over partners, per month.
-  const partnerMonths = new Map<string, { sent: number; answered: number; hits: number; median: number[]; p90: number[] }>();
-  for (const byMonth of Object.values(stats?.partners ?? {})) {
-    for (const [m, f] of Object.entries(byMonth)) {
-      const e = partnerMonths.get(m) ?? { sent: 0, answered: 0, hits: 0, median: [], p90: [] };
-      e.sent += f.partner_query_sent ?? 0;
-      e.answered += f.partner_query_answered ?? 0;
-      e.hits += f.hits ?? 0;
-      if (f.response_ms_median !== undefined) e.median.push(f.response_ms_median);
-      if (f.response_ms_p90 !== undefined) e.p90.push(f.response_ms_p90);
-      partnerMonths.set(m, e);
-    }
-  }
-  const pm = [...partnerMonths.keys()].sort();
-  if (rtl) pm.reverse();
-  const max = (xs: number[]) => (xs.length ? Math.max(...xs) : null);
-  const partnerConfig: ChartConfiguration = {
-    type: 'bar',
-    data: {
-      labels: pm.map(formatMonth),
-      datasets: [
-        { label: t('dashboard.requests'), data: pm.map((m) => partnerMonths.get(m)!.sent), backgroundColor: COLOURS[0] },
-        { label: t('dashboard.answered'), data: pm.map((m) => partnerMonths.get(m)!.answered), backgroundColor: COLOURS[2] },
-        { label: t('dashboard.hitsSeries'), data: pm.map((m) => partnerMonths.get(m)!.hits), backgroundColor: COLOURS[1] },
-      ],
-    },
-    options: { scales: { y: { position: rtl ? 'right' : 'left', ticks: { precision: 0 } } } },
-  };
-  const responseConfig: ChartConfiguration = {
-    type: 'line',
-    data: {
-      labels: pm.map(formatMonth),
-      datasets: [
-        { label: t('dashboard.median'), data: pm.map((m) => max(partnerMonths.get(m)!.median)), borderColor: COLOURS[0], backgroundColor: COLOURS[0] },
-        { label: t('dashboard.p90'), data: pm.map((m) => max(partnerMonths.get(m)!.p90)), borderColor: COLOURS[1], backgroundColor: COLOURS[1] },
-      ],
-    },
-    options: { scales: { y: { position: rtl ? 'right' : 'left' } } },
-  };
+  const language = lang();
+  // Built again only for new figures or another language (not on every keystroke).
+  const { areaConfig, activityConfig, partnerConfig, responseConfig } = useMemo(() => buildCharts(stats), [stats, language]);
 
   return (
     <section aria-labelledby="dash-title">
@@ -180,4 +120,72 @@ export function DashboardScreen() {
       )}
     </section>
   );
+}
+
+function buildCharts(stats: Stats | null) {
+  const rtl = langInfo().dir === 'rtl';
+  const months = Object.keys(stats?.months ?? {}).sort();
+  if (rtl) months.reverse();
+  const monthLabels = months.map(formatMonth);
+  const actions = [...new Set(months.flatMap((m) => Object.keys(stats!.months[m])))].sort();
+  const sumOutcomes = (o: Record<string, number> | undefined) => Object.values(o ?? {}).reduce((a, b) => a + b, 0);
+
+  const areas = Object.keys(stats?.records_by_crime_area ?? {}).sort();
+  const areaConfig: ChartConfiguration = {
+    type: 'bar',
+    data: {
+      labels: areas.map((a) => tDyn('area', a)),
+      datasets: [{ label: t('dashboard.count'), data: areas.map((a) => stats!.records_by_crime_area[a]), backgroundColor: COLOURS[0] }],
+    },
+    options: { indexAxis: 'y', plugins: { legend: { display: false } }, scales: { x: { position: rtl ? 'top' : 'bottom', reverse: rtl, ticks: { precision: 0 } }, y: { position: rtl ? 'right' : 'left' } } },
+  };
+  const activityConfig: ChartConfiguration = {
+    type: 'bar',
+    data: {
+      labels: monthLabels,
+      datasets: actions.map((a, i) => ({ label: a, data: months.map((m) => sumOutcomes(stats!.months[m][a])), backgroundColor: COLOURS[i % COLOURS.length] })),
+    },
+    options: { scales: { x: { stacked: true }, y: { stacked: true, position: rtl ? 'right' : 'left', ticks: { precision: 0 } } } },
+  };
+  // Partner figures: summed over partners, per month.
+  const partnerMonths = new Map<string, { sent: number; answered: number; hits: number; median: number[]; p90: number[] }>();
+  for (const byMonth of Object.values(stats?.partners ?? {})) {
+    for (const [m, f] of Object.entries(byMonth)) {
+      const e = partnerMonths.get(m) ?? { sent: 0, answered: 0, hits: 0, median: [], p90: [] };
+      e.sent += f.partner_query_sent ?? 0;
+      e.answered += f.partner_query_answered ?? 0;
+      e.hits += f.hits ?? 0;
+      if (f.response_ms_median !== undefined) e.median.push(f.response_ms_median);
+      if (f.response_ms_p90 !== undefined) e.p90.push(f.response_ms_p90);
+      partnerMonths.set(m, e);
+    }
+  }
+  const pm = [...partnerMonths.keys()].sort();
+  if (rtl) pm.reverse();
+  const max = (xs: number[]) => (xs.length ? Math.max(...xs) : null);
+  const partnerConfig: ChartConfiguration = {
+    type: 'bar',
+    data: {
+      labels: pm.map(formatMonth),
+      datasets: [
+        { label: t('dashboard.requests'), data: pm.map((m) => partnerMonths.get(m)!.sent), backgroundColor: COLOURS[0] },
+        { label: t('dashboard.answered'), data: pm.map((m) => partnerMonths.get(m)!.answered), backgroundColor: COLOURS[2] },
+        { label: t('dashboard.hitsSeries'), data: pm.map((m) => partnerMonths.get(m)!.hits), backgroundColor: COLOURS[1] },
+      ],
+    },
+    options: { scales: { y: { position: rtl ? 'right' : 'left', ticks: { precision: 0 } } } },
+  };
+  const responseConfig: ChartConfiguration = {
+    type: 'line',
+    data: {
+      labels: pm.map(formatMonth),
+      datasets: [
+        { label: t('dashboard.median'), data: pm.map((m) => max(partnerMonths.get(m)!.median)), borderColor: COLOURS[0], backgroundColor: COLOURS[0] },
+        { label: t('dashboard.p90'), data: pm.map((m) => max(partnerMonths.get(m)!.p90)), borderColor: COLOURS[1], backgroundColor: COLOURS[1] },
+      ],
+    },
+    options: { scales: { y: { position: rtl ? 'right' : 'left' } } },
+  };
+
+  return { areaConfig, activityConfig, partnerConfig, responseConfig };
 }

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { ALERTS, COLLECTIONS, CRIME_AREAS, HANDLING_CODES, SUBJECT_CATEGORIES, request, type Collection, type RecordJson } from '../api';
 import { ErrorBox, Field, Loading, Name, PurposeField, Tag } from '../components';
 import { formatDate, formatDateTime, t, tDyn } from '../i18n';
@@ -72,13 +72,17 @@ function RecordList({ collection, query, canWrite, canImport }: { collection: Co
   const area = query.get('crime_area') ?? '';
   const alert = query.get('alert') ?? '';
 
+  // Only the newest request's answer is shown (filters may change meanwhile).
+  const latest = useRef(0);
   const load = async (after: string | null) => {
     setError(null);
+    const mine = ++latest.current;
     try {
       const r = await request<{ items: RecordJson[]; next_cursor: string | null }>('GET', `/api/v1/${collection}`, {
         purpose,
         query: { crime_area: area || undefined, alert: alert || undefined, limit: 50, cursor: after ?? undefined },
       });
+      if (mine !== latest.current) return;
       setItems((prev) => (after && prev ? [...prev, ...r.items] : r.items));
       setCursor(r.next_cursor);
     } catch (err) {
