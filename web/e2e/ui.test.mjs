@@ -198,6 +198,9 @@ describe('the officers web interface', () => {
     await page.getByRole('button', { name: 'Save' }).click();
     await page.getByText('Version 2').waitFor();
     assert.match(await page.locator('.record').textContent(), /Checked with the Rome liaison desk/);
+    await page.getByLabel('Still needed: next review date').fill('2029-01-31');
+    await page.getByRole('button', { name: 'Confirm review' }).click();
+    await page.getByText('Review confirmed until 31 Jan 2029.').waitFor();
     await shot(page, '06-record');
     await page.goto(`${lahore.url}/#/records/persons`);
     await page.locator('table.records tbody tr').nth(9).waitFor();
@@ -265,6 +268,10 @@ describe('the officers web interface', () => {
       return rows.length > 0 && rows.every((r) => r.cells[2].textContent === 'screening' && r.cells[1].textContent.includes('Rana Tariq'));
     });
     await shot(p, '10-audit-trail');
+    // Supervisors see what is due for review (a dry run: nothing erased).
+    await p.getByRole('link', { name: 'Records' }).click();
+    await p.getByRole('button', { name: 'Records due for review' }).click();
+    await p.getByText(/No record is past its review date|records past their review date/).waitFor();
     await ctx.close();
   });
 

@@ -47,6 +47,7 @@ const SECTIONS: Section[] = [
         canWrite={can('records.write')}
         canAudit={can('audit.read')}
         canImport={can('records.import')}
+        canRetention={can('retention.run')}
         fullClearance={me.clearance === 'H3' && me.crime_areas.length === 0}
       />
     ),

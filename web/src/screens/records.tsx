@@ -55,13 +55,18 @@ function titleOf(r: RecordJson, c: Collection): string {
   return String(body.name ?? body.title ?? body.plate ?? body.number ?? r.id);
 }
 
-export function RecordsScreen(props: { path: string[]; query: URLSearchParams; canWrite: boolean; canAudit: boolean; canImport: boolean; fullClearance: boolean }) {
+export function RecordsScreen(props: { path: string[]; query: URLSearchParams; canWrite: boolean; canAudit: boolean; canImport: boolean; canRetention: boolean; fullClearance: boolean }) {
   const collection = isCollection(props.path[1]) ? props.path[1] : 'persons';
   const id = props.path[2];
   if (id === 'new') return <RecordEditor collection={collection} canAudit={false} />;
   if (props.path[1] === 'import') return <ImportForm fullClearance={props.fullClearance} />;
   if (id) return <RecordView collection={collection} id={id} canWrite={props.canWrite} canAudit={props.canAudit} />;
-  return <RecordList collection={collection} query={props.query} canWrite={props.canWrite} canImport={props.canImport} />;
+  return (
+    <>
+      <RecordList collection={collection} query={props.query} canWrite={props.canWrite} canImport={props.canImport} />
+      {props.canRetention && <DueForReview />}
+    </>
+  );
 }
 
 function RecordList({ collection, query, canWrite, canImport }: { collection: Collection; query: URLSearchParams; canWrite: boolean; canImport: boolean }) {
@@ -277,6 +282,7 @@ function RecordView({ collection, id, canWrite, canAudit }: { collection: Collec
             <dt>{t('common.owner')}</dt>
             <dd class="mono">{record.owner}</dd>
           </dl>
+          {canWrite && <ReviewConfirmation record={record} collection={collection} onConfirmed={setRecord} />}
           <div class="actions">
             {canWrite && (
               <button type="button" class="primary" onClick={() => setEditing(true)}>
@@ -530,6 +536,103 @@ function ImportForm({ fullClearance }: { fullClearance: boolean }) {
             </ul>
           )}
         </div>
+      )}
+    </section>
+  );
+}
+
+/** "Still needed": confirms a record with a new review date (POST .../review). */
+function ReviewConfirmation({ record, collection, onConfirmed }: { record: RecordJson; collection: Collection; onConfirmed: (r: RecordJson) => void }) {
+  const [purpose] = usePurpose();
+  const [date, setDate] = useState('');
+  const [notice, setNotice] = useState('');
+  const [error, setError] = useState<unknown>(null);
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    setError(null);
+    try {
+      await request('POST', `/api/v1/records/${encodeURIComponent(record.id)}/review`, { json: { review_date: date }, purpose });
+      onConfirmed(await request<RecordJson>('GET', `/api/v1/${collection}/${encodeURIComponent(record.id)}`, { purpose }));
+      setNotice(t('review.confirmed', { date: formatDate(date) }));
+    } catch (err) {
+      setError(err);
+    }
+  };
+  return (
+    <form class="form-grid review-confirm" onSubmit={submit}>
+      <Field label={t('review.newDate')}>{(id) => <input id={id} name="review_date" type="date" required value={date} onInput={(e) => setDate((e.target as HTMLInputElement).value)} />}</Field>
+      <div class="actions">
+        <button type="submit" disabled={!purpose || !date}>
+          {t('review.confirm')}
+        </button>
+      </div>
+      <ErrorBox error={error} />
+      {notice && (
+        <p role="status" class="notice">
+          {notice}
+        </p>
+      )}
+    </form>
+  );
+}
+
+interface RetentionItem {
+  id: string;
+  type: string;
+  review_date: string;
+  crime_area: string;
+}
+
+/** Records past their review date (a dry run of retention: nothing is erased). */
+export function DueForReview() {
+  const [items, setItems] = useState<RetentionItem[] | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const load = async () => {
+    setError(null);
+    try {
+      const r = await request<{ due: RetentionItem[]; erased: RetentionItem[] }>('POST', '/api/v1/retention/run', { query: { dry_run: 1 } });
+      setItems([...r.erased, ...r.due]);
+    } catch (err) {
+      setError(err);
+    }
+  };
+  const collectionOf = (type: string) => COLLECTIONS.find((c) => BODY_FIELDS[c].type === type) ?? 'persons';
+  return (
+    <section class="card" aria-labelledby="due-title">
+      <h2 id="due-title">{t('retention.title')}</h2>
+      <button type="button" onClick={() => void load()}>
+        {t('retention.show')}
+      </button>
+      <ErrorBox error={error} />
+      {items && items.length === 0 && <p>{t('retention.none')}</p>}
+      {items && items.length > 0 && (
+        <>
+          <p>{t('retention.due', { count: items.length })}</p>
+          <table class="data due">
+            <thead>
+              <tr>
+                <th scope="col">{t('common.id')}</th>
+                <th scope="col">{t('records.collection')}</th>
+                <th scope="col">{t('common.crimeArea')}</th>
+                <th scope="col">{t('common.reviewDate')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {items.map((i) => (
+                <tr>
+                  <td>
+                    <a class="mono" href={href(`records/${collectionOf(i.type)}/${i.id}`)}>
+                      {i.id}
+                    </a>
+                  </td>
+                  <td>{tDyn('collection', collectionOf(i.type))}</td>
+                  <td>{tDyn('area', i.crime_area)}</td>
+                  <td>{formatDate(i.review_date)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
       )}
     </section>
   );
