@@ -234,6 +234,10 @@ describe('the officers web interface', () => {
     const bdi = page.locator('.explanation bdi').first();
     assert.equal(await bdi.getAttribute('dir'), 'auto');
     await shot(page, '08-search-urdu');
+    await page.getByRole('link', { name: 'ریکارڈ' }).click();
+    await page.locator('table.records tbody tr').first().waitFor();
+    assert.equal(await page.locator('table.records th').first().evaluate((el) => getComputedStyle(el).textAlign), 'start');
+    await shot(page, '08b-records-urdu');
 
     await page.getByLabel('زبان').selectOption('it');
     assert.equal(await page.evaluate(() => document.documentElement.dir), 'ltr');
