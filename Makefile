@@ -1,14 +1,14 @@
 # liaison: the two commands a newcomer needs.
 #   make run    install dependencies, build, and start a demo node with demo data
 #   make test   install dependencies, build, and run every test (also under ASan+UBSan)
-# Other targets: build, deps, asan, bench, format, clean.
+# Other targets: build, web, deps, asan, bench, format, clean.
 
 BUILD ?= build
 ASAN_BUILD ?= build-asan
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: all deps build test unit-test asan run demo bench format clean
+.PHONY: all deps build web test unit-test asan run demo bench format clean
 
 all: build
 
@@ -31,10 +31,14 @@ asan: deps
 	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  ctest --output-on-failure -j $(JOBS) --timeout 900
 
+# The officers' web interface (web/dist), served by `liaison serve --web-root`.
+web:
+	@scripts/build-web.sh
+
 test:
 	@scripts/run-tests.sh
 
-run: build
+run: build web
 	@scripts/demo.sh $(BUILD)/src/liaison
 
 bench: build

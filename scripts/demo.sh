@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Starts a demo node (Punjab Police, Lahore) with demo data, on
-# https://127.0.0.1:8443. The node directory lives in demo/ (not in git);
-# delete demo/ to start again from scratch.
+# https://127.0.0.1:8443, with the officers' web interface (web/dist, built by
+# scripts/build-web.sh) at https://127.0.0.1:8443/. The node directory lives
+# in demo/ (not in git); delete demo/ to start again from scratch.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 liaison=${1:-build/src/liaison}
@@ -20,9 +21,20 @@ if [ ! -f "$dir/liaison.toml" ]; then
     --name "Internal Auditor" --role auditor --password-stdin
 fi
 
+web_args=()
+if [ -f web/dist/index.html ]; then
+  web_args=(--web-root web/dist)
+fi
+
 cat <<'MSG'
 
-The demo node is starting. Demo users (passwords are for this demo only):
+The demo node is starting.
+
+  Web interface: https://127.0.0.1:8443/
+  (the certificate is self-signed: accept it in the browser after checking
+  the fingerprint `liaison init` printed)
+
+Demo users (passwords are for this demo only):
   admin    / lahore office key one       (administrator, clearance H3)
   analyst  / lahore office key two     (analyst, clearance H2)
   auditor  / lahore office key three   (auditor: the audit log only)
@@ -37,4 +49,4 @@ Try, from another terminal:
 Stop it with Ctrl-C.
 
 MSG
-exec "$liaison" serve --data "$dir"
+exec "$liaison" serve --data "$dir" "${web_args[@]}"

@@ -10,6 +10,9 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   zlib1g-dev libbrotli-dev sqlite3 curl
   libpq-dev postgresql
+  # The web interface's end-to-end tests drive Debian's Chromium headless;
+  # DejaVu and Nafees (Urdu Nastaliq) cover the scripts without any web font.
+  chromium fonts-dejavu-core fonts-nafees
 )
 
 missing=()

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite, as CI runs it: a warnings-as-errors build with every
-# test, then the same tests under AddressSanitizer and UndefinedBehaviorSanitizer.
+# test, the web interface's end-to-end tests against that build, then the same
+# C++ tests under AddressSanitizer and UndefinedBehaviorSanitizer.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,6 +13,11 @@ cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLIAISON_WERROR=
 cmake --build build -j "$jobs"
 echo "== tests"
 (cd build && ctest --output-on-failure -j "$jobs" --timeout 600)
+
+echo "== web interface: build, then end-to-end tests (real nodes, headless Chromium)"
+scripts/build-web.sh
+(cd web && LIAISON_BINARY="$PWD/../build/src/liaison" npm run --silent e2e)
+echo "screenshots: build/e2e-screenshots/"
 
 echo "== build (ASan + UBSan)"
 cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DLIAISON_SANITIZE=ON \

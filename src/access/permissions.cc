@@ -56,4 +56,12 @@ bool RoleHolds(Role role, std::string_view permission) {
   return false;
 }
 
+std::vector<std::string_view> PermissionsOf(Role role) {
+  std::vector<std::string_view> out;
+  for (std::string_view p : kAll) {
+    if (p != kPublic && p != kSelf && RoleHolds(role, p)) out.push_back(p);
+  }
+  return out;
+}
+
 }  // namespace liaison::access

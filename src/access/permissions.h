@@ -9,6 +9,7 @@
 
 #include <span>
 #include <string_view>
+#include <vector>
 
 #include "access/actor.h"
 
@@ -35,6 +36,11 @@ std::span<const std::string_view> AllPermissions();
 // True when `role` holds `permission`. kPublic and kSelf are held by all.
 // Unknown permission names are held by nobody (fail closed).
 bool RoleHolds(Role role, std::string_view permission);
+
+// The permissions `role` holds, in AllPermissions() order, without kPublic
+// and kSelf (held by everyone): what a client needs to show only what the
+// caller may do.
+std::vector<std::string_view> PermissionsOf(Role role);
 
 }  // namespace liaison::access
 

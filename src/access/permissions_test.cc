@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <vector>
+
 namespace liaison::access {
 namespace {
 
@@ -32,6 +35,23 @@ TEST(PermissionsTest, UnknownPermissionIsHeldByNobody) {
     EXPECT_FALSE(RoleHolds(r, "records.reed")) << RoleName(r);
     EXPECT_TRUE(RoleHolds(r, kPublic));
   }
+}
+
+TEST(PermissionsTest, PermissionsOfListsExactlyWhatTheRoleHolds) {
+  for (Role r : {Role::kAdministrator, Role::kLiaisonOfficer, Role::kAnalyst, Role::kSupervisor,
+                 Role::kAuditor, Role::kSystem}) {
+    std::vector<std::string_view> held = PermissionsOf(r);
+    for (std::string_view p : AllPermissions()) {
+      bool listed = std::find(held.begin(), held.end(), p) != held.end();
+      if (p == kPublic || p == kSelf) {
+        EXPECT_FALSE(listed) << RoleName(r) << " " << p;
+      } else {
+        EXPECT_EQ(listed, RoleHolds(r, p)) << RoleName(r) << " " << p;
+      }
+    }
+  }
+  std::vector<std::string_view> auditor = PermissionsOf(Role::kAuditor);
+  EXPECT_EQ(auditor, (std::vector<std::string_view>{kAuditRead, kStatsRead}));
 }
 
 TEST(RoleTest, NamesRoundTrip) {

@@ -228,6 +228,15 @@ absl::StatusOr<ingest::ImportReport> RecordAccess::ImportPersons(const Actor& ac
                                                                  const std::string& path,
                                                                  ingest::ImportOptions options) {
   RETURN_IF_ERROR(CheckRole(actor, purpose, kRecordsImport, audit::Action::kImport, ""));
+  // An import updates the record with the same source id, whatever its
+  // handling code or crime area: only a clearance that covers every record
+  // may import.
+  if (actor.clearance.max_handling_code != records::HandlingCode::kH3 ||
+      !actor.clearance.crime_areas.empty()) {
+    return Deny(actor, purpose, audit::Action::kImport, {},
+                "importing needs a clearance covering every record (H3, every crime area), "
+                "because an import may update any person record");
+  }
   options.owner = policy_.node_id;
   options.now_ms = trail_.clock().NowMillis();
   if (options.random == nullptr) options.random = &random_;

@@ -63,7 +63,9 @@ class RecordAccess {
                                          const store::RecordFilter& filter);
 
   // Imports a person list (ingest::ImportPersons) as `actor`, audited as one
-  // import entry naming the file's SHA-256 and the counts.
+  // import entry naming the file's SHA-256 and the counts. PermissionDenied
+  // (audited) without records.import or without a clearance covering every
+  // record (H3, all crime areas): an import may update any person record.
   absl::StatusOr<ingest::ImportReport> ImportPersons(const Actor& actor, const Purpose& purpose,
                                                      const std::string& path,
                                                      ingest::ImportOptions options);

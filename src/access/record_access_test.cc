@@ -173,5 +173,20 @@ TEST_F(RecordAccessTest, ImportIsOneAuditedEntry) {
   EXPECT_TRUE(absl::StrContains(rows[0].entry_json, report->file_sha256));
 }
 
+TEST_F(RecordAccessTest, ImportNeedsAClearanceCoveringEveryRecord) {
+  std::string path = (dir_ / "w.csv").string();
+  std::ofstream(path) << "id,name,handling_code\n1,A,H3\n";
+  // The analyst holds records.import, but an H1 clearance could overwrite
+  // H3 records with the same source id.
+  auto report = access_->ImportPersons(analyst_, purpose_, path, {});
+  EXPECT_EQ(report.status().code(), absl::StatusCode::kPermissionDenied) << report.status();
+  EXPECT_EQ(CountAudit("access_denied"), 1);
+  Actor narrow = admin_;
+  narrow.clearance.crime_areas = {records::CrimeArea::kNarcotics};
+  EXPECT_EQ(access_->ImportPersons(narrow, purpose_, path, {}).status().code(),
+            absl::StatusCode::kPermissionDenied);
+  EXPECT_TRUE(access_->ImportPersons(admin_, purpose_, path, {}).ok());
+}
+
 }  // namespace
 }  // namespace liaison::access

@@ -3,6 +3,7 @@
 #include "api/access_gate.h"
 #include "api/governance_routes.h"
 #include "api/health_routes.h"
+#include "api/import_routes.h"
 #include "api/partner_routes.h"
 #include "api/record_routes.h"
 #include "api/screening_routes.h"
@@ -27,6 +28,7 @@ absl::StatusOr<std::shared_ptr<Router>> BuildApiRouter(const ApiServices& servic
     router->SetGate(MakeAccessGate(*services.identity, *services.store, *services.trail));
     RETURN_IF_ERROR(RegisterSessionRoutes(*router, *services.identity));
     RETURN_IF_ERROR(RegisterRecordRoutes(*router, *services.records));
+    RETURN_IF_ERROR(RegisterImportRoutes(*router, *services.records, config));
     if (services.retention != nullptr) {
       RETURN_IF_ERROR(
           RegisterGovernanceRoutes(*router, *services.store, *services.trail, *services.retention));
@@ -39,6 +41,7 @@ absl::StatusOr<std::shared_ptr<Router>> BuildApiRouter(const ApiServices& servic
       RETURN_IF_ERROR(RegisterScreeningRoutes(*router, *services.search, *services.screening_jobs));
     }
   }
+  if (services.web_app != nullptr) RETURN_IF_ERROR(RegisterWebAppRoutes(*router, services.web_app));
 
   return router;
 }

@@ -16,6 +16,7 @@
 
 #include "absl/status/statusor.h"
 #include "api/router.h"
+#include "api/web_app.h"
 #include "common/clock.h"
 #include "node/node_dir.h"
 #include "store/store.h"
@@ -56,6 +57,8 @@ struct ApiServices {
   // Person search and bulk screening (registered when both are set).
   access::PersonSearch* search = nullptr;
   access::ScreeningJobs* screening_jobs = nullptr;
+  // The officers' web interface (served at / when set).
+  std::shared_ptr<const WebAppFiles> web_app;
 };
 
 // Builds the router with every route group, using the node's configured body

@@ -1,5 +1,7 @@
 #include "api/governance_routes.h"
 
+#include "absl/strings/numbers.h"
+#include "access/audit_search.h"
 #include "access/permissions.h"
 #include "access/statistics.h"
 #include "api/access_gate.h"
@@ -25,6 +27,45 @@ Json ItemsToJson(const std::vector<access::RetentionItem>& items) {
 
 absl::Status RegisterGovernanceRoutes(Router& router, store::Store& store,
                                       access::AuditTrail& trail, access::Retention& retention) {
+  RETURN_IF_ERROR(router.Add(
+      {.method = Method::kGet,
+       .pattern = "/api/v1/audit",
+       .permission = std::string(access::kAuditRead),
+       .handler = [&store, &trail](const Request& req) -> absl::StatusOr<Response> {
+         ASSIGN_OR_RETURN(access::Actor actor, ActorOf(req));
+         access::AuditFilter filter;
+         filter.actor = req.Query("actor").value_or("");
+         filter.action = req.Query("action").value_or("");
+         filter.object_id = req.Query("record").value_or("");
+         if (auto v = req.Query("from")) {
+           ASSIGN_OR_RETURN(filter.from_ms, ParseTimestampMillis(*v));
+         }
+         if (auto v = req.Query("to")) {
+           ASSIGN_OR_RETURN(filter.to_ms, ParseTimestampMillis(*v));
+         }
+         if (auto v = req.Query("before")) {
+           if (!absl::SimpleAtoi(*v, &filter.before_seq) || filter.before_seq < 1) {
+             return absl::InvalidArgumentError("before: expected a positive integer");
+           }
+         }
+         if (auto v = req.Query("limit")) {
+           if (!absl::SimpleAtoi(*v, &filter.limit)) {
+             return absl::InvalidArgumentError("limit: expected 1 to 1000");
+           }
+         }
+         ASSIGN_OR_RETURN(access::AuditPage page,
+                          access::SearchAudit(store, trail, actor, PurposeOf(req), filter));
+         Json entries = Json::array();
+         for (const store::AuditRow& row : page.rows) {
+           absl::StatusOr<Json> e =
+               ParseJson(row.entry_json, {.max_bytes = 1 << 20, .max_depth = 16});
+           if (e.ok()) entries.push_back(*std::move(e));
+         }
+         Json body = {{"entries", entries}};
+         body["next_before"] = page.next_before_seq > 0 ? Json(page.next_before_seq) : Json();
+         return Response::JsonBody(body);
+       },
+       .summary = "Search the audit log: by person, action, record and time, newest first"}));
   RETURN_IF_ERROR(
       router.Add({.method = Method::kGet,
                   .pattern = "/api/v1/stats",

@@ -1,9 +1,12 @@
 #include "api/partner_routes.h"
 
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "access/permissions.h"
 #include "api/access_gate.h"
 #include "common/absl_bridge.h"
 #include "common/status_macros.h"
+#include "common/time_format.h"
 
 namespace liaison::api {
 namespace {
@@ -64,6 +67,66 @@ absl::StatusOr<exchange::OutgoingQuery> QueryFromJson(const Json& body) {
   return q;
 }
 
+Json AgreementRowToJson(const store::AgreementRow& row) {
+  auto list = [](const std::string& joined) {
+    Json out = Json::array();
+    for (absl::string_view part : absl::StrSplit(joined, ',', absl::SkipEmpty())) {
+      out.push_back(std::string(part));
+    }
+    return out;
+  };
+  return {{"partner", row.partner},
+          {"version", row.version},
+          {"crime_areas", list(row.crime_areas)},
+          {"record_types", list(row.record_types)},
+          {"max_handling_code", row.max_handling_code},
+          {"auto_approve", list(row.auto_approve)},
+          {"retention_days", row.retention_days},
+          {"daily_quota", row.daily_quota},
+          {"changed_by", row.changed_by},
+          {"changed_at", FormatMillis(row.changed_ms)}};
+}
+
+// A comma-joined list from a JSON array of strings (for the list parsers).
+absl::StatusOr<std::string> JoinedStrings(const Json& body, const char* key) {
+  ASSIGN_OR_RETURN(std::vector<std::string> items, OptionalStrings(body, key));
+  return absl::StrJoin(items, ",");
+}
+
+absl::StatusOr<access::Agreement> AgreementFromJson(const Json& body) {
+  if (!body.is_object()) return absl::InvalidArgumentError("expected a JSON object");
+  static const char* const kKnown[] = {"crime_areas",  "record_types",   "max_handling_code",
+                                       "auto_approve", "retention_days", "daily_quota"};
+  for (auto it = body.begin(); it != body.end(); ++it) {
+    bool known = false;
+    for (const char* k : kKnown) known = known || it.key() == k;
+    if (!known) return absl::InvalidArgumentError(StrCat("unknown member '", it.key(), "'"));
+  }
+  access::Agreement a;
+  ASSIGN_OR_RETURN(std::string areas, JoinedStrings(body, "crime_areas"));
+  ASSIGN_OR_RETURN(a.crime_areas, access::ParseCrimeAreaList(areas));
+  if (body.contains("record_types")) {
+    ASSIGN_OR_RETURN(std::string types, JoinedStrings(body, "record_types"));
+    ASSIGN_OR_RETURN(a.record_types, access::ParseRecordTypeList(types));
+  }
+  ASSIGN_OR_RETURN(std::string approve, JoinedStrings(body, "auto_approve"));
+  ASSIGN_OR_RETURN(a.auto_approve, access::ParseCrimeAreaList(approve));
+  ASSIGN_OR_RETURN(std::string code, OptionalString(body, "max_handling_code"));
+  if (!code.empty()) {
+    ASSIGN_OR_RETURN(a.max_handling_code, records::ParseHandlingCode(code));
+  }
+  for (auto [key, out] :
+       {std::pair{"retention_days", &a.retention_days}, std::pair{"daily_quota", &a.daily_quota}}) {
+    auto it = body.find(key);
+    if (it == body.end() || it->is_null()) continue;
+    if (!it->is_number_integer()) {
+      return absl::InvalidArgumentError(StrCat("'", key, "' must be an integer"));
+    }
+    *out = it->get<int64_t>();
+  }
+  return a;
+}
+
 }  // namespace
 
 absl::Status RegisterPartnerRoutes(Router& router, access::Partners& partners,
@@ -85,6 +148,33 @@ absl::Status RegisterPartnerRoutes(Router& router, access::Partners& partners,
                     return Response::JsonBody({{"partners", items}});
                   },
                   .summary = "Registered partner nodes"}));
+  RETURN_IF_ERROR(router.Add(
+      {.method = Method::kGet,
+       .pattern = "/api/v1/partners/{node}/agreements",
+       .permission = std::string(access::kNodeAdmin),
+       .handler = [&partners](const Request& req) -> absl::StatusOr<Response> {
+         ASSIGN_OR_RETURN(access::Actor actor, ActorOf(req));
+         ASSIGN_OR_RETURN(std::vector<store::AgreementRow> rows,
+                          partners.AgreementHistory(actor, req.PathParam("node")));
+         Json versions = Json::array();
+         for (const store::AgreementRow& row : rows) versions.push_back(AgreementRowToJson(row));
+         return Response::JsonBody({{"partner", req.PathParam("node")}, {"versions", versions}});
+       },
+       .summary = "Every version of the sharing agreement with a partner, oldest first"}));
+  RETURN_IF_ERROR(router.Add(
+      {.method = Method::kPost,
+       .pattern = "/api/v1/partners/{node}/agreements",
+       .permission = std::string(access::kNodeAdmin),
+       .handler = [&partners](const Request& req) -> absl::StatusOr<Response> {
+         ASSIGN_OR_RETURN(access::Actor actor, ActorOf(req));
+         ASSIGN_OR_RETURN(access::Agreement agreement, AgreementFromJson(*req.json));
+         ASSIGN_OR_RETURN(store::AgreementRow row,
+                          partners.SetAgreement(actor, req.PathParam("node"), agreement));
+         return Response::JsonBody(AgreementRowToJson(row), 201);
+       },
+       .body = BodyKind::kJson,
+       .max_body_bytes = 16 * 1024,
+       .summary = "A new version of the sharing agreement with a partner"}));
   return router.Add({.method = Method::kPost,
                      .pattern = "/api/v1/partners/query",
                      .permission = std::string(access::kPartnersQuery),

@@ -211,6 +211,103 @@ TEST_F(RouteAuthorisationTest, EveryRouteDeclaresAKnownPermission) {
   }
 }
 
+TEST_F(RouteAuthorisationTest, WhoAmIListsTheRolesPermissions) {
+  Route who;
+  for (const Route& r : router_->routes()) {
+    if (r.method == Method::kGet && r.pattern == "/api/v1/session") who = r;
+  }
+  ASSERT_FALSE(who.pattern.empty());
+  for (Role role : kRoles) {
+    Response resp = router_->Handle("GET", RequestFor(who, credentials_[role]));
+    ASSERT_EQ(resp.status, 200) << resp.body;
+    Json body = *ParseJson(resp.body);
+    ASSERT_TRUE(body["permissions"].is_array()) << resp.body;
+    std::set<std::string> listed;
+    for (const Json& p : body["permissions"]) listed.insert(p.get<std::string>());
+    for (std::string_view p : access::AllPermissions()) {
+      bool expected = p != access::kPublic && p != access::kSelf && access::RoleHolds(role, p);
+      EXPECT_EQ(listed.contains(std::string(p)), expected) << access::RoleName(role) << " " << p;
+    }
+  }
+}
+
+TEST_F(RouteAuthorisationTest, AdministratorsSetAndReadAgreementsOverRest) {
+  store::PartnerRow rome{.node_id = "node_rome",
+                         .agency = "Polizia di Stato",
+                         .country = "IT",
+                         .endpoint = "https://127.0.0.1:1",
+                         .tls_fingerprint = std::string(64, 'a'),
+                         .signing_public_key = std::string(64, 'b')};
+  ASSERT_TRUE(partners_->Register(access::Actor::LocalAdministrator(), rome).ok());
+  auto call = [&](std::string_view method, std::string body, Role role) {
+    Request req;
+    req.path = "/api/v1/partners/node_rome/agreements";
+    req.request_id = "req_test";
+    req.peer = "127.0.0.1:1";
+    req.headers.emplace("Authorization", "Bearer " + credentials_[role]);
+    if (!body.empty()) {
+      req.headers.emplace("Content-Type", "application/json");
+      req.body = std::move(body);
+    }
+    return router_->Handle(method, std::move(req));
+  };
+  Response set = call("POST",
+                      R"({"crime_areas": ["narcotics", "terrorism"], "max_handling_code": "H2",)"
+                      R"( "retention_days": 30, "daily_quota": 500})",
+                      Role::kAdministrator);
+  ASSERT_EQ(set.status, 201) << set.body;
+  Json row = *ParseJson(set.body);
+  EXPECT_EQ(row["version"], 1);
+  EXPECT_EQ(row["crime_areas"].size(), 2u);  // in the enum order the store keeps
+  EXPECT_EQ(row["max_handling_code"], "H2");
+  EXPECT_EQ(row["daily_quota"], 500);
+
+  Response bad = call("POST", R"({"crime_areas": ["piracy"]})", Role::kAdministrator);
+  EXPECT_EQ(bad.status, 400) << bad.body;
+  EXPECT_EQ(call("POST", R"({"crime_areas": []})", Role::kLiaisonOfficer).status, 403);
+
+  Response history = call("GET", "", Role::kAdministrator);
+  ASSERT_EQ(history.status, 200) << history.body;
+  Json versions = (*ParseJson(history.body))["versions"];
+  ASSERT_EQ(versions.size(), 1u);
+  EXPECT_EQ(versions[0]["retention_days"], 30);
+}
+
+TEST_F(RouteAuthorisationTest, ImportsAPersonListUploadedOverRest) {
+  access::NewUser nu{.username = "importer",
+                     .role = Role::kAnalyst,
+                     .max_handling_code = records::HandlingCode::kH3,
+                     .password = "a long enough password"};
+  ASSERT_TRUE(identity_->AddUser(access::Actor::LocalAdministrator(), nu).ok());
+  std::string token =
+      identity_->SignIn("importer", "a long enough password", "", "test")->session_token;
+  auto upload = [&](std::string body, const std::string& credential) {
+    Request req;
+    req.path = "/api/v1/import/persons";
+    req.query = ParseQueryString("name=guests.csv&crime_area=narcotics");
+    req.request_id = "req_test";
+    req.peer = "127.0.0.1:1";
+    req.headers.emplace("Authorization", "Bearer " + credential);
+    req.headers.emplace("X-Purpose", "hotel guest register");
+    req.headers.emplace("Content-Type", "text/csv");
+    req.body = std::move(body);
+    return router_->Handle("POST", std::move(req));
+  };
+  Response ok = upload("id,name,dob\ng1,Muhammad Asif,1985-03-12\ng2,Giulia De Luca,1993\n", token);
+  ASSERT_EQ(ok.status, 200) << ok.body;
+  Json report = *ParseJson(ok.body);
+  EXPECT_EQ(report["created"], 2);
+  EXPECT_EQ(report["file"], "guests.csv");
+
+  Response bad = upload("id,name,dob\ng3,Someone,1985-02-30\n", token);
+  EXPECT_EQ(bad.status, 400) << bad.body;
+  EXPECT_NE(bad.body.find("guests.csv:2"), std::string::npos) << bad.body;
+  EXPECT_EQ(bad.body.find("liaison-import-"), std::string::npos) << bad.body;
+
+  // The analyst of the fixture has the default clearance: refused.
+  EXPECT_EQ(upload("id,name\nx,X\n", credentials_[Role::kAnalyst]).status, 403);
+}
+
 TEST_F(RouteAuthorisationTest, RefusalsAreAudited) {
   const Route* audit_route = nullptr;
   for (const Route& r : router_->routes()) {

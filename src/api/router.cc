@@ -6,6 +6,7 @@
 #include <set>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "api/errors.h"
@@ -17,6 +18,8 @@ namespace {
 
 std::vector<std::string_view> SplitPath(std::string_view path) {
   std::vector<std::string_view> segments;
+  // "/" alone is the root: no segments (the web interface's index page).
+  if (path == "/") return segments;
   // The leading '/' is required and skipped.
   size_t start = 1;
   while (start <= path.size()) {
@@ -49,8 +52,13 @@ std::string MediaType(std::string_view content_type) {
 
 void AddStandardHeaders(Response& response, std::string_view request_id) {
   response.headers.emplace_back("X-Request-Id", std::string(request_id));
-  // Responses may hold personal data: never cache them anywhere.
-  response.headers.emplace_back("Cache-Control", "no-store");
+  // Responses may hold personal data: never cache them anywhere, unless the
+  // handler chose a policy itself (the web interface's static files).
+  bool has_cache_policy = false;
+  for (const auto& [name, value] : response.headers) {
+    has_cache_policy = has_cache_policy || absl::EqualsIgnoreCase(name, "Cache-Control");
+  }
+  if (!has_cache_policy) response.headers.emplace_back("Cache-Control", "no-store");
   response.headers.emplace_back("X-Content-Type-Options", "nosniff");
 }
 

@@ -30,6 +30,17 @@ absl::Status OnlyFields(const Json& body, std::initializer_list<std::string_view
 
 }  // namespace
 
+namespace {
+
+// What the role may do, for clients that show only what the caller may use.
+Json PermissionsToJson(access::Role role) {
+  Json out = Json::array();
+  for (std::string_view p : access::PermissionsOf(role)) out.push_back(std::string(p));
+  return out;
+}
+
+}  // namespace
+
 Json UserInfoToJson(const access::UserInfo& u) {
   Json areas = Json::array();
   for (records::CrimeArea a : u.clearance.crime_areas) areas.push_back(records::Name(a));
@@ -61,9 +72,11 @@ absl::Status RegisterSessionRoutes(Router& router, access::Identity& identity) {
          }
          if (!r.ok())
            return Error(error_code::kUnauthenticated, 401, StdView(r.status().message()));
+         Json user = UserInfoToJson(r->user);
+         user["permissions"] = PermissionsToJson(r->user.role);
          Response resp = Response::JsonBody({{"token", r->session_token},
                                              {"expires_at", FormatMillis(r->expires_ms)},
-                                             {"user", UserInfoToJson(r->user)}});
+                                             {"user", user}});
          resp.headers.push_back(
              {"Set-Cookie", StrCat(kSessionCookie, "=", r->session_token,
                                    "; Path=/; Secure; HttpOnly; SameSite=Strict")});
@@ -85,9 +98,10 @@ absl::Status RegisterSessionRoutes(Router& router, access::Identity& identity) {
                                      {"display_name", a.name},
                                      {"role", access::RoleName(a.role)},
                                      {"clearance", records::Name(a.clearance.max_handling_code)},
-                                     {"crime_areas", areas}});
+                                     {"crime_areas", areas},
+                                     {"permissions", PermissionsToJson(a.role)}});
                               },
-                              .summary = "Who the caller is"}));
+                              .summary = "Who the caller is and what the role may do"}));
   RETURN_IF_ERROR(router.Add(
       {.method = Method::kDelete,
        .pattern = "/api/v1/session",

@@ -4,8 +4,9 @@
 //
 // Output contract (CONTRACTS.md): one line on stdout,
 //   listening on https://HOST:PORT
-// once the node is ready; everything else (log lines, warnings) goes to
-// stderr.
+// once the node is ready (followed by "web interface on https://HOST:PORT/"
+// with --web-root, and the partner endpoint's line when there is one);
+// everything else (log lines, warnings) goes to stderr.
 //
 // Signals: SIGTERM and SIGINT are blocked in every thread before any thread
 // starts, and the main thread takes them synchronously with sigtimedwait, so
@@ -22,6 +23,7 @@
 #include "absl/strings/str_cat.h"
 #include "api/api_routes.h"
 #include "api/http_server.h"
+#include "api/web_app.h"
 #include "cli/commands.h"
 #include "cli/node_context.h"
 #include "common/clock.h"
@@ -41,6 +43,7 @@ struct ServeArgs {
   std::string data;
   std::string listen;
   std::string partner_listen;
+  std::string web_root;
 };
 
 // Logs go to stderr: stdout carries only the address line.
@@ -107,6 +110,12 @@ int RunServe(const ServeArgs& args) {
   services.partner_service = &partner_service;
   std::string partner_listen =
       args.partner_listen.empty() ? dir->config.federation_listen : args.partner_listen;
+  if (!args.web_root.empty()) {
+    absl::StatusOr<api::WebAppFiles> web = api::LoadWebApp(args.web_root);
+    if (!web.ok()) return Fail(kCommand, web.status());
+    spdlog::info("web interface: {} files from {}", web->files.size(), web->root);
+    services.web_app = std::make_shared<const api::WebAppFiles>(*std::move(web));
+  }
   absl::StatusOr<std::shared_ptr<api::Router>> router = api::BuildApiRouter(services);
   if (!router.ok()) return Fail(kCommand, router.status());
 
@@ -139,6 +148,9 @@ int RunServe(const ServeArgs& args) {
   spdlog::info("node {} ({}, {}) serving; TLS certificate {}", dir->config.node_id,
                dir->config.agency, dir->config.country, dir->keys.tls_fingerprint());
   std::cout << "listening on " << (*server)->url() << std::endl;
+  if (services.web_app != nullptr) {
+    std::cout << "web interface on " << (*server)->url() << "/" << std::endl;
+  }
   if (!partner_listen.empty()) {
     absl::StatusOr<node::ListenAddress> address = node::ParseListenAddress(partner_listen);
     if (!address.ok()) return Fail(kCommand, address.status());
@@ -215,6 +227,9 @@ void AddServeCommand(CLI::App& app, CommandContext& ctx) {
   command->add_option("--partner-listen", args->partner_listen,
                       "HOST:PORT of the partner endpoint (default: [federation] listen in "
                       "liaison.toml; empty: none)");
+  command->add_option("--web-root", args->web_root,
+                      "Directory of the built web interface to serve at / (web/dist after "
+                      "`npm run build` in web/); default: none, the API only");
   command->callback([args, &ctx] { ctx.exit_code = RunServe(*args); });
 }
 

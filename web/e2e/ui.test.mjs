@@ -1,0 +1,341 @@
+// End-to-end tests of the officers' web interface: real liaison nodes on
+// loopback (Lahore and Rome, partners of each other), Debian's Chromium
+// headless driven by playwright-core. Screenshots of the main screens go to
+// build/e2e-screenshots/ (LIAISON_SCREENSHOTS overrides).
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { chromium } from 'playwright-core';
+import { chromiumPath, Node, pair, repoRoot, screenshotDir, totp } from './nodes.mjs';
+
+const OFFICER = { username: 'rana', name: 'Rana Tariq', role: 'liaison_officer', password: 'a long demo password 1' };
+const SUPERVISOR = { username: 'sara', name: 'Sara Khan', role: 'supervisor', password: 'a long demo password 2' };
+const ADMIN = { username: 'admin', name: 'Node Administrator', role: 'administrator', password: 'a long demo password 3' };
+const PURPOSE = 'Operation Indus: checking a courier';
+
+let lahore;
+let rome;
+let officerSecret;
+let browser;
+let context;
+let page;
+const problems = [];
+let searchedRecord = '';
+
+async function shot(p, name) {
+  await p.screenshot({ path: join(screenshotDir, `${name}.png`), fullPage: true });
+}
+
+function watch(p) {
+  p.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  p.on('console', (m) => {
+    if (m.type() === 'error' && /Content Security Policy|Refused to/.test(m.text())) problems.push(m.text());
+  });
+}
+
+// A test of the main page that leaves a screenshot behind when it fails.
+function uiTest(name, fn) {
+  test(name, async () => {
+    try {
+      await fn();
+    } catch (e) {
+      await page?.screenshot({ path: join(screenshotDir, `FAILED-${name.replace(/\W+/g, '-')}.png`), fullPage: true }).catch(() => {});
+      throw e;
+    }
+  });
+}
+
+// Accessibility basics: every form control has a label (or aria-label).
+async function assertLabelled(p) {
+  const unlabelled = await p.evaluate(() =>
+    [...document.querySelectorAll('input, select, textarea')]
+      .filter((el) => el.type !== 'hidden' && !(el.labels && el.labels.length) && !el.getAttribute('aria-label'))
+      .map((el) => el.outerHTML.slice(0, 80)),
+  );
+  assert.deepEqual(unlabelled, []);
+}
+
+async function newPage(locale = 'en-GB') {
+  const ctx = await browser.newContext({ ignoreHTTPSErrors: true, locale, viewport: { width: 1280, height: 900 } });
+  const p = await ctx.newPage();
+  watch(p);
+  return { ctx, p };
+}
+
+async function signIn(p, user, code = '') {
+  await p.goto(`${lahore.url}/`);
+  await p.getByLabel('User name').fill(user.username);
+  await p.getByLabel('Password', { exact: true }).fill(user.password);
+  if (code) await p.getByLabel('Code from your authenticator app').fill(code);
+  await p.getByRole('button', { name: 'Sign in' }).click();
+  await p.getByRole('navigation', { name: 'Main' }).waitFor();
+}
+
+describe('the officers web interface', () => {
+  before(async () => {
+    mkdirSync(screenshotDir, { recursive: true });
+    lahore = new Node('lahore', 'Punjab Police', 'PK');
+    rome = new Node('rome', 'Polizia di Stato', 'IT');
+    lahore.importPersons(join(repoRoot, 'demo-data', 'lahore_persons.csv'));
+    rome.importPersons(join(repoRoot, 'demo-data', 'rome_persons.csv'));
+    officerSecret = lahore.addUser({ ...OFFICER, totp: true });
+    lahore.addUser(SUPERVISOR);
+    lahore.addUser(ADMIN);
+    await pair(lahore, rome);
+    await Promise.all([lahore.start({ partners: true }), rome.start({ partners: true })]);
+    browser = await chromium.launch({ executablePath: chromiumPath, args: process.getuid?.() === 0 ? ['--no-sandbox'] : [] });
+    ({ ctx: context, p: page } = await newPage());
+  });
+
+  after(async () => {
+    await browser?.close();
+    await lahore?.stop();
+    await rome?.stop();
+  });
+
+  test('the node serves the interface with a strict Content-Security-Policy', async () => {
+    const response = await page.goto(`${lahore.url}/`);
+    assert.equal(response.status(), 200);
+    const headers = response.headers();
+    assert.match(headers['content-type'], /^text\/html/);
+    assert.match(headers['content-security-policy'], /default-src 'none'; script-src 'self'/);
+    assert.equal(headers['x-frame-options'], 'DENY');
+    const script = await page.locator('script[type=module]').getAttribute('src');
+    const asset = await context.request.get(new URL(script, `${lahore.url}/`).href);
+    assert.equal(asset.status(), 200);
+    assert.match(asset.headers()['content-type'], /^text\/javascript/);
+    assert.match(asset.headers()['cache-control'], /immutable/);
+  });
+
+  uiTest('signs in with password and TOTP; the navigation shows only what the role allows', async () => {
+    await page.goto(`${lahore.url}/`);
+    await page.getByLabel('User name').fill(OFFICER.username);
+    await page.getByLabel('Password', { exact: true }).fill(OFFICER.password);
+    await page.getByLabel('Code from your authenticator app').fill('000000');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('alert').waitFor();
+    await page.getByLabel('Code from your authenticator app').fill(totp(officerSecret));
+    await shot(page, '01-sign-in');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    const nav = page.getByRole('navigation', { name: 'Main' });
+    await nav.waitFor();
+    const links = await nav.getByRole('link').allTextContents();
+    assert.deepEqual(links, ['Search', 'Partner query', 'Screening', 'Records', 'Statistics']);
+    await assert.doesNotReject(page.getByText('Signed in as Rana Tariq').waitFor());
+  });
+
+  uiTest('searches persons with a stated purpose and shows the match explanation', async () => {
+    await page.getByRole('link', { name: 'Search' }).click();
+    await page.getByLabel('Purpose').fill(PURPOSE);
+    await page.getByLabel('Name', { exact: true }).fill('Mohammed Aasif');
+    await page.getByLabel('Date of birth').fill('1985-03-12');
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    const first = page.locator('li.hit').first();
+    await first.waitFor();
+    assert.match(await first.locator('.hit-name').textContent(), /محمد آصف/);
+    searchedRecord = await first.getAttribute('data-record');
+    const tokens = first.locator('.explanation table.tokens tbody tr');
+    assert.ok((await tokens.count()) >= 2, 'the explanation lists the name parts that matched');
+    assert.match(await first.locator('.explanation').textContent(), /Agreed/);
+    await shot(page, '02-search-explanation');
+    await assertLabelled(page);
+  });
+
+  uiTest('queries the partner node: a hit with a reference, and no hit', async () => {
+    await page.getByRole('link', { name: 'Partner query' }).click();
+    await page.getByRole('cell', { name: 'Polizia di Stato' }).waitFor();
+    await page.getByLabel('Name', { exact: true }).fill('Muhammad Asif');
+    await page.getByLabel('Date of birth').fill('1985-12-03');
+    await page.getByRole('button', { name: 'Query' }).click();
+    await page.locator('.partner-results .tag-hit').waitFor();
+    assert.match(await page.locator('.partner-results').textContent(), /Polizia di Stato/);
+    assert.ok((await page.locator('.partner-results td.mono').count()) >= 1, 'a reference is shown');
+    await shot(page, '03-partner-hit');
+    await page.getByLabel('Name', { exact: true }).fill('Zbigniew Nobodyknows');
+    await page.getByLabel('Date of birth').fill('');
+    await page.getByRole('button', { name: 'Query' }).click();
+    await page.locator('.partner-results .tag-nohit').waitFor();
+  });
+
+  uiTest('runs a screening job and decides hits with the keyboard', async () => {
+    await page.getByRole('link', { name: 'Screening' }).click();
+    const csv = 'id,name,father_name,dob\nG-1,Muhammad Asif,Bashir Ahmed,1985-03-12\nG-2,Imran Husain,Ghulam Rasool,1979\nG-3,Giulia Bianchi,,1990-01-01\n';
+    await page.getByLabel('Person list (CSV)').setInputFiles({ name: 'guests.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    await page.getByRole('button', { name: 'Upload and screen' }).click();
+    const row = page.locator('tr[data-state="done"]').first();
+    await row.waitFor({ timeout: 60_000 });
+    await shot(page, '04-screening-jobs');
+    const jobId = await row.getAttribute('data-job');
+    await row.getByRole('link', { name: 'Review' }).click();
+    await page.locator('.hit-detail').waitFor();
+    const firstHit = Number(await page.locator('.hit-detail').getAttribute('data-hit'));
+    await page.keyboard.press('c');
+    await page.getByText('Decided: Confirm').waitFor();
+    await page.keyboard.press('k');
+    await page.locator(`.hit-detail[data-hit="${firstHit}"] .current-decision .decision-confirmed`).waitFor();
+    const listed = await page.locator('.hit-item').count();
+    if (listed > 1) {
+      await page.keyboard.press('j');
+      await page.keyboard.press('d');
+      await page.getByText('Decided: Dismiss').waitFor();
+    }
+    await shot(page, '05-screening-review');
+    await assertLabelled(page);
+    const hits = await page.evaluate(async ([id, purpose]) => {
+      const r = await fetch(`/api/v1/screening/jobs/${id}/hits`, { headers: { 'X-Purpose': purpose } });
+      return (await r.json()).items;
+    }, [jobId, PURPOSE]);
+    assert.equal(hits.find((h) => h.hit === firstHit).decision.decision, 'confirmed');
+    if (hits.length > 1) assert.equal(hits.filter((h) => h.decision?.decision === 'dismissed').length, 1);
+  });
+
+  uiTest('views and edits a record with its handling code', async () => {
+    await page.goto(`${lahore.url}/#/records/persons/${searchedRecord}`);
+    await page.getByRole('button', { name: 'Edit' }).click();
+    await assertLabelled(page);
+    await page.getByLabel('Handling note').fill('Checked with the Rome liaison desk');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByText('Version 2').waitFor();
+    assert.match(await page.locator('.record').textContent(), /Checked with the Rome liaison desk/);
+    await page.getByLabel('Still needed: next review date').fill('2029-01-31');
+    await page.getByRole('button', { name: 'Confirm review' }).click();
+    await page.getByText('Review confirmed until 31 Jan 2029.').waitFor();
+    await shot(page, '06-record');
+    await page.goto(`${lahore.url}/#/records/persons`);
+    await page.locator('table.records tbody tr').nth(9).waitFor();
+  });
+
+  uiTest('draws the joint committee statistics', async () => {
+    await page.getByRole('link', { name: 'Statistics' }).click();
+    await page.locator('.charts canvas').first().waitFor();
+    assert.equal(await page.locator('.charts canvas').count(), 4);
+    assert.match(await page.locator('table.totals').textContent(), /search/);
+    await shot(page, '07-statistics');
+  });
+
+  uiTest('Urdu lays out right to left; Italian and English read as such', async () => {
+    await page.getByRole('link', { name: 'Search' }).click();
+    await page.getByLabel('Language').selectOption('ur');
+    assert.equal(await page.evaluate(() => document.documentElement.dir), 'rtl');
+    assert.equal(await page.evaluate(() => document.documentElement.lang), 'ur');
+    const nav = page.getByRole('navigation', { name: 'مرکزی' });
+    assert.match(await nav.textContent(), /تلاش/);
+    const navBox = await nav.boundingBox();
+    const mainBox = await page.locator('main').boundingBox();
+    assert.ok(navBox.x > mainBox.x, 'the navigation sits on the right in Urdu');
+    assert.equal(await page.locator('main').evaluate((el) => getComputedStyle(el).direction), 'rtl');
+    assert.equal(await page.locator('main h1').evaluate((el) => getComputedStyle(el).textAlign), 'start');
+    await page.getByLabel('نام', { exact: true }).fill('Mohammed Aasif');
+    await page.getByLabel('تاریخ پیدائش').fill('1985-03-12');
+    await page.getByRole('button', { name: 'تلاش کریں' }).click();
+    await page.locator('li.hit').first().waitFor();
+    // A Latin name inside Urdu text keeps its own direction.
+    const bdi = page.locator('.explanation bdi').first();
+    assert.equal(await bdi.getAttribute('dir'), 'auto');
+    await shot(page, '08-search-urdu');
+    await page.getByRole('link', { name: 'ریکارڈ' }).click();
+    await page.locator('table.records tbody tr').first().waitFor();
+    assert.equal(await page.locator('table.records th').first().evaluate((el) => getComputedStyle(el).textAlign), 'start');
+    await shot(page, '08b-records-urdu');
+
+    await page.getByLabel('زبان').selectOption('it');
+    assert.equal(await page.evaluate(() => document.documentElement.dir), 'ltr');
+    assert.match(await page.getByRole('navigation', { name: 'Principale' }).textContent(), /Ricerca/);
+    await page.getByRole('link', { name: 'Statistiche' }).click();
+    await page.locator('.charts canvas').first().waitFor();
+    await shot(page, '09-statistics-italian');
+    await page.getByLabel('Lingua').selectOption('en');
+    assert.match(await page.getByRole('navigation', { name: 'Main' }).textContent(), /Search/);
+  });
+
+  test('a supervisor sees who saw a record in the audit trail', async () => {
+    const { ctx, p } = await newPage();
+    await signIn(p, SUPERVISOR);
+    const links = await p.getByRole('navigation', { name: 'Main' }).getByRole('link').allTextContents();
+    assert.ok(links.includes('Audit trail') && !links.includes('Users'));
+    await p.goto(`${lahore.url}/#/audit?record=${searchedRecord}`);
+    await p.getByLabel('Purpose').fill('Quarterly data-protection review');
+    await p.getByRole('button', { name: 'Show' }).click();
+    const table = p.locator('table.audit');
+    await table.waitFor();
+    assert.match(await table.textContent(), /Rana Tariq/);
+    assert.match(await table.textContent(), /search/);
+    // The whole log, filtered by person and action.
+    await p.getByLabel('Record id').fill('');
+    await p.getByLabel('Filter by person').fill('rana');
+    await p.getByLabel('Filter by action').selectOption('screening');
+    await p.getByRole('button', { name: 'Show' }).click();
+    // Until the filtered page replaces the record's entries.
+    await p.waitForFunction(() => {
+      const rows = [...document.querySelectorAll('table.audit tbody tr')];
+      return rows.length > 0 && rows.every((r) => r.cells[2].textContent === 'screening' && r.cells[1].textContent.includes('Rana Tariq'));
+    });
+    await shot(p, '10-audit-trail');
+    // Supervisors see what is due for review (a dry run: nothing erased).
+    await p.getByRole('link', { name: 'Records' }).click();
+    await p.getByRole('button', { name: 'Records due for review' }).click();
+    await p.getByText(/No record is past its review date|records past their review date/).waitFor();
+    await ctx.close();
+  });
+
+  test('an administrator manages users, imports a person list and sets an agreement', async () => {
+    const { ctx, p } = await newPage();
+    await signIn(p, ADMIN);
+    await p.getByRole('link', { name: 'Users' }).click();
+    await p.getByRole('cell', { name: 'rana', exact: true }).waitFor();
+    await p.getByLabel('User name').fill('giulia');
+    await p.getByLabel('Full name').fill('Giulia De Luca');
+    await p.getByLabel('Role').selectOption('analyst');
+    await p.getByLabel('Initial password').fill('another long password');
+    await p.getByRole('button', { name: 'Add user' }).click();
+    await p.getByText('User giulia added.').waitFor();
+    await shot(p, '11-users');
+    await assertLabelled(p);
+
+    // A person list imported from the browser, a bad row skipped and named.
+    await p.getByRole('link', { name: 'Records' }).click();
+    await p.getByRole('link', { name: 'Import a person list' }).click();
+    await p.getByLabel('Purpose').fill('Hotel guest register, Lahore');
+    const list = 'id,name,dob\nH-1,Giulia Bianchi,1990-01-01\nH-2,Bad Date,1985-02-30\nH-3,Marco Rossi,1975\n';
+    await p.getByLabel('File (CSV or JSON lines)').setInputFiles({ name: 'hotel.csv', mimeType: 'text/csv', buffer: Buffer.from(list) });
+    await p.getByLabel('Import the good rows and list the bad ones').check();
+    await p.getByRole('button', { name: 'Import', exact: true }).click();
+    await p.getByText('hotel.csv: 3 rows, 2 created').waitFor();
+    assert.match(await p.locator('li.error').first().textContent(), /hotel\.csv:3/);
+    await shot(p, '12-import');
+
+    // Sharing agreements: the one `liaison agreement set` made, then a new version.
+    await p.getByRole('link', { name: 'Partner query' }).click();
+    await p.getByRole('row', { name: /Polizia di Stato/ }).getByRole('button', { name: 'Agreement' }).click();
+    await p.getByText('Version 1, set').waitFor();
+    await p.getByLabel('Queries per day').fill('250');
+    await p.getByRole('button', { name: 'Save as a new version' }).click();
+    await p.getByText('Version 2 saved.').waitFor();
+    await shot(p, '13-agreement');
+    await ctx.close();
+  });
+
+  uiTest('the keyboard reaches the content through the skip link', async () => {
+    await page.goto(`${lahore.url}/#/search`);
+    await page.reload();
+    await page.getByRole('navigation', { name: 'Main' }).waitFor();
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Skip to content');
+    await page.keyboard.press('Enter');
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'main');
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('name')), 'purpose');
+  });
+
+  uiTest('signs out', async () => {
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('button', { name: 'Sign in' }).waitFor();
+    const status = await page.evaluate(async () => (await fetch('/api/v1/session')).status);
+    assert.equal(status, 401);
+  });
+
+  test('no Content-Security-Policy violations or script errors', () => {
+    assert.deepEqual(problems, []);
+  });
+});

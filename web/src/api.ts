@@ -1,0 +1,274 @@
+// The client of the node's REST API (/api/v1). The session lives in the
+// node's HttpOnly, SameSite=Strict cookie, so no token is ever held by
+// script; every request is same-origin. Reads of personal data carry the
+// officer's stated purpose in X-Purpose, as the API requires.
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly requestId = '',
+  ) {
+    super(message);
+  }
+}
+
+export interface RequestOptions {
+  json?: unknown;
+  body?: BodyInit;
+  contentType?: string;
+  purpose?: string;
+  headers?: Record<string, string>;
+  query?: Record<string, string | number | undefined>;
+}
+
+let onSignedOut: (() => void) | null = null;
+
+/** Called when the node answers 401 to a signed-in request (session ended). */
+export function setSignedOutHandler(handler: () => void): void {
+  onSignedOut = handler;
+}
+
+export async function request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
+  const headers: Record<string, string> = { Accept: 'application/json', ...options.headers };
+  let body: BodyInit | undefined = options.body;
+  if (options.json !== undefined) {
+    headers['Content-Type'] = 'application/json';
+    body = JSON.stringify(options.json);
+  } else if (options.contentType) {
+    headers['Content-Type'] = options.contentType;
+  }
+  // Header values must be ISO-8859-1: a purpose in Urdu or with accents goes
+  // percent-encoded in the query string instead (the API reads both).
+  let url = path;
+  const query = new URLSearchParams();
+  for (const [k, v] of Object.entries(options.query ?? {})) {
+    if (v !== undefined && v !== '') query.set(k, String(v));
+  }
+  if (options.purpose) {
+    if (/^[\x20-\x7e]*$/.test(options.purpose)) headers['X-Purpose'] = options.purpose;
+    else query.set('purpose', options.purpose);
+  }
+  const qs = query.toString();
+  if (qs) url += (url.includes('?') ? '&' : '?') + qs;
+
+  const response = await fetch(url, { method, headers, body, credentials: 'same-origin', cache: 'no-store' });
+  if (response.status === 204) return undefined as T;
+  const text = await response.text();
+  let data: unknown = undefined;
+  if (text) {
+    try {
+      data = JSON.parse(text);
+    } catch {
+      throw new ApiError(response.status, 'invalid_response', `HTTP ${response.status}`);
+    }
+  }
+  if (!response.ok) {
+    const err = (data as { error?: { code?: string; message?: string; request_id?: string } })?.error;
+    if (response.status === 401 && path !== '/api/v1/session' && onSignedOut) onSignedOut();
+    throw new ApiError(response.status, err?.code ?? 'http_error', err?.message ?? `HTTP ${response.status}`, err?.request_id);
+  }
+  return data as T;
+}
+
+// ---- Types of the API's answers (the parts the interface shows) ----
+
+export type Permission =
+  | 'records.read'
+  | 'records.write'
+  | 'records.import'
+  | 'audit.read'
+  | 'users.manage'
+  | 'node.admin'
+  | 'stats.read'
+  | 'retention.run'
+  | 'partners.query'
+  | 'screening.search'
+  | 'screening.jobs';
+
+export interface Me {
+  id: string;
+  username?: string;
+  display_name: string;
+  role: string;
+  clearance: string;
+  crime_areas: string[];
+  permissions: Permission[];
+}
+
+export interface PersonSummary {
+  id: string;
+  owner: string;
+  crime_area: string;
+  handling_code: string;
+  alert: string;
+  handling_note?: string;
+  name?: string;
+  aliases?: string[];
+  father_name?: string;
+  dob?: string;
+  gender?: string;
+  nationalities?: string[];
+}
+
+export interface TokenMatch {
+  query: string;
+  record: string;
+  similarity: number;
+  how: string;
+  points: number;
+}
+
+export interface Explanation {
+  score: number;
+  total_points: number;
+  bias: number;
+  name_points: number;
+  query_name: string;
+  record_name: string;
+  tokens: TokenMatch[];
+  unmatched_query: string[];
+  unmatched_record: string[];
+  features: { feature: string; detail: string; points: number }[];
+}
+
+export interface SearchHit {
+  record_id: string;
+  score: number;
+  summary: string;
+  explanation: Explanation | null;
+  record: PersonSummary;
+}
+
+export interface PartnerResult {
+  partner: string;
+  answered: boolean;
+  hit: boolean;
+  references: string[];
+  matches: { reference: string; band: string }[];
+  response_ms?: number;
+  error?: string;
+}
+
+export interface Partner {
+  node_id: string;
+  agency: string;
+  country: string;
+  status: string;
+}
+
+export interface ScreeningJob {
+  id: string;
+  state: string;
+  file_name: string;
+  candidates: number;
+  screened: number;
+  hits: number;
+  threshold: number;
+  top: number;
+  purpose: string;
+  case_ref: string;
+  submitter: string;
+  created_at: string;
+  updated_at: string;
+  finished_at: string | null;
+  error: string | null;
+}
+
+export type Decision = 'confirmed' | 'dismissed' | 'needs_review';
+
+export interface JobHit {
+  hit: number;
+  candidate: { id: string; name: string; line: number };
+  record_id: string;
+  score: number;
+  summary: string;
+  explanation: Explanation | null;
+  record: PersonSummary;
+  decision: { decision: Decision; reason: string; reviewer: string; decided_at: string } | null;
+}
+
+export interface RecordJson {
+  id: string;
+  type: string;
+  source_id: string;
+  owner: string;
+  crime_area: string;
+  handling_code: string;
+  handling_note: string;
+  source_reliability: string;
+  information_accuracy: number;
+  alert: string;
+  subject_category: string;
+  review_date: string;
+  created_at: string;
+  updated_at: string;
+  version: number;
+  [body: string]: unknown;
+}
+
+export interface UserJson {
+  id: string;
+  username: string;
+  display_name: string;
+  role: string;
+  clearance: string;
+  crime_areas: string[];
+  totp_enrolled: boolean;
+  disabled: boolean;
+  created_at: string;
+}
+
+export interface AuditEntry {
+  seq: number;
+  time: number;
+  actor_id: string;
+  actor_name: string;
+  actor_role: string;
+  action: string;
+  outcome: string;
+  outcome_text?: string;
+  origin?: string;
+  purpose?: string;
+  case_ref?: string;
+  object_ids?: string[];
+  details?: Record<string, unknown>;
+}
+
+export interface Stats {
+  from: string;
+  to: string;
+  records_by_crime_area: Record<string, number>;
+  months: Record<string, Record<string, Record<string, number>>>;
+  totals: Record<string, number>;
+  partners: Record<string, Record<string, Record<string, number>>>;
+}
+
+export const CRIME_AREAS = [
+  'terrorism',
+  'narcotics',
+  'migrant_smuggling',
+  'human_trafficking',
+  'organised_crime',
+  'missing_persons',
+  'vehicle_crime',
+  'other',
+] as const;
+
+export const HANDLING_CODES = ['H0', 'H1', 'H2', 'H3'] as const;
+export const ALERTS = [
+  '',
+  'wanted',
+  'surveillance',
+  'missing_child',
+  'missing_adult',
+  'trafficking_victim',
+  'protected_person',
+  'stolen_vehicle',
+  'lost_stolen_document',
+] as const;
+export const ROLES = ['administrator', 'liaison_officer', 'analyst', 'supervisor', 'auditor', 'system'] as const;
+export const COLLECTIONS = ['persons', 'organisations', 'vehicles', 'documents', 'phones', 'cases'] as const;
+export type Collection = (typeof COLLECTIONS)[number];
+export const SUBJECT_CATEGORIES = ['unknown', 'suspect', 'convicted', 'victim', 'witness', 'missing_person', 'other'] as const;

@@ -1,0 +1,35 @@
+// Hash routes (#/search, #/records/persons/per_…): the node serves one
+// index.html, so every screen is reachable without server-side routes, and
+// the browser's back button works.
+import { useEffect, useState } from 'preact/hooks';
+
+export interface Route {
+  path: string[];
+  query: URLSearchParams;
+}
+
+export function parseHash(hash: string = location.hash): Route {
+  const raw = hash.replace(/^#\/?/, '');
+  const [pathPart, queryPart = ''] = raw.split('?', 2);
+  const path = pathPart.split('/').filter(Boolean).map(decodeURIComponent);
+  return { path, query: new URLSearchParams(queryPart) };
+}
+
+export function href(path: string, query: Record<string, string> = {}): string {
+  const qs = new URLSearchParams(Object.entries(query).filter(([, v]) => v !== '')).toString();
+  return `#/${path}${qs ? `?${qs}` : ''}`;
+}
+
+export function navigate(path: string, query: Record<string, string> = {}): void {
+  location.hash = href(path, query);
+}
+
+export function useRoute(): Route {
+  const [route, setRoute] = useState(parseHash());
+  useEffect(() => {
+    const onChange = () => setRoute(parseHash());
+    window.addEventListener('hashchange', onChange);
+    return () => window.removeEventListener('hashchange', onChange);
+  }, []);
+  return route;
+}
