@@ -22,6 +22,18 @@ constexpr size_t kMaxFatherTerms = 16;
 
 uint64_t KeyHash(std::string_view key) { return std::hash<std::string_view>()(key); }
 
+// List keys: the top two bits say whose list it is.
+constexpr uint64_t kTagMask = uint64_t{3} << 62;
+uint64_t OwnList(uint32_t pool_id) { return (uint64_t{1} << 62) | pool_id; }
+uint64_t FatherList(uint32_t pool_id) { return (uint64_t{2} << 62) | pool_id; }
+uint64_t IdList(const match::PreparedId& id) {
+  return KeyHash(match::Matcher::IdKey(id)) & ~kTagMask;
+}
+
+// The similarity at which the scorer pairs two tokens; a query term reads
+// the lists of the held tokens at or above it.
+constexpr double kPairFloor = 0.80;
+
 // The date a person is filed under: the date of birth, or the one a
 // codice fiscale encodes when there is none (the scorer compares that too).
 names::BirthDate EffectiveDate(const PreparedPerson& p) {
@@ -425,19 +437,76 @@ PersonIndex::~PersonIndex() = default;
 PersonIndex::Filing PersonIndex::KeysOf(const PreparedPerson& p) const {
   Filing f;
   f.bucket = BucketOf(EffectiveDate(p));
-  std::vector<std::string> keys;
   for (const match::PreparedName& n : p.names) {
-    for (const PreparedToken& t : n.tokens) match::Matcher::TokenKeys(t, &keys);
+    for (const PreparedToken& t : n.tokens) {
+      if (t->role == names::TokenRole::kName && t->pool_id != match::TokenData::kNotPooled) {
+        f.keys.push_back(OwnList(t->pool_id));
+      }
+    }
   }
-  std::vector<std::string> father;
-  for (const PreparedToken& t : p.father) match::Matcher::TokenKeys(t, &father);
-  for (std::string& k : father) keys.push_back("f" + k);
-  for (const match::PreparedId& id : p.ids) keys.push_back(match::Matcher::IdKey(id));
-  f.keys.reserve(keys.size());
-  for (const std::string& k : keys) f.keys.push_back(KeyHash(k));
+  for (const PreparedToken& t : p.father) {
+    if (t->role == names::TokenRole::kName && t->pool_id != match::TokenData::kNotPooled) {
+      f.keys.push_back(FatherList(t->pool_id));
+    }
+  }
+  for (const match::PreparedId& id : p.ids) f.keys.push_back(IdList(id));
   std::sort(f.keys.begin(), f.keys.end());
   f.keys.erase(std::unique(f.keys.begin(), f.keys.end()), f.keys.end());
   return f;
+}
+
+void PersonIndex::KeyTokensLocked(const PreparedPerson& p) {
+  std::vector<std::string> keys;
+  auto key = [&](const PreparedToken& t) {
+    const uint32_t id = t->pool_id;
+    if (id == match::TokenData::kNotPooled) return;
+    if (id >= token_refs_.size()) token_refs_.resize(id + 1);
+    if (token_refs_[id] == nullptr) token_refs_[id] = t;
+    if (t->role != names::TokenRole::kName) return;
+    if (id >= token_keyed_.size()) token_keyed_.resize(id + 1, false);
+    if (token_keyed_[id]) return;
+    token_keyed_[id] = true;
+    keys.clear();
+    match::Matcher::TokenKeys(t, &keys);
+    for (const std::string& k : keys) key_tokens_[KeyHash(k)].push_back(id);
+    absl::MutexLock lock(&expansion_mu_);
+    expansions_.clear();
+  };
+  for (const match::PreparedName& n : p.names) {
+    for (const PreparedToken& t : n.tokens) key(t);
+  }
+  for (const PreparedToken& t : p.father) key(t);
+}
+
+std::vector<uint32_t> PersonIndex::ExpandLocked(const PreparedToken& t,
+                                                match::SimilarityCache* cache) const {
+  const uint32_t own = t->pool_id;
+  if (own != match::TokenData::kNotPooled) {
+    absl::MutexLock lock(&expansion_mu_);
+    if (auto it = expansions_.find(own); it != expansions_.end()) return it->second;
+  }
+  std::vector<std::string> keys;
+  match::Matcher::TokenKeys(t, &keys);
+  std::vector<uint32_t> met;
+  for (const std::string& k : keys) {
+    if (auto it = key_tokens_.find(KeyHash(k)); it != key_tokens_.end()) {
+      met.insert(met.end(), it->second.begin(), it->second.end());
+    }
+  }
+  std::sort(met.begin(), met.end());
+  met.erase(std::unique(met.begin(), met.end()), met.end());
+  std::vector<uint32_t> paired;
+  for (uint32_t id : met) {
+    if (id >= token_refs_.size() || token_refs_[id] == nullptr) continue;
+    if (matcher_.TokenSimilarity(t, token_refs_[id], cache) >= kPairFloor) {
+      paired.push_back(id);
+    }
+  }
+  if (own != match::TokenData::kNotPooled) {
+    absl::MutexLock lock(&expansion_mu_);
+    expansions_.emplace(own, paired);
+  }
+  return paired;
 }
 
 void PersonIndex::FileLocked(uint32_t slot, const Filing& f, bool keep_sorted) {
@@ -506,6 +575,7 @@ void PersonIndex::Upsert(std::string_view ref, PreparedPerson person) {
     by_ref_.erase(it);
     UnfileLocked(old);
   }
+  KeyTokensLocked(person);
   const uint32_t slot = NewSlotLocked(ref, std::move(person));
   FileLocked(slot, f, /*keep_sorted=*/true);
 }
@@ -548,6 +618,7 @@ void PersonIndex::AddBatch(std::vector<std::pair<std::string, PreparedPerson>> p
       by_ref_.erase(it);
       UnfileLocked(old);
     }
+    KeyTokensLocked(persons[i].second);
     const uint32_t slot = NewSlotLocked(persons[i].first, std::move(persons[i].second));
     FileLocked(slot, filings[i], /*keep_sorted=*/false);
   }
@@ -610,39 +681,32 @@ std::vector<SearchHit> PersonIndex::Search(const PreparedPerson& query,
   };
   std::vector<Term> terms;
   std::vector<double> fixed(q.names.size(), 0.0);  // titles and initials per name
-  std::vector<std::string> keys;
   size_t name_terms = 0;
   for (size_t n = 0; n < q.names.size(); ++n) {
     for (const PreparedToken& t : q.names[n].tokens) {
       if (t->role == names::TokenRole::kInitial) fixed[n] += points::kInitialPoints;
       if (t->role == names::TokenRole::kTitle) fixed[n] += points::kTitlePoints;
       if (t->role != names::TokenRole::kName || name_terms >= kMaxNameTerms) continue;
-      keys.clear();
-      match::Matcher::TokenKeys(t, &keys);
       Term x;
       x.name = n;
       x.token = &t;
       x.most = points::kNameScale * t->weight;
       x.bit = uint64_t{1} << name_terms++;
-      for (const std::string& k : keys) x.keys.push_back(KeyHash(k));
       terms.push_back(std::move(x));
     }
   }
   size_t father_terms = 0;
   for (const PreparedToken& t : q.father) {
     if (t->role != names::TokenRole::kName || father_terms >= kMaxFatherTerms) continue;
-    keys.clear();
-    match::Matcher::TokenKeys(t, &keys);
     Term x;
     x.father = true;
     x.token = &t;
     x.most = points::kRelativeScale * points::kNameScale * t->weight;
     x.bit = uint64_t{1} << (kFirstFatherBit + father_terms++);
-    for (const std::string& k : keys) x.keys.push_back(KeyHash("f" + k));
     terms.push_back(std::move(x));
   }
   std::vector<uint64_t> id_keys;
-  for (const match::PreparedId& id : q.ids) id_keys.push_back(KeyHash(match::Matcher::IdKey(id)));
+  for (const match::PreparedId& id : q.ids) id_keys.push_back(IdList(id));
   const double fixed_most = fixed.empty() ? 0.0 : *std::max_element(fixed.begin(), fixed.end());
   // Evidence besides names, fathers and dates a candidate may bring, at
   // most. Equal identity numbers are read by their keys; a number with a
@@ -676,9 +740,16 @@ std::vector<SearchHit> PersonIndex::Search(const PreparedPerson& query,
     auto it = postings_.find(k);
     return it == postings_.end() ? nullptr : &it->second;
   };
+  std::unique_ptr<Scratch> scratch = TakeScratch(slots_.size(), tokens_.size());
+  Scratch& sc = *scratch;
+  // Each term reads the lists of the held tokens it pairs with.
   for (Term& t : terms) {
-    for (uint64_t k : t.keys) {
-      if (const auto* l = list_of(k)) t.entries += l->size();
+    for (uint32_t id : ExpandLocked(*t.token, &sc.similarities)) {
+      const uint64_t k = t.father ? FatherList(id) : OwnList(id);
+      if (const auto* l = list_of(k)) {
+        t.keys.push_back(k);
+        t.entries += l->size();
+      }
     }
   }
   // In each date region, skip the most common terms while the candidates
@@ -709,8 +780,6 @@ std::vector<SearchHit> PersonIndex::Search(const PreparedPerson& query,
     }
   }
 
-  std::unique_ptr<Scratch> scratch = TakeScratch(slots_.size(), tokens_.size());
-  Scratch& sc = *scratch;
   for (const Term& t : terms) {
     const std::vector<BucketRange> ranges = plan.RangesToRead(t.bit);
     if (ranges.empty()) continue;
@@ -755,11 +824,16 @@ std::vector<SearchHit> PersonIndex::Search(const PreparedPerson& query,
   auto terms_of = [&](uint32_t id, const PreparedToken* token) {
     const bool memo = id < sc.token_stamp.size();
     if (memo && sc.token_stamp[id] == sc.current) return sc.token_terms[id];
-    PreparedToken held = token != nullptr ? *token : tokens_.ById(id);
+    const PreparedToken* held = token;
+    if (held == nullptr && id < token_refs_.size() && token_refs_[id] != nullptr) {
+      held = &token_refs_[id];
+    }
     uint64_t m = 0;
     if (held != nullptr) {
       for (const Term& t : terms) {
-        if (matcher_.TokenSimilarity(*t.token, held, &sc.similarities) >= 0.80) m |= t.bit;
+        if (matcher_.TokenSimilarity(*t.token, *held, &sc.similarities) >= kPairFloor) {
+          m |= t.bit;
+        }
       }
     }
     if (memo) {

@@ -160,6 +160,12 @@ class PersonIndex {
   Filing KeysOf(const match::PreparedPerson& p) const;
   void FileLocked(uint32_t slot, const Filing& f, bool keep_sorted)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void KeyTokensLocked(const match::PreparedPerson& p) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // The pool ids of the held tokens `t` pairs with (sharing a blocking key
+  // and scoring at least the pairing floor).
+  std::vector<uint32_t> ExpandLocked(const match::PreparedToken& t,
+                                     match::SimilarityCache* cache) const
+      ABSL_SHARED_LOCKS_REQUIRED(mu_);
   void UnfileLocked(uint32_t slot) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   uint32_t NewSlotLocked(std::string_view ref, match::PreparedPerson person)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
@@ -177,8 +183,23 @@ class PersonIndex {
   absl::flat_hash_map<std::string, uint32_t> by_ref_ ABSL_GUARDED_BY(mu_);
   // Identity-number schemes met, numbered from 1 (for person summaries).
   absl::flat_hash_map<std::string, uint8_t> id_schemes_ ABSL_GUARDED_BY(mu_);
-  // Key hash → entries (date bucket << 32 | slot), sorted.
+  // List key → entries (date bucket << 32 | slot), sorted. A list per
+  // pooled token as an own name, one per pooled token as a father's name,
+  // one per identity number (OwnList, FatherList, IdList).
   absl::flat_hash_map<uint64_t, std::vector<uint64_t>> postings_ ABSL_GUARDED_BY(mu_);
+  // The vocabulary by blocking key: key hash → pool ids of the tokens held
+  // with that key (Matcher::TokenKeys), for expanding a query's token into
+  // the held tokens it pairs with.
+  absl::flat_hash_map<uint64_t, std::vector<uint32_t>> key_tokens_ ABSL_GUARDED_BY(mu_);
+  std::vector<bool> token_keyed_ ABSL_GUARDED_BY(mu_);  // by pool id: in key_tokens_
+  // Every pooled token a held person has, by pool id (null where none), so
+  // that a search reads tokens without the pool's lock or reference counts.
+  std::vector<match::PreparedToken> token_refs_ ABSL_GUARDED_BY(mu_);
+  // Expansions of pooled query tokens: pool id → pool ids it pairs with.
+  // Cleared when a new token is keyed.
+  mutable absl::Mutex expansion_mu_ ABSL_ACQUIRED_AFTER(mu_);
+  mutable absl::flat_hash_map<uint32_t, std::vector<uint32_t>> expansions_
+      ABSL_GUARDED_BY(expansion_mu_);
 
   mutable absl::Mutex scratch_mu_;
   mutable std::vector<std::unique_ptr<Scratch>> scratch_ ABSL_GUARDED_BY(scratch_mu_);
