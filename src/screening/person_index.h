@@ -7,10 +7,12 @@
 //
 // How it finds candidates without missing any the scorer would accept
 // (docs/screening.md gives the argument in full):
-// - Every person is filed under the blocking keys of its name tokens
-//   (Matcher::TokenKeys), of its father's name tokens (prefixed "f"), and of
-//   its identity numbers. Each key's list is sorted by date of birth (year,
-//   month, day), so the persons born on one day, month or year are one run.
+// - Every person is filed under each of its name tokens, each of its
+//   father's name tokens (separate lists) and each identity number. Each
+//   list is sorted by date of birth (year, month, day), so the persons born
+//   on one day, month or year are one run. A query's token reads the lists
+//   of the held tokens it pairs with, found through their blocking keys
+//   (Matcher::TokenKeys) and the scorer's similarity.
 // - A query divides dates into regions by the most points the scorer's date
 //   rule can give against the query's date: the same day (5), day and month
 //   swapped (3.5), a year off (3), ..., undated (0), and everything else
