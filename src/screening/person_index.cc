@@ -480,10 +480,12 @@ void PersonIndex::KeyTokensLocked(const PreparedPerson& p) {
 
 std::vector<uint32_t> PersonIndex::ExpandLocked(const PreparedToken& t,
                                                 match::SimilarityCache* cache) const {
-  const uint32_t own = t->pool_id;
-  if (own != match::TokenData::kNotPooled) {
+  // A token is its role and folded text (as in the pool).
+  std::string memo_key(1, static_cast<char>(t->role));
+  memo_key += t->text;
+  {
     absl::MutexLock lock(&expansion_mu_);
-    if (auto it = expansions_.find(own); it != expansions_.end()) return it->second;
+    if (auto it = expansions_.find(memo_key); it != expansions_.end()) return it->second;
   }
   std::vector<std::string> keys;
   match::Matcher::TokenKeys(t, &keys);
@@ -502,9 +504,10 @@ std::vector<uint32_t> PersonIndex::ExpandLocked(const PreparedToken& t,
       paired.push_back(id);
     }
   }
-  if (own != match::TokenData::kNotPooled) {
+  {
     absl::MutexLock lock(&expansion_mu_);
-    expansions_.emplace(own, paired);
+    if (expansions_.size() >= kMaxExpansions) expansions_.clear();
+    expansions_.emplace(std::move(memo_key), paired);
   }
   return paired;
 }

@@ -197,10 +197,12 @@ class PersonIndex {
   // Every pooled token a held person has, by pool id (null where none), so
   // that a search reads tokens without the pool's lock or reference counts.
   std::vector<match::PreparedToken> token_refs_ ABSL_GUARDED_BY(mu_);
-  // Expansions of pooled query tokens: pool id → pool ids it pairs with.
-  // Cleared when a new token is keyed.
+  // Expansions of query tokens (held or not): role and folded text → pool
+  // ids of the held tokens it pairs with. Cleared when a new token is keyed
+  // and when it reaches kMaxExpansions.
+  static constexpr size_t kMaxExpansions = 200'000;
   mutable absl::Mutex expansion_mu_ ABSL_ACQUIRED_AFTER(mu_);
-  mutable absl::flat_hash_map<uint32_t, std::vector<uint32_t>> expansions_
+  mutable absl::flat_hash_map<std::string, std::vector<uint32_t>> expansions_
       ABSL_GUARDED_BY(expansion_mu_);
 
   mutable absl::Mutex scratch_mu_;
