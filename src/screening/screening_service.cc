@@ -189,9 +189,10 @@ absl::StatusOr<size_t> ScreeningService::CatchUpLocked() {
   }));
   if (pruned_past_us) {
     // The index can no longer be patched: rebuild it from the store.
-    spdlog::warn("screening index: change feed entries after {} were pruned by another process; "
-                 "rebuilding the index",
-                 last);
+    spdlog::warn(
+        "screening index: change feed entries after {} were pruned by another process; "
+        "rebuilding the index",
+        last);
     RETURN_IF_ERROR(BuildLocked());
     return static_cast<size_t>(std::max<int64_t>(0, applied_seq_.load() - last));
   }
@@ -209,10 +210,9 @@ absl::StatusOr<size_t> ScreeningService::CatchUpLocked() {
   applied_seq_ = last;
   if (applied > 0 && absl::Now() - last_prune_ >= options_.prune_interval) {
     last_prune_ = absl::Now();
-    absl::Status pruned =
-        store_.Write([&](store::Transaction& tx) {
-          return tx.PruneRecordChanges(last - std::max<int64_t>(0, options_.prune_keep));
-        });
+    absl::Status pruned = store_.Write([&](store::Transaction& tx) {
+      return tx.PruneRecordChanges(last - std::max<int64_t>(0, options_.prune_keep));
+    });
     if (!pruned.ok()) spdlog::warn("pruning the record change feed: {}", pruned.ToString());
   }
   return applied;

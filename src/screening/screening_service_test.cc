@@ -145,9 +145,8 @@ TEST_F(ScreeningServiceTest, RebuildsWhenAnotherProcessPrunedChangesItHadNotAppl
   auto other = store::OpenSqliteStore(Path(), clock_);
   ASSERT_TRUE(other.ok());
   ScreeningService behind(*store_, {.build_threads = 1});
-  ScreeningService ahead(**other, {.build_threads = 1,
-                                   .prune_interval = absl::ZeroDuration(),
-                                   .prune_keep = 0});
+  ScreeningService ahead(
+      **other, {.build_threads = 1, .prune_interval = absl::ZeroDuration(), .prune_keep = 0});
   ASSERT_TRUE(behind.Build().ok());
   ASSERT_TRUE(ahead.Build().ok());
   Insert(PersonRecord("per_01", "Giulia Rossi"));
@@ -161,9 +160,8 @@ TEST_F(ScreeningServiceTest, RebuildsWhenAnotherProcessPrunedChangesItHadNotAppl
 }
 
 TEST_F(ScreeningServiceTest, PruningKeepsEntriesForProcessesALittleBehind) {
-  ScreeningService service(*store_, {.build_threads = 1,
-                                     .prune_interval = absl::ZeroDuration(),
-                                     .prune_keep = 2});
+  ScreeningService service(
+      *store_, {.build_threads = 1, .prune_interval = absl::ZeroDuration(), .prune_keep = 2});
   ASSERT_TRUE(service.Build().ok());
   for (int i = 1; i <= 5; ++i) Insert(PersonRecord("per_0" + std::to_string(i), "Giulia Rossi"));
   ASSERT_TRUE(service.CatchUp().ok());
@@ -189,9 +187,8 @@ TEST_F(ScreeningServiceTest, StartBuildsInTheBackgroundThenFollowsByItself) {
 }
 
 TEST_F(ScreeningServiceTest, ConsumedChangesArePrunedButTheFeedNeverRestarts) {
-  ScreeningService service(*store_, {.build_threads = 1,
-                                     .prune_interval = absl::ZeroDuration(),
-                                     .prune_keep = 0});
+  ScreeningService service(
+      *store_, {.build_threads = 1, .prune_interval = absl::ZeroDuration(), .prune_keep = 0});
   ASSERT_TRUE(service.Build().ok());
   Insert(PersonRecord("per_01", "Giulia Rossi"));
   Insert(PersonRecord("per_02", "Salvatore La Rosa"));
