@@ -20,8 +20,10 @@ int RunMain(int argc, char** argv) {
   AddAuditCommand(app, ctx);
   AddGovernanceCommands(app, ctx);
   AddCompareCommand(app, ctx);
+  AddExportCommand(app, ctx);
   AddImportCommand(app, ctx);
   AddInitCommand(app, ctx);
+  AddMigrateCommand(app, ctx);
   AddPartnerCommands(app, ctx);
   AddScreenCommand(app, ctx);
   AddSearchCommand(app, ctx);

@@ -30,6 +30,10 @@ int RunMain(int argc, char** argv);
 
 // One per command file.
 void AddInitCommand(CLI::App& app, CommandContext& ctx);
+void AddMigrateCommand(CLI::App& app, CommandContext& ctx);
+void AddExportCommand(CLI::App& app, CommandContext& ctx);
+// `import node`, under the `import` command.
+void AddImportNodeCommand(CLI::App& import, CommandContext& ctx);
 void AddServeCommand(CLI::App& app, CommandContext& ctx);
 void AddImportCommand(CLI::App& app, CommandContext& ctx);
 void AddRecordCommand(CLI::App& app, CommandContext& ctx);

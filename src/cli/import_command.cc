@@ -95,6 +95,7 @@ absl::Status RunImport(const ImportArgs& args) {
 void AddImportCommand(CLI::App& app, CommandContext& ctx) {
   CLI::App* import = app.add_subcommand("import", "Import records into the node");
   import->require_subcommand(1);
+  AddImportNodeCommand(*import, ctx);
   auto args = std::make_shared<ImportArgs>();
   CLI::App* persons = import->add_subcommand(
       "persons", "Import a person list (CSV per CONTRACTS.md, or JSON lines)");

@@ -1,6 +1,7 @@
-// `liaison init --data DIR --agency NAME --country CC [--listen HOST:PORT]`:
-// creates a node directory (configuration, keys, database) and writes the
-// first audit entry. Refuses to overwrite an existing node.
+// `liaison init --data DIR --agency NAME --country CC [--listen HOST:PORT]
+// [--storage sqlite|postgresql://...]`: creates a node directory
+// (configuration, keys, database) and writes the first audit entry. Refuses to
+// overwrite an existing node, in the directory or in the PostgreSQL database.
 #include <iostream>
 
 #include "access/actor.h"
@@ -9,6 +10,7 @@
 #include "common/absl_bridge.h"
 #include "common/status_macros.h"
 #include "node/node_dir.h"
+#include "store/postgres/postgres_store.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace liaison::cli {
@@ -21,16 +23,47 @@ struct InitArgs {
   std::string agency;
   std::string country;
   std::string listen;
+  std::string storage = "sqlite";
 };
+
+// Creates the schema in an existing PostgreSQL database, which must not hold
+// a node yet.
+absl::Status InitializePostgres(const std::string& url) {
+  ASSIGN_OR_RETURN(std::unique_ptr<store::Store> store,
+                   store::OpenPostgresStore(url, RealClock(), {.migrate = true}));
+  bool used = false;
+  RETURN_IF_ERROR(store->Read([&](store::Reader& r) -> absl::Status {
+    ASSIGN_OR_RETURN(std::optional<store::AuditRow> head, r.AuditHead());
+    used = head.has_value();
+    return absl::OkStatus();
+  }));
+  if (used) {
+    return absl::AlreadyExistsError(
+        "the PostgreSQL database already holds a liaison node (its audit log is not empty); "
+        "refusing to overwrite it");
+  }
+  return absl::OkStatus();
+}
 
 absl::Status RunInit(const InitArgs& args) {
   node::CreateNodeOptions options;
   if (!args.listen.empty()) {
     ASSIGN_OR_RETURN(options.listen, node::ParseListenAddress(args.listen));
   }
-  options.initialize_database = [](const std::string& path) -> absl::Status {
-    return store::OpenSqliteStore(path, RealClock(), {.create = true}).status();
-  };
+  if (args.storage == "sqlite") {
+    options.initialize_database = [](const std::string& path) -> absl::Status {
+      return store::OpenSqliteStore(path, RealClock(), {.create = true}).status();
+    };
+  } else if (node::IsPostgresUrl(args.storage)) {
+    options.storage = node::StorageEngine::kPostgres;
+    options.storage_url = args.storage;
+    options.initialize_database = [url = args.storage](const std::string&) {
+      return InitializePostgres(url);
+    };
+  } else {
+    return absl::InvalidArgumentError(
+        StrCat("--storage: expected \"sqlite\" or a postgresql:// URL, got '", args.storage, "'"));
+  }
   ASSIGN_OR_RETURN(node::NodeDir dir, node::CreateNodeDir(args.data, args.agency, args.country,
                                                           RealClock(), SystemRandom(), options));
   ASSIGN_OR_RETURN(std::unique_ptr<NodeContext> ctx, OpenNodeContext(args.data));
@@ -64,6 +97,9 @@ void AddInitCommand(CLI::App& app, CommandContext& ctx) {
       ->required();
   command->add_option("--listen", args->listen,
                       "HOST:PORT for the HTTPS API (default 127.0.0.1:8443)");
+  command->add_option("--storage", args->storage,
+                      "\"sqlite\" (default: a file in the node directory) or a PostgreSQL URL, "
+                      "postgresql://USER@HOST:PORT/DATABASE (the database must exist)");
   command->callback([args, &ctx] {
     absl::Status s = RunInit(*args);
     ctx.exit_code = s.ok() ? 0 : Fail(kCommand, s);

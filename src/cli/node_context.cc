@@ -2,22 +2,39 @@
 
 #include "common/absl_bridge.h"
 #include "common/status_macros.h"
+#include "store/postgres/postgres_store.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace liaison::cli {
+
+absl::StatusOr<std::unique_ptr<store::Store>> OpenNodeStore(const node::NodeDir& dir, Clock& clock,
+                                                            bool create, bool migrate) {
+  absl::StatusOr<std::unique_ptr<store::Store>> store;
+  std::string where;
+  if (dir.config.storage == node::StorageEngine::kPostgres) {
+    where = "PostgreSQL database of " + dir.ConfigPath();
+    store = store::OpenPostgresStore(dir.config.storage_url, clock, {.migrate = migrate});
+  } else {
+    where = dir.DatabasePath();
+    store = store::OpenSqliteStore(where, clock, {.create = create, .migrate = migrate});
+  }
+  if (!store.ok()) {
+    return absl::Status(store.status().code(),
+                        StrCat(where, ": ", StdView(store.status().message())));
+  }
+  return store;
+}
 
 absl::StatusOr<std::unique_ptr<NodeContext>> OpenNodeContext(const std::string& data_dir) {
   ASSIGN_OR_RETURN(node::NodeDir dir, node::OpenNodeDir(data_dir));
   auto ctx = std::make_unique<NodeContext>(std::move(dir));
   ctx->clock = &RealClock();
   ctx->random = &SystemRandom();
-  absl::StatusOr<std::unique_ptr<store::Store>> store =
-      store::OpenSqliteStore(ctx->dir.DatabasePath(), *ctx->clock);
-  if (!store.ok()) {
-    return absl::Status(store.status().code(),
-                        StrCat(ctx->dir.DatabasePath(), ": ", StdView(store.status().message())));
-  }
-  ctx->store = *std::move(store);
+  // SQLite nodes upgrade their file on open, as they always have; processes
+  // sharing a PostgreSQL database wait for an explicit `liaison migrate`, so
+  // that an upgrade happens once, when the operator chooses.
+  bool migrate = ctx->dir.config.storage == node::StorageEngine::kSqlite;
+  ASSIGN_OR_RETURN(ctx->store, OpenNodeStore(ctx->dir, *ctx->clock, /*create=*/false, migrate));
   ctx->signer = std::make_unique<access::NodeSigner>(ctx->dir.keys);
   ctx->trail = std::make_unique<access::AuditTrail>(ctx->dir.config.node_id, *ctx->signer,
                                                     ctx->signer->QueryHashKey(),

@@ -26,6 +26,13 @@
 
 namespace liaison::cli {
 
+// Opens the store the node's configuration names: its SQLite file (created
+// when `create`) or its PostgreSQL database. Pending migrations are applied
+// when `migrate`; otherwise a database that is behind is FailedPrecondition
+// ("run liaison migrate"). Errors name the database.
+absl::StatusOr<std::unique_ptr<store::Store>> OpenNodeStore(const node::NodeDir& dir, Clock& clock,
+                                                            bool create, bool migrate);
+
 struct NodeContext {
   explicit NodeContext(node::NodeDir d) : dir(std::move(d)) {}
   node::NodeDir dir;

@@ -250,6 +250,10 @@ bool IsCrimeArea(std::string_view area) {
   return std::find(kCrimeAreas.begin(), kCrimeAreas.end(), area) != kCrimeAreas.end();
 }
 
+bool IsPostgresUrl(std::string_view url) {
+  return url.starts_with("postgresql://") || url.starts_with("postgres://");
+}
+
 bool IsHandlingCode(std::string_view code) {
   return code.size() == 2 && code[0] == 'H' && code[1] >= '0' && code[1] <= '3';
 }
@@ -269,6 +273,10 @@ absl::Status ValidateNodeConfig(const NodeConfig& config) {
         "max_body_bytes must be at least 1024 and max_upload_bytes at least max_body_bytes");
   }
   if (config.database_file.empty()) return absl::InvalidArgumentError("database file is empty");
+  if (config.storage == StorageEngine::kPostgres && !IsPostgresUrl(config.storage_url)) {
+    return absl::InvalidArgumentError(
+        "storage url: expected postgresql://USER@HOST:PORT/DATABASE for engine postgresql");
+  }
   if (!IsCrimeArea(config.default_crime_area)) {
     return absl::InvalidArgumentError(
         absl::StrCat("default crime area '", config.default_crime_area, "' is unknown"));
@@ -362,13 +370,26 @@ absl::StatusOr<NodeConfig> ParseNodeConfig(std::string_view text, std::string_vi
     TableReader r(*t, "storage", source_name);
     std::string engine = "sqlite";
     RETURN_IF_ERROR(r.String("engine", false, &engine));
-    if (engine != "sqlite") {
-      return r.Bad(*t->get("engine"), "engine",
-                   absl::StrCat("'", engine, "' is not supported; use \"sqlite\""));
+    if (engine == "sqlite") {
+      config.storage = StorageEngine::kSqlite;
+    } else if (engine == "postgresql") {
+      config.storage = StorageEngine::kPostgres;
+    } else {
+      return r.Bad(
+          *t->get("engine"), "engine",
+          absl::StrCat("'", engine, "' is not supported; use \"sqlite\" or \"postgresql\""));
     }
     RETURN_IF_ERROR(r.String("database", false, &config.database_file));
     if (config.database_file.empty()) {
       return r.Bad(*t->get("database"), "database", "must name a file");
+    }
+    RETURN_IF_ERROR(r.String("url", false, &config.storage_url));
+    if (config.storage == StorageEngine::kPostgres && !IsPostgresUrl(config.storage_url)) {
+      return r.Bad(t->get("url") != nullptr ? *t->get("url") : *t->get("engine"), "url",
+                   "engine = \"postgresql\" needs url = \"postgresql://USER@HOST:PORT/DATABASE\"");
+    }
+    if (config.storage == StorageEngine::kSqlite && !config.storage_url.empty()) {
+      return r.Bad(*t->get("url"), "url", "is for engine = \"postgresql\" only");
     }
     r.WarnUnknown(warnings);
   }
@@ -464,9 +485,17 @@ std::string FormatNodeConfig(const NodeConfig& c) {
                   "read_timeout_seconds = ", c.read_timeout_seconds, "\n",
                   "write_timeout_seconds = ", c.write_timeout_seconds, "\n",
                   "worker_threads = ", c.worker_threads, "\n\n");
-  absl::StrAppend(&out, "[storage]\n", "engine = \"sqlite\"\n",
-                  "# Relative to the node directory.\n", "database = ", QuoteToml(c.database_file),
-                  "\n\n");
+  absl::StrAppend(
+      &out, "[storage]\n", "# \"sqlite\" (one file, below) or \"postgresql\" (url below; see\n",
+      "# docs/operations.md).\n",
+      "engine = ", c.storage == StorageEngine::kPostgres ? "\"postgresql\"" : "\"sqlite\"", "\n",
+      "# SQLite: relative to the node directory.\n", "database = ", QuoteToml(c.database_file),
+      "\n");
+  if (c.storage == StorageEngine::kPostgres) {
+    absl::StrAppend(&out, "# PostgreSQL: keep passwords in ~/.pgpass, not here.\n",
+                    "url = ", QuoteToml(c.storage_url), "\n");
+  }
+  absl::StrAppend(&out, "\n");
   absl::StrAppend(&out, "[defaults]\n",
                   "# Used by `liaison import` when a file has no such column.\n",
                   "crime_area = ", QuoteToml(c.default_crime_area), "\n",

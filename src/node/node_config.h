@@ -25,7 +25,8 @@ inline constexpr std::string_view kConfigFileName = "liaison.toml";
 
 // Where the node keeps its records.
 enum class StorageEngine {
-  kSqlite,
+  kSqlite,    // one file in the node directory (the default)
+  kPostgres,  // a PostgreSQL database, shared by every process of the node
 };
 
 // HOST:PORT the HTTPS API binds to. `host` is an IPv4 address, a bracketed
@@ -59,7 +60,10 @@ struct NodeConfig {
 
   // [storage]
   StorageEngine storage = StorageEngine::kSqlite;
-  std::string database_file = "liaison.db";  // relative to the node directory
+  std::string database_file = "liaison.db";  // SQLite; relative to the node directory
+  // PostgreSQL: a libpq connection URL, "postgresql://USER@HOST:PORT/DB?...".
+  // Passwords belong in ~/.pgpass or PGPASSFILE, not here.
+  std::string storage_url;
 
   // [defaults]: values `liaison import` uses when a file has no such column.
   std::string default_crime_area = "other";
@@ -110,6 +114,9 @@ bool IsCountryCode(std::string_view code);
 
 // True for the crime areas of CONTRACTS.md ("terrorism", ..., "other").
 bool IsCrimeArea(std::string_view area);
+
+// True for a PostgreSQL connection URL ("postgresql://..." or "postgres://...").
+bool IsPostgresUrl(std::string_view url);
 
 // True for "H0".."H3".
 bool IsHandlingCode(std::string_view code);

@@ -147,6 +147,26 @@ TEST(NodeConfigTest, UnsupportedStorageEngineIsAnError) {
   EXPECT_THAT(config.status().message(), HasSubstr("'oracle' is not supported"));
 }
 
+TEST(NodeConfigTest, PostgresStorageRoundTrips) {
+  NodeConfig config = SampleConfig();
+  config.storage = StorageEngine::kPostgres;
+  config.storage_url = "postgresql://liaison@db.punjab.internal:5432/liaison?sslmode=verify-full";
+  auto parsed = ParseNodeConfig(FormatNodeConfig(config), "liaison.toml", nullptr);
+  ASSERT_TRUE(parsed.ok()) << parsed.status();
+  EXPECT_EQ(parsed->storage, StorageEngine::kPostgres);
+  EXPECT_EQ(parsed->storage_url, config.storage_url);
+}
+
+TEST(NodeConfigTest, PostgresEngineWithoutUrlNamesTheKeyAndLine) {
+  std::string text = std::string(kMinimal) + "[storage]\nengine = \"postgresql\"\n";
+  auto config = ParseNodeConfig(text, "liaison.toml", nullptr);
+  EXPECT_EQ(config.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(config.status().message()), HasSubstr("liaison.toml:7"));
+  EXPECT_THAT(std::string(config.status().message()), HasSubstr("postgresql://"));
+  std::string not_a_url = text + "url = \"host=db dbname=liaison\"\n";
+  EXPECT_FALSE(ParseNodeConfig(not_a_url, "liaison.toml", nullptr).ok());
+}
+
 TEST(NodeConfigTest, InvalidUtf8IsAnError) {
   std::string text = std::string(kMinimal) + "# \xff\xfe\n";
   EXPECT_FALSE(ParseNodeConfig(text, "liaison.toml", nullptr).ok());

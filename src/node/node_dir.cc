@@ -90,6 +90,8 @@ absl::StatusOr<NodeDir> CreateNodeDir(const std::string& raw_path, std::string_v
   config.agency = std::string(agency);
   config.country = std::string(country);
   config.listen = options.listen;
+  config.storage = options.storage;
+  config.storage_url = options.storage_url;
   RETURN_IF_ERROR(ValidateNodeConfig(config));
 
   CreationRollback rollback(path);

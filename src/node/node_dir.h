@@ -45,8 +45,12 @@ struct NodeDir {
 struct CreateNodeOptions {
   // Written into the configuration and the certificate's names.
   ListenAddress listen;
+  // Written into the configuration's [storage].
+  StorageEngine storage = StorageEngine::kSqlite;
+  std::string storage_url;  // PostgreSQL only
   // Called with DatabasePath() after the keys are written and before the
-  // configuration is, e.g. to run store/ migrations. When it fails, everything
+  // configuration is, e.g. to run store/ migrations (for PostgreSQL the path
+  // is unused and the callback reaches the database by storage_url). When it fails, everything
   // CreateNodeDir made is removed and its status returned.
   std::function<absl::Status(const std::string& database_path)> initialize_database;
 };

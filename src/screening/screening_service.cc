@@ -158,10 +158,17 @@ absl::StatusOr<size_t> ScreeningService::CatchUpLocked() {
   };
   std::vector<Change> changes;
   int64_t last = applied_seq_.load();
+  bool pruned_past_us = false;
   RETURN_IF_ERROR(store_.Read([&](store::Reader& r) -> absl::Status {
     ASSIGN_OR_RETURN(
         std::vector<store::RecordChange> feed,
         r.RecordChangesAfter(last, static_cast<int>(std::max<size_t>(1, options_.catch_up_batch))));
+    // Sequence numbers have no gaps, so a gap means another process sharing
+    // the database pruned entries this one had not applied yet.
+    if (!feed.empty() && feed.front().seq > last + 1) {
+      pruned_past_us = true;
+      return absl::OkStatus();
+    }
     for (const store::RecordChange& c : feed) {
       last = c.seq;
       if (c.type != records::RecordType::kPerson) continue;
@@ -180,6 +187,15 @@ absl::StatusOr<size_t> ScreeningService::CatchUpLocked() {
     }
     return absl::OkStatus();
   }));
+  if (pruned_past_us) {
+    // The index can no longer be patched: rebuild it from the store.
+    spdlog::warn(
+        "screening index: change feed entries after {} were pruned by another process; "
+        "rebuilding the index",
+        last);
+    RETURN_IF_ERROR(BuildLocked());
+    return static_cast<size_t>(std::max<int64_t>(0, applied_seq_.load() - last));
+  }
   const size_t applied = static_cast<size_t>(last - applied_seq_.load());
   for (Change& c : changes) {
     if (c.input) {
@@ -194,8 +210,9 @@ absl::StatusOr<size_t> ScreeningService::CatchUpLocked() {
   applied_seq_ = last;
   if (applied > 0 && absl::Now() - last_prune_ >= options_.prune_interval) {
     last_prune_ = absl::Now();
-    absl::Status pruned =
-        store_.Write([&](store::Transaction& tx) { return tx.PruneRecordChanges(last); });
+    absl::Status pruned = store_.Write([&](store::Transaction& tx) {
+      return tx.PruneRecordChanges(last - std::max<int64_t>(0, options_.prune_keep));
+    });
     if (!pruned.ok()) spdlog::warn("pruning the record change feed: {}", pruned.ToString());
   }
   return applied;

@@ -65,6 +65,10 @@ struct ServiceOptions {
   size_t catch_up_batch = 2000;
   // How often consumed feed entries are pruned from the store.
   absl::Duration prune_interval = absl::Minutes(5);
+  // Entries kept behind this service's position when pruning, for other
+  // processes sharing the database (PostgreSQL) that are a little behind. A
+  // process that finds entries it has not applied pruned rebuilds its index.
+  int64_t prune_keep = 10000;
 };
 
 // One search result, explained.

@@ -139,6 +139,42 @@ TEST_F(ScreeningServiceTest, FollowsWritesMadeThroughAnotherConnection) {
   EXPECT_EQ(Refs(service, "Imran Qureshi", "1970"), std::vector<std::string>{"per_09"});
 }
 
+TEST_F(ScreeningServiceTest, RebuildsWhenAnotherProcessPrunedChangesItHadNotApplied) {
+  // Two node processes on one database: `ahead` prunes everything it has
+  // applied, including entries `behind` has not seen yet.
+  auto other = store::OpenSqliteStore(Path(), clock_);
+  ASSERT_TRUE(other.ok());
+  ScreeningService behind(*store_, {.build_threads = 1});
+  ScreeningService ahead(
+      **other, {.build_threads = 1, .prune_interval = absl::ZeroDuration(), .prune_keep = 0});
+  ASSERT_TRUE(behind.Build().ok());
+  ASSERT_TRUE(ahead.Build().ok());
+  Insert(PersonRecord("per_01", "Giulia Rossi"));
+  Insert(PersonRecord("per_02", "Salvatore La Rosa"));
+  Insert(PersonRecord("per_03", "Imran Qureshi", "1970"));
+  ASSERT_TRUE(ahead.CatchUp().ok());  // applies 1..3, prunes 1..2
+  ASSERT_TRUE(behind.CatchUp().ok());
+  EXPECT_EQ(behind.size(), 3u);
+  EXPECT_EQ(behind.applied_seq(), 3);
+  EXPECT_EQ(Refs(behind, "Giulia Rossi"), std::vector<std::string>{"per_01"});
+}
+
+TEST_F(ScreeningServiceTest, PruningKeepsEntriesForProcessesALittleBehind) {
+  ScreeningService service(
+      *store_, {.build_threads = 1, .prune_interval = absl::ZeroDuration(), .prune_keep = 2});
+  ASSERT_TRUE(service.Build().ok());
+  for (int i = 1; i <= 5; ++i) Insert(PersonRecord("per_0" + std::to_string(i), "Giulia Rossi"));
+  ASSERT_TRUE(service.CatchUp().ok());
+  ASSERT_TRUE(store_
+                  ->Read([](store::Reader& r) {
+                    auto feed = r.RecordChangesAfter(0, 100);
+                    EXPECT_EQ(feed->size(), 3u);  // 3, 4, 5: two behind the position 5
+                    EXPECT_EQ(feed->front().seq, 3);
+                    return feed.status();
+                  })
+                  .ok());
+}
+
 TEST_F(ScreeningServiceTest, StartBuildsInTheBackgroundThenFollowsByItself) {
   Insert(PersonRecord("per_01", "Giulia Rossi"));
   ScreeningService service(*store_, {.build_threads = 1, .follow_interval = absl::Milliseconds(5)});
@@ -151,7 +187,8 @@ TEST_F(ScreeningServiceTest, StartBuildsInTheBackgroundThenFollowsByItself) {
 }
 
 TEST_F(ScreeningServiceTest, ConsumedChangesArePrunedButTheFeedNeverRestarts) {
-  ScreeningService service(*store_, {.build_threads = 1, .prune_interval = absl::ZeroDuration()});
+  ScreeningService service(
+      *store_, {.build_threads = 1, .prune_interval = absl::ZeroDuration(), .prune_keep = 0});
   ASSERT_TRUE(service.Build().ok());
   Insert(PersonRecord("per_01", "Giulia Rossi"));
   Insert(PersonRecord("per_02", "Salvatore La Rosa"));

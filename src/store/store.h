@@ -212,6 +212,24 @@ struct ScreeningHitRow {
   int64_t decided_ms = 0;
 };
 
+// A table of the schema as a whole-node transfer (`liaison export` /
+// `liaison import node`, access/node_transfer.h) carries it: its columns in a
+// fixed order, the first `key_columns` of them its primary key. A row
+// travels as text, integers in decimal.
+struct TransferColumn {
+  std::string_view name;
+  bool integer = false;
+};
+struct TransferTable {
+  std::string_view name;
+  std::vector<TransferColumn> columns;
+  int key_columns = 1;
+};
+using TransferRow = std::vector<std::string>;
+
+// Every table a node's data lives in, in an order that loads (store/migrations.cc).
+const std::vector<TransferTable>& TransferTables();
+
 class Reader {
  public:
   virtual ~Reader() = default;
@@ -261,7 +279,7 @@ class Reader {
   // The newest change's seq, or 0.
   virtual absl::StatusOr<int64_t> LastRecordChange() = 0;
 
-  // Screening jobs (store/sqlite/sqlite_screening.cc).
+  // Screening jobs (store/sql/sql_screening.cc).
   virtual absl::StatusOr<std::optional<ScreeningJobRow>> GetScreeningJob(std::string_view id) = 0;
   // Jobs matching `filter`, newest first.
   virtual absl::StatusOr<std::vector<ScreeningJobRow>> ListScreeningJobs(
@@ -291,6 +309,11 @@ class Reader {
       std::string_view partner, std::string_view query_id) = 0;
   virtual absl::StatusOr<std::optional<PartnerReferenceRow>> GetPartnerReference(
       std::string_view reference) = 0;
+
+  // Calls `fn` for every row of `table` in primary key order, in batches (so
+  // fn may use this reader); stops early and returns fn's error.
+  virtual absl::Status ScanTable(const TransferTable& table,
+                                 const std::function<absl::Status(const TransferRow&)>& fn) = 0;
 };
 
 class Transaction : public Reader {
@@ -342,6 +365,11 @@ class Transaction : public Reader {
   virtual absl::Status PutPartnerAnswer(std::string_view partner, std::string_view query_id,
                                         std::string_view answer, int64_t answered_ms) = 0;
   virtual absl::Status PutPartnerReference(const PartnerReferenceRow& reference) = 0;
+
+  // Inserts one row of `table` as ScanTable gave it (a whole-node import
+  // into an empty store). InvalidArgument when the row does not fit the
+  // table; AlreadyExists when its key is taken.
+  virtual absl::Status LoadRow(const TransferTable& table, const TransferRow& row) = 0;
 };
 
 class Store {

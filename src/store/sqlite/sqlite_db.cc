@@ -37,13 +37,6 @@ absl::StatusOr<bool> Statement::Step() {
   return s;
 }
 
-absl::Status Statement::Run() {
-  absl::StatusOr<bool> row = Step();
-  if (!row.ok()) return row.status();
-  Reset();
-  return absl::OkStatus();
-}
-
 absl::StatusOr<std::unique_ptr<Connection>> Connection::Open(const std::string& path, bool create,
                                                              bool read_only) {
   sqlite3* db = nullptr;
@@ -86,7 +79,7 @@ absl::Status Connection::Exec(std::string_view sql) {
   return absl::OkStatus();
 }
 
-absl::StatusOr<Statement*> Connection::Prepare(const std::string& sql) {
+absl::StatusOr<sql::Statement*> Connection::Prepare(const std::string& sql) {
   auto it = cache_.find(sql);
   if (it != cache_.end()) {
     it->second->Reset();

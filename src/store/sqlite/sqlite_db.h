@@ -1,6 +1,6 @@
-// A thin RAII layer over the SQLite C API: connections with a statement
-// cache, statements with typed bind/column calls, and SQLite result codes
-// mapped to absl::Status.
+// A thin RAII layer over the SQLite C API implementing store/sql/sql_db.h:
+// connections with a statement cache, statements with typed bind/column
+// calls, and SQLite result codes mapped to absl::Status.
 //
 // Thread-safety: a Connection and its statements belong to one thread at a
 // time; the store hands connections out under its own locks.
@@ -17,6 +17,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "store/sql/sql_db.h"
 
 namespace liaison::store::sqlite {
 
@@ -25,62 +26,52 @@ namespace liaison::store::sqlite {
 // AlreadyExists, others → Internal. `context` says what was being done.
 absl::Status SqliteError(int rc, sqlite3* db, std::string_view context);
 
-class Statement {
+class Statement final : public sql::Statement {
  public:
   Statement(sqlite3* db, sqlite3_stmt* stmt) : db_(db), stmt_(stmt) {}
-  ~Statement() { sqlite3_finalize(stmt_); }
+  ~Statement() override { sqlite3_finalize(stmt_); }
   Statement(const Statement&) = delete;
   Statement& operator=(const Statement&) = delete;
 
-  // Binding is 1-based, as in SQLite.
-  Statement& Bind(int i, std::string_view v) {
-    sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
-    return *this;
-  }
-  Statement& Bind(int i, const char* v) { return Bind(i, std::string_view(v)); }
-  Statement& Bind(int i, const std::string& v) { return Bind(i, std::string_view(v)); }
-  Statement& Bind(int i, int64_t v) {
-    sqlite3_bind_int64(stmt_, i, v);
-    return *this;
-  }
-  Statement& Bind(int i, int v) { return Bind(i, static_cast<int64_t>(v)); }
-
-  // Advances: true when a row is available, false when done.
-  absl::StatusOr<bool> Step();
-  // Runs a statement that returns no rows.
-  absl::Status Run();
-  void Reset() {
+  absl::StatusOr<bool> Step() override;
+  void Reset() override {
     sqlite3_reset(stmt_);
     sqlite3_clear_bindings(stmt_);
   }
 
-  int64_t Int(int col) const { return sqlite3_column_int64(stmt_, col); }
-  std::string_view Text(int col) const {
+  int64_t Int(int col) const override { return sqlite3_column_int64(stmt_, col); }
+  std::string_view Text(int col) const override {
     const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, col));
     return p == nullptr ? std::string_view()
                         : std::string_view(p, sqlite3_column_bytes(stmt_, col));
   }
-  std::string String(int col) const { return std::string(Text(col)); }
+
+ protected:
+  // Binding is 1-based, as in SQLite.
+  void BindText(int i, std::string_view v) override {
+    sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+  }
+  void BindInt(int i, int64_t v) override { sqlite3_bind_int64(stmt_, i, v); }
 
  private:
   sqlite3* db_;
   sqlite3_stmt* stmt_;
 };
 
-class Connection {
+class Connection final : public sql::Connection {
  public:
   // Opens (creating if `create`) the database file, in WAL mode with foreign
   // keys on, a busy timeout, and synchronous=FULL so a commit is on disk
   // before it returns.
   static absl::StatusOr<std::unique_ptr<Connection>> Open(const std::string& path, bool create,
                                                           bool read_only);
-  ~Connection();
+  ~Connection() override;
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
 
-  absl::Status Exec(std::string_view sql);
-  // A cached prepared statement, reset and ready to bind.
-  absl::StatusOr<Statement*> Prepare(const std::string& sql);
+  absl::Status Exec(std::string_view sql) override;
+  absl::StatusOr<sql::Statement*> Prepare(const std::string& sql) override;
+  int64_t Changes() override { return sqlite3_changes64(db_); }
   sqlite3* raw() { return db_; }
 
  private:

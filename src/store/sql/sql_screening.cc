@@ -1,9 +1,9 @@
-#include "store/sqlite/sqlite_screening.h"
+#include "store/sql/sql_screening.h"
 
 #include "common/absl_bridge.h"
 #include "common/status_macros.h"
 
-namespace liaison::store::sqlite {
+namespace liaison::store::sql {
 namespace {
 
 constexpr char kJobColumns[] =
@@ -79,7 +79,8 @@ absl::StatusOr<std::vector<T>> All(Statement* st, const Read& read) {
 
 absl::Status AppendRecordChange(Connection& conn, std::string_view record_id,
                                 records::RecordType type, bool erased) {
-  // Writers are serialised (BEGIN IMMEDIATE), so max + 1 is unique.
+  // Writers are serialised (SQLite: BEGIN IMMEDIATE; PostgreSQL: the writers' advisory
+  // lock, held to commit), so max + 1 is unique and seqs commit in order.
   ASSIGN_OR_RETURN(Statement * st,
                    conn.Prepare("INSERT INTO record_changes (seq, record_id, type, erased) "
                                 "SELECT coalesce(max(seq), 0) + 1, ?, ?, ? FROM record_changes"));
@@ -274,10 +275,10 @@ absl::Status DecideScreeningHit(Connection& conn, const ScreeningHitRow& h) {
       .Bind(5, h.job_id)
       .Bind(6, h.hit);
   RETURN_IF_ERROR(st->Run());
-  if (sqlite3_changes(conn.raw()) != 1) {
+  if (conn.Changes() != 1) {
     return absl::NotFoundError(StrCat("job ", h.job_id, " has no hit ", h.hit));
   }
   return absl::OkStatus();
 }
 
-}  // namespace liaison::store::sqlite
+}  // namespace liaison::store::sql

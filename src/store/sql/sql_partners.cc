@@ -1,9 +1,9 @@
-#include "store/sqlite/sqlite_partners.h"
+#include "store/sql/sql_partners.h"
 
 #include "common/absl_bridge.h"
 #include "common/status_macros.h"
 
-namespace liaison::store::sqlite {
+namespace liaison::store::sql {
 namespace {
 
 constexpr char kPartnerColumns[] =
@@ -190,7 +190,7 @@ absl::StatusOr<int64_t> IncrementPartnerQueryCount(Connection& conn, std::string
   ASSIGN_OR_RETURN(Statement * st,
                    conn.Prepare("INSERT INTO partner_query_counts (partner, day, queries) VALUES "
                                 "(?, ?, 1) ON CONFLICT (partner, day) DO UPDATE SET queries = "
-                                "queries + 1"));
+                                "partner_query_counts.queries + 1"));
   st->Bind(1, partner).Bind(2, day);
   RETURN_IF_ERROR(st->Run());
   return PartnerQueryCount(conn, partner, day);
@@ -220,4 +220,4 @@ absl::Status PutPartnerReference(Connection& conn, const PartnerReferenceRow& r)
   return st->Run();
 }
 
-}  // namespace liaison::store::sqlite
+}  // namespace liaison::store::sql

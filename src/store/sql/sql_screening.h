@@ -1,10 +1,10 @@
-// The SQLite side of migration 3: the record change feed (appended by every
-// record write) and the screening job tables. SqliteStore's transaction
-// object forwards to these functions.
+// Migration 3's tables, for both backends: the record change feed (appended
+// by every record write) and the screening job tables. The store's
+// transaction object (sql_access.cc) forwards to these functions.
 //
 // Thread-safety: as Connection (one thread at a time, inside a transaction).
-#ifndef LIAISON_STORE_SQLITE_SQLITE_SCREENING_H_
-#define LIAISON_STORE_SQLITE_SQLITE_SCREENING_H_
+#ifndef LIAISON_STORE_SQL_SQL_SCREENING_H_
+#define LIAISON_STORE_SQL_SQL_SCREENING_H_
 
 #include <optional>
 #include <string>
@@ -13,10 +13,10 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "store/sqlite/sqlite_db.h"
+#include "store/sql/sql_db.h"
 #include "store/store.h"
 
-namespace liaison::store::sqlite {
+namespace liaison::store::sql {
 
 // Appends one change feed entry (called by the record writes).
 absl::Status AppendRecordChange(Connection& conn, std::string_view record_id,
@@ -45,6 +45,6 @@ absl::Status DeleteScreeningJobInput(Connection& conn, std::string_view job_id);
 absl::Status InsertScreeningHit(Connection& conn, const ScreeningHitRow& hit);
 absl::Status DecideScreeningHit(Connection& conn, const ScreeningHitRow& hit);
 
-}  // namespace liaison::store::sqlite
+}  // namespace liaison::store::sql
 
-#endif  // LIAISON_STORE_SQLITE_SQLITE_SCREENING_H_
+#endif  // LIAISON_STORE_SQL_SQL_SCREENING_H_

@@ -1,11 +1,11 @@
-// The SQLite side of the partner tables (migration 4): registered partners,
+// The partner tables (migration 4), for both backends: registered partners,
 // versioned sharing agreements, daily query counts, answers given and opaque
-// references. SqliteStore's transaction object forwards to these functions so
-// that the federation tables live in one file.
+// references. The store's transaction object (sql_access.cc) forwards to
+// these functions so that the federation tables live in one file.
 //
 // Thread-safety: as Connection (one thread at a time, inside a transaction).
-#ifndef LIAISON_STORE_SQLITE_SQLITE_PARTNERS_H_
-#define LIAISON_STORE_SQLITE_SQLITE_PARTNERS_H_
+#ifndef LIAISON_STORE_SQL_SQL_PARTNERS_H_
+#define LIAISON_STORE_SQL_SQL_PARTNERS_H_
 
 #include <optional>
 #include <string>
@@ -14,10 +14,10 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "store/sqlite/sqlite_db.h"
+#include "store/sql/sql_db.h"
 #include "store/store.h"
 
-namespace liaison::store::sqlite {
+namespace liaison::store::sql {
 
 absl::StatusOr<std::optional<PartnerRow>> GetPartner(Connection& conn, std::string_view node_id);
 absl::StatusOr<std::vector<PartnerRow>> ListPartners(Connection& conn);
@@ -41,6 +41,6 @@ absl::Status PutPartnerAnswer(Connection& conn, std::string_view partner, std::s
                               std::string_view answer, int64_t answered_ms);
 absl::Status PutPartnerReference(Connection& conn, const PartnerReferenceRow& reference);
 
-}  // namespace liaison::store::sqlite
+}  // namespace liaison::store::sql
 
-#endif  // LIAISON_STORE_SQLITE_SQLITE_PARTNERS_H_
+#endif  // LIAISON_STORE_SQL_SQL_PARTNERS_H_
