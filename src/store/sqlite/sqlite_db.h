@@ -44,6 +44,11 @@ class Statement {
     return *this;
   }
   Statement& Bind(int i, int v) { return Bind(i, static_cast<int64_t>(v)); }
+  // Binds bytes as a BLOB (attachments).
+  Statement& BindBlob(int i, std::string_view v) {
+    sqlite3_bind_blob(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+    return *this;
+  }
 
   // Advances: true when a row is available, false when done.
   absl::StatusOr<bool> Step();
@@ -61,6 +66,13 @@ class Statement {
                         : std::string_view(p, sqlite3_column_bytes(stmt_, col));
   }
   std::string String(int col) const { return std::string(Text(col)); }
+  // A BLOB (or NULL: empty) column's bytes.
+  std::string Blob(int col) const {
+    const void* p = sqlite3_column_blob(stmt_, col);
+    return p == nullptr ? std::string()
+                        : std::string(static_cast<const char*>(p),
+                                      static_cast<size_t>(sqlite3_column_bytes(stmt_, col)));
+  }
 
  private:
   sqlite3* db_;

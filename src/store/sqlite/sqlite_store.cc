@@ -13,6 +13,7 @@
 #include "records/record_json.h"
 #include "store/migrations.h"
 #include "store/sqlite/sqlite_db.h"
+#include "store/sqlite/sqlite_messaging.h"
 #include "store/sqlite/sqlite_partners.h"
 #include "store/sqlite/sqlite_screening.h"
 
@@ -622,6 +623,88 @@ class SqliteAccess final : public Transaction {
   }
   absl::Status PutPartnerReference(const PartnerReferenceRow& reference) override {
     return sqlite::PutPartnerReference(conn_, reference);
+  }
+
+  // Cases and messages: store/sqlite/sqlite_messaging.cc.
+  absl::StatusOr<std::optional<CaseRow>> GetCase(std::string_view id) override {
+    return sqlite::GetCase(conn_, id);
+  }
+  absl::StatusOr<std::vector<CaseRow>> ListCases(const CaseFilter& filter) override {
+    return sqlite::ListCases(conn_, filter);
+  }
+  absl::StatusOr<std::optional<CaseMessageRow>> GetCaseMessage(std::string_view id) override {
+    return sqlite::GetCaseMessage(conn_, id);
+  }
+  absl::StatusOr<std::vector<CaseMessageRow>> ListCaseMessages(
+      const CaseMessageFilter& filter) override {
+    return sqlite::ListCaseMessages(conn_, filter);
+  }
+  absl::StatusOr<int64_t> LastThreadSeq(std::string_view case_id) override {
+    return sqlite::LastThreadSeq(conn_, case_id);
+  }
+  absl::StatusOr<std::vector<OutboxRow>> PendingOutbox(std::string_view partner,
+                                                       int64_t after_seq, int limit) override {
+    return sqlite::PendingOutbox(conn_, partner, after_seq, limit);
+  }
+  absl::StatusOr<std::vector<OutboxPartnerCount>> OutboxPartners() override {
+    return sqlite::OutboxPartners(conn_);
+  }
+  absl::StatusOr<bool> HasReceivedItem(std::string_view item_id) override {
+    return sqlite::HasReceivedItem(conn_, item_id);
+  }
+  absl::StatusOr<std::vector<AttachmentRow>> ListAttachments(
+      std::string_view message_id) override {
+    return sqlite::ListAttachments(conn_, message_id);
+  }
+  absl::StatusOr<std::optional<AttachmentRow>> GetAttachment(std::string_view message_id,
+                                                             int64_t idx) override {
+    return sqlite::GetAttachment(conn_, message_id, idx);
+  }
+  absl::StatusOr<std::vector<std::string>> AttachmentParts(std::string_view message_id,
+                                                           int64_t idx) override {
+    return sqlite::AttachmentParts(conn_, message_id, idx);
+  }
+  absl::StatusOr<std::vector<MessageLinkRow>> MessageLinks(std::string_view message_id) override {
+    return sqlite::MessageLinks(conn_, message_id);
+  }
+  absl::StatusOr<std::vector<MessageForwardRow>> MessageForwards(
+      std::string_view message_id) override {
+    return sqlite::MessageForwards(conn_, message_id);
+  }
+  absl::Status PutCase(const CaseRow& c) override { return sqlite::PutCase(conn_, c); }
+  absl::StatusOr<int64_t> InsertCaseMessage(const CaseMessageRow& message) override {
+    return sqlite::InsertCaseMessage(conn_, message);
+  }
+  absl::Status UpdateCaseMessageState(const CaseMessageRow& message) override {
+    return sqlite::UpdateCaseMessageState(conn_, message);
+  }
+  absl::StatusOr<int64_t> EnqueueOutbox(const OutboxRow& item) override {
+    return sqlite::EnqueueOutbox(conn_, item);
+  }
+  absl::Status DeleteOutbox(int64_t seq) override { return sqlite::DeleteOutbox(conn_, seq); }
+  absl::Status NoteOutboxAttempt(int64_t seq, int64_t attempts,
+                                 std::string_view last_error) override {
+    return sqlite::NoteOutboxAttempt(conn_, seq, attempts, last_error);
+  }
+  absl::Status InsertReceivedItem(std::string_view item_id, std::string_view partner,
+                                  std::string_view kind, int64_t received_ms) override {
+    return sqlite::InsertReceivedItem(conn_, item_id, partner, kind, received_ms);
+  }
+  absl::Status PutAttachment(const AttachmentRow& attachment) override {
+    return sqlite::PutAttachment(conn_, attachment);
+  }
+  absl::Status PutAttachmentPart(std::string_view message_id, int64_t idx, int64_t part,
+                                 std::string_view data) override {
+    return sqlite::PutAttachmentPart(conn_, message_id, idx, part, data);
+  }
+  absl::Status DeleteAttachmentParts(std::string_view message_id, int64_t idx) override {
+    return sqlite::DeleteAttachmentParts(conn_, message_id, idx);
+  }
+  absl::Status AddMessageLink(const MessageLinkRow& link) override {
+    return sqlite::AddMessageLink(conn_, link);
+  }
+  absl::Status AddMessageForward(const MessageForwardRow& forward) override {
+    return sqlite::AddMessageForward(conn_, forward);
   }
 
   // Record change feed and screening jobs: store/sqlite/sqlite_screening.cc.
