@@ -34,7 +34,9 @@
 #include <string_view>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "access/actor.h"
 #include "access/audit_trail.h"
 #include "common/clock.h"
@@ -263,6 +265,12 @@ class Messaging {
                                                const std::vector<std::string>& extra_objects);
   absl::Status QueueReceipt(store::Transaction& tx, const store::CaseRow& c,
                             std::string_view message_id, std::string_view receipt, int64_t now);
+  // Runs `fn` in a write transaction shared with the other callers waiting
+  // at the same time (group commit: one fsync for all of them), and returns
+  // once it is durable. When the shared transaction fails, each waiter's fn
+  // runs again in a transaction of its own, so errors stay with their
+  // caller. `fn` may run twice (the first run rolled back).
+  absl::Status CommitGrouped(const std::function<absl::Status(store::Transaction&)>& fn);
   void Notify();
   bool Overdue(const store::CaseMessageRow& m, int64_t now) const;
 
@@ -272,6 +280,16 @@ class Messaging {
   const MessagingOptions options_;
   AcceptingScanner default_scanner_;
   std::function<void()> listener_;
+
+  struct GroupWaiter {
+    const std::function<absl::Status(store::Transaction&)>* fn = nullptr;
+    absl::Status result;
+    bool done = false;
+  };
+  absl::Mutex group_mutex_;
+  std::vector<GroupWaiter*> group_queue_ ABSL_GUARDED_BY(group_mutex_);
+  bool group_leader_ ABSL_GUARDED_BY(group_mutex_) = false;
+  absl::CondVar group_done_;
 };
 
 }  // namespace liaison::access

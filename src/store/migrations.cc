@@ -259,6 +259,7 @@ CREATE TABLE case_messages (
 );
 CREATE INDEX case_messages_by_case ON case_messages (case_id, local_seq);
 CREATE INDEX case_messages_by_direction ON case_messages (direction, local_seq);
+CREATE INDEX case_messages_by_thread ON case_messages (case_id, direction, thread_seq);
 CREATE TABLE outbox (
   seq BIGINT PRIMARY KEY,
   partner TEXT NOT NULL,
