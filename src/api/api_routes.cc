@@ -3,6 +3,7 @@
 #include "api/access_gate.h"
 #include "api/governance_routes.h"
 #include "api/health_routes.h"
+#include "api/messaging_routes.h"
 #include "api/partner_routes.h"
 #include "api/record_routes.h"
 #include "api/screening_routes.h"
@@ -34,6 +35,9 @@ absl::StatusOr<std::shared_ptr<Router>> BuildApiRouter(const ApiServices& servic
     if (services.partners != nullptr && services.partner_service != nullptr) {
       RETURN_IF_ERROR(
           RegisterPartnerRoutes(*router, *services.partners, *services.partner_service));
+    }
+    if (services.messaging != nullptr) {
+      RETURN_IF_ERROR(RegisterMessagingRoutes(*router, *services.messaging));
     }
     if (services.search != nullptr && services.screening_jobs != nullptr) {
       RETURN_IF_ERROR(RegisterScreeningRoutes(*router, *services.search, *services.screening_jobs));

@@ -140,7 +140,9 @@ class ObjectReader {
   std::set<std::string> read_;
 };
 
-absl::StatusOr<std::string> DecodeBase64(std::string_view text, size_t max_decoded) {
+}  // namespace
+
+absl::StatusOr<std::string> DecodeStandardBase64(std::string_view text, size_t max_decoded) {
   if (text.size() % 4 != 0) return absl::InvalidArgumentError("not padded base64");
   std::string out(text.size() / 4 * 3, '\0');
   size_t len = 0;
@@ -157,6 +159,8 @@ absl::StatusOr<std::string> DecodeBase64(std::string_view text, size_t max_decod
   out.resize(len);
   return out;
 }
+
+namespace {
 
 absl::StatusOr<CaseOpenItem> ReadCaseOpen(ObjectReader& r) {
   CaseOpenItem c;
@@ -246,7 +250,7 @@ absl::StatusOr<AttachmentPartItem> ReadAttachmentPart(ObjectReader& r) {
   ASSIGN_OR_RETURN(std::string data,
                    r.String("data", 0, sodium_base64_ENCODED_LEN(kAttachmentPartBytes,
                                                                  sodium_base64_VARIANT_ORIGINAL)));
-  absl::StatusOr<std::string> raw = DecodeBase64(data, kAttachmentPartBytes);
+  absl::StatusOr<std::string> raw = DecodeStandardBase64(data, kAttachmentPartBytes);
   if (!raw.ok()) return r.Error("data", StdView(raw.status().message()));
   p.data = *std::move(raw);
   return p;

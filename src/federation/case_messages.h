@@ -155,6 +155,10 @@ absl::StatusOr<CaseBatchAck> ParseCaseBatchAck(std::string_view body);
 // Checks an item built locally, the same way.
 absl::Status ValidateBatchItem(const BatchItem& item);
 
+// Decodes canonical standard padded base64 (RFC 4648 section 4) of at most
+// `max_decoded` bytes; InvalidArgument otherwise.
+absl::StatusOr<std::string> DecodeStandardBase64(std::string_view text, size_t max_decoded);
+
 }  // namespace liaison::federation
 
 #endif  // LIAISON_FEDERATION_CASE_MESSAGES_H_
