@@ -83,8 +83,8 @@ BenchNode MakeNode(const std::string& path, const char* agency, const char* coun
                                                  n.signer->QueryHashKey(),
                                                  audit::CheckpointPolicy{}, RealClock());
   n.partners = std::make_unique<access::Partners>(*n.store, *n.trail, SystemRandom());
-  n.messaging = std::make_unique<access::Messaging>(
-      *n.store, *n.trail, SystemRandom(), access::MessagingOptions{n.dir.config.node_id});
+  n.messaging = std::make_unique<access::Messaging>(*n.store, *n.trail, SystemRandom(),
+                                                    access::MessagingOptions{n.dir.config.node_id});
   return n;
 }
 
@@ -271,7 +271,8 @@ int Main(int argc, char** argv) {
     ack_ms.push_back(static_cast<double>(m.delivered_ms - m.sent_ms));
   }
   std::vector<double> commit_ms;
-  for (const auto& m : received) commit_ms.push_back(static_cast<double>(m.received_ms - m.sent_ms));
+  for (const auto& m : received)
+    commit_ms.push_back(static_cast<double>(m.received_ms - m.sent_ms));
   printf("live: %d senders, %lld messages of %lld bytes of text, paced at %.0f/s\n", o.senders,
          static_cast<long long>(sent.size()), static_cast<long long>(o.text_bytes), o.rate);
   printf("  sender commits: %.0f msg/s (%.2f s); send errors: %lld\n",
@@ -292,12 +293,13 @@ int Main(int argc, char** argv) {
     rome_service.reset();
     {
       std::vector<std::thread> threads;
-      for (int s = 0; s < o.senders; ++s) threads.emplace_back(send_loop, s, o.backlog / o.senders, 0);
+      for (int s = 0; s < o.senders; ++s)
+        threads.emplace_back(send_loop, s, o.backlog / o.senders, 0);
       for (auto& t : threads) t.join();
     }
     const int64_t queued = Pending(*lahore.messaging);
-    rome_service = std::make_unique<exchange::PartnerService>(
-        ro, *rome.partners, *rome.signer, RealClock(), SystemRandom(), nullptr);
+    rome_service = std::make_unique<exchange::PartnerService>(ro, *rome.partners, *rome.signer,
+                                                              RealClock(), SystemRandom(), nullptr);
     rome_service->SetCaseBatchHandler(
         [&](const federation::OpenedEnvelope& e, int64_t) { return rome_delivery.HandleBatch(e); });
     if (!rome_service->Refresh().ok()) return 1;
@@ -307,12 +309,14 @@ int Main(int argc, char** argv) {
       return 1;
     }
     delivery.Wake();
-    while (Pending(*lahore.messaging) != 0) std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    while (Pending(*lahore.messaging) != 0)
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
     const double drain_s =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - back).count();
-    printf("backlog: %lld items queued while Rome was offline, delivered in %.2f s after it "
-           "returned = %.0f msg/s (the first retry waits for the backoff, at most 200 ms here)\n",
-           static_cast<long long>(queued), drain_s, static_cast<double>(queued) / drain_s);
+    printf(
+        "backlog: %lld items queued while Rome was offline, delivered in %.2f s after it "
+        "returned = %.0f msg/s (the first retry waits for the backoff, at most 200 ms here)\n",
+        static_cast<long long>(queued), drain_s, static_cast<double>(queued) / drain_s);
     printf("  Rome holds %zu messages in all\n", Messages(*rome.store, "in").size());
   }
   delivery.Stop();

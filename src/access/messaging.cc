@@ -160,7 +160,8 @@ Json MessageViewToJson(const MessageView& v) {
   j["linked_records"] = std::move(links);
   Json forwards = Json::array();
   for (const store::MessageForwardRow& f : v.forwards) {
-    forwards.push_back({{"to_user", f.to_user_id}, {"by", f.by_user_id}, {"at_ms", f.forwarded_ms}});
+    forwards.push_back(
+        {{"to_user", f.to_user_id}, {"by", f.by_user_id}, {"at_ms", f.forwarded_ms}});
   }
   j["forwards"] = std::move(forwards);
   return j;
@@ -245,7 +246,8 @@ absl::Status Messaging::CheckCovers(const Actor& actor, const store::CaseRow& c,
   absl::StatusOr<records::CrimeArea> area = records::ParseCrimeArea(c.crime_area);
   absl::StatusOr<records::HandlingCode> code = records::ParseHandlingCode(handling_code);
   if (!area.ok() || !code.ok()) {
-    return absl::DataLossError(StrCat("case ", c.id, ": stored crime area or handling code is invalid"));
+    return absl::DataLossError(
+        StrCat("case ", c.id, ": stored crime area or handling code is invalid"));
   }
   meta.crime_area = *area;
   meta.handling_code = *code;
@@ -309,8 +311,13 @@ absl::StatusOr<store::CaseRow> Messaging::OpenCase(const Actor& actor, const New
   c.updated_ms = now;
   RETURN_IF_ERROR(CheckCovers(actor, c, c.handling_code, "open cases"));
 
-  federation::CaseOpenItem item{c.id,        c.title,     c.crime_area, c.handling_code,
-                                c.our_ref,   c.their_ref, actor.name.empty() ? actor.id : actor.name,
+  federation::CaseOpenItem item{c.id,
+                                c.title,
+                                c.crime_area,
+                                c.handling_code,
+                                c.our_ref,
+                                c.their_ref,
+                                actor.name.empty() ? actor.id : actor.name,
                                 now};
   item.opened_by = item.opened_by.substr(0, federation::kMaxAuthorBytes);
   RETURN_IF_ERROR(federation::ValidateBatchItem(item));
@@ -340,9 +347,8 @@ absl::StatusOr<store::CaseRow> Messaging::OpenCase(const Actor& actor, const New
     RETURN_IF_ERROR(tx.EnqueueOutbox(row).status());
     audit::Event e = EventFor(actor, audit::Action::kCaseOpened, {"opening a case", c.id});
     e.object_ids = {c.id};
-    e.details = {{"partner", c.partner},
-                 {"crime_area", c.crime_area},
-                 {"handling_code", c.handling_code}};
+    e.details = {
+        {"partner", c.partner}, {"crime_area", c.crime_area}, {"handling_code", c.handling_code}};
     return trail_.Append(tx, std::move(e)).status();
   }));
   Notify();
@@ -434,11 +440,11 @@ absl::StatusOr<store::CaseMessageRow> Messaging::SendIn(
       return absl::InvalidArgumentError("'answer_by' must be a date YYYY-MM-DD");
     }
   }
-  std::string code = m.handling_code ? std::string(records::Name(*m.handling_code))
-                                     : c.handling_code;
+  std::string code =
+      m.handling_code ? std::string(records::Name(*m.handling_code)) : c.handling_code;
   if (CodeRank(code) < CodeRank(c.handling_code)) {
-    return absl::InvalidArgumentError(StrCat("a message in case ", c.id, " is at least ",
-                                             c.handling_code, ", not ", code));
+    return absl::InvalidArgumentError(
+        StrCat("a message in case ", c.id, " is at least ", c.handling_code, ", not ", code));
   }
   RETURN_IF_ERROR(CheckCovers(actor, c, code, "send messages"));
   if (m.text.empty() && m.entities.empty() && m.attachments.empty()) {
@@ -561,8 +567,8 @@ absl::StatusOr<store::CaseMessageRow> Messaging::SendIn(
         part.part = p;
         part.parts = a.parts;
         const size_t from = static_cast<size_t>(p) * federation::kAttachmentPartBytes;
-        part.data = content.substr(std::min(from, content.size()),
-                                   federation::kAttachmentPartBytes);
+        part.data =
+            content.substr(std::min(from, content.size()), federation::kAttachmentPartBytes);
         store::OutboxRow po;
         po.partner = c.partner;
         po.item_id = part.id;
@@ -745,7 +751,8 @@ absl::Status Messaging::ForwardToUser(const Actor& actor, std::string_view messa
     ASSIGN_OR_RETURN(user, r.FindUserByName(username));
     return absl::OkStatus();
   }));
-  if (!user || user->disabled) return absl::NotFoundError(StrCat("no active user '", username, "'"));
+  if (!user || user->disabled)
+    return absl::NotFoundError(StrCat("no active user '", username, "'"));
   ASSIGN_OR_RETURN(Actor to, ActorFromUser(*user, "api"));
   records::RecordMeta meta;
   meta.crime_area = *records::ParseCrimeArea(c.crime_area);
@@ -840,8 +847,7 @@ absl::Status Messaging::LinkToRecord(const Actor& actor, std::string_view messag
   });
 }
 
-absl::StatusOr<records::Record> Messaging::ImportEntity(const Actor& actor,
-                                                        const Purpose& purpose,
+absl::StatusOr<records::Record> Messaging::ImportEntity(const Actor& actor, const Purpose& purpose,
                                                         std::string_view message_id, int index) {
   RETURN_IF_ERROR(Require(actor, kCasesRead, "import entities from messages"));
   ASSIGN_OR_RETURN(auto found, MessageFor(actor, message_id, "import entities from messages"));
@@ -986,7 +992,8 @@ absl::Status Messaging::RecordAck(std::string_view partner, const OutboxBatch& s
                  {"batch_id", sent.batch_id},
                  {"items", items},
                  {"refused", refused}};
-    if (!refused.empty()) e.outcome_text = StrCat(refused.size(), " item(s) refused by the partner");
+    if (!refused.empty())
+      e.outcome_text = StrCat(refused.size(), " item(s) refused by the partner");
     return trail_.Append(tx, std::move(e)).status();
   });
 }
@@ -1058,8 +1065,7 @@ absl::StatusOr<AcceptedBatch> Messaging::Accept(std::string_view partner,
           }
         }
         if (refusal.empty()) {
-          ASSIGN_OR_RETURN(std::optional<store::CaseMessageRow> existing,
-                           tx.GetCaseMessage(m->id));
+          ASSIGN_OR_RETURN(std::optional<store::CaseMessageRow> existing, tx.GetCaseMessage(m->id));
           if (existing) refusal = "the message id is in use";
         }
         if (refusal.empty()) {
@@ -1148,8 +1154,8 @@ absl::StatusOr<AcceptedBatch> Messaging::Accept(std::string_view partner,
                              tx.AttachmentParts(a->message_id, a->idx));
             std::string content;
             for (const std::string& part : parts) content += part;
-            const bool intact = static_cast<int64_t>(content.size()) == a->size &&
-                                Sha256Hex(content) == a->sha256;
+            const bool intact =
+                static_cast<int64_t>(content.size()) == a->size && Sha256Hex(content) == a->sha256;
             absl::Status scanned = intact ? scanner.Scan(a->name, a->media_type, content)
                                           : absl::DataLossError("content hash mismatch");
             a->state = scanned.ok() ? "complete" : "refused";
@@ -1170,7 +1176,8 @@ absl::StatusOr<AcceptedBatch> Messaging::Accept(std::string_view partner,
         result.reason = refusal.substr(0, federation::kMaxRefusalReasonBytes);
         ++out.refused;
         if (refused.size() < 20) {
-          refused.push_back({{"id", result.id}, {"kind", std::string(kind)}, {"reason", refusal.substr(0, 200)}});
+          refused.push_back(
+              {{"id", result.id}, {"kind", std::string(kind)}, {"reason", refusal.substr(0, 200)}});
         }
       }
       out.ack.results.push_back(std::move(result));

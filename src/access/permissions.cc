@@ -6,9 +6,9 @@ namespace liaison::access {
 namespace {
 
 constexpr std::array<std::string_view, 15> kAll = {
-    kPublic,       kSelf,      kRecordsRead, kRecordsWrite, kRecordsImport, kAuditRead,
-    kUsersManage,  kNodeAdmin, kStatsRead,   kRetentionRun, kPartnersQuery, kScreeningSearch,
-    kScreeningJobs, kCasesRead,   kCasesWrite};
+    kPublic,        kSelf,      kRecordsRead, kRecordsWrite, kRecordsImport, kAuditRead,
+    kUsersManage,   kNodeAdmin, kStatsRead,   kRetentionRun, kPartnersQuery, kScreeningSearch,
+    kScreeningJobs, kCasesRead, kCasesWrite};
 
 struct Grant {
   std::string_view permission;
@@ -40,8 +40,7 @@ const Grant kGrants[] = {
      {Role::kAdministrator, Role::kLiaisonOfficer, Role::kAnalyst, Role::kSupervisor}},
     // Case messaging with partners: liaison officers and their supervisors
     // work the threads; analysts read them (and may be forwarded messages).
-    {kCasesRead,
-     {Role::kAdministrator, Role::kLiaisonOfficer, Role::kAnalyst, Role::kSupervisor}},
+    {kCasesRead, {Role::kAdministrator, Role::kLiaisonOfficer, Role::kAnalyst, Role::kSupervisor}},
     {kCasesWrite, {Role::kAdministrator, Role::kLiaisonOfficer, Role::kSupervisor}},
 };
 

@@ -90,8 +90,8 @@ absl::StatusOr<access::NewMessage> MessageFromJson(const Json& body, std::string
       ASSIGN_OR_RETURN(std::string content, Text(a, "content_base64", true));
       absl::StatusOr<std::string> raw = federation::DecodeStandardBase64(content, 32 << 20);
       if (!raw.ok()) {
-        return absl::InvalidArgumentError(
-            StrCat("attachment '", att.name, "': content_base64: ", StdView(raw.status().message())));
+        return absl::InvalidArgumentError(StrCat(
+            "attachment '", att.name, "': content_base64: ", StdView(raw.status().message())));
       }
       att.content = *std::move(raw);
       m.attachments.push_back(std::move(att));
@@ -128,41 +128,42 @@ absl::Status RegisterMessagingRoutes(Router& router, access::Messaging& messagin
        },
        .summary = "Case threads with partners the caller's clearance covers, newest first"}));
 
-  RETURN_IF_ERROR(router.Add(
-      {.method = Method::kPost,
-       .pattern = "/api/v1/messaging/cases",
-       .permission = write,
-       .handler = [m](const Request& req) -> absl::StatusOr<Response> {
-         ASSIGN_OR_RETURN(access::Actor actor, ActorOf(req));
-         const Json& body = *req.json;
-         RETURN_IF_ERROR(CheckMembers(body, {"partner", "title", "crime_area", "handling_code",
-                                             "our_ref", "their_ref"}));
-         access::NewCase c;
-         ASSIGN_OR_RETURN(c.partner, Text(body, "partner", true));
-         ASSIGN_OR_RETURN(c.title, Text(body, "title", true));
-         ASSIGN_OR_RETURN(std::string area, Text(body, "crime_area", true));
-         ASSIGN_OR_RETURN(c.crime_area, records::ParseCrimeArea(area));
-         ASSIGN_OR_RETURN(std::string code, Text(body, "handling_code", true));
-         ASSIGN_OR_RETURN(c.handling_code, records::ParseHandlingCode(code));
-         ASSIGN_OR_RETURN(c.our_ref, Text(body, "our_ref"));
-         ASSIGN_OR_RETURN(c.their_ref, Text(body, "their_ref"));
-         ASSIGN_OR_RETURN(store::CaseRow row, m->OpenCase(actor, c));
-         return Response::JsonBody({{"case", access::CaseToJson(row)}}, 201);
-       },
-       .body = BodyKind::kJson,
-       .max_body_bytes = 16 * 1024,
-       .summary = "Open a case with a partner (queued for delivery)"}));
+  RETURN_IF_ERROR(
+      router.Add({.method = Method::kPost,
+                  .pattern = "/api/v1/messaging/cases",
+                  .permission = write,
+                  .handler = [m](const Request& req) -> absl::StatusOr<Response> {
+                    ASSIGN_OR_RETURN(access::Actor actor, ActorOf(req));
+                    const Json& body = *req.json;
+                    RETURN_IF_ERROR(CheckMembers(body, {"partner", "title", "crime_area",
+                                                        "handling_code", "our_ref", "their_ref"}));
+                    access::NewCase c;
+                    ASSIGN_OR_RETURN(c.partner, Text(body, "partner", true));
+                    ASSIGN_OR_RETURN(c.title, Text(body, "title", true));
+                    ASSIGN_OR_RETURN(std::string area, Text(body, "crime_area", true));
+                    ASSIGN_OR_RETURN(c.crime_area, records::ParseCrimeArea(area));
+                    ASSIGN_OR_RETURN(std::string code, Text(body, "handling_code", true));
+                    ASSIGN_OR_RETURN(c.handling_code, records::ParseHandlingCode(code));
+                    ASSIGN_OR_RETURN(c.our_ref, Text(body, "our_ref"));
+                    ASSIGN_OR_RETURN(c.their_ref, Text(body, "their_ref"));
+                    ASSIGN_OR_RETURN(store::CaseRow row, m->OpenCase(actor, c));
+                    return Response::JsonBody({{"case", access::CaseToJson(row)}}, 201);
+                  },
+                  .body = BodyKind::kJson,
+                  .max_body_bytes = 16 * 1024,
+                  .summary = "Open a case with a partner (queued for delivery)"}));
 
-  RETURN_IF_ERROR(router.Add(
-      {.method = Method::kGet,
-       .pattern = "/api/v1/messaging/cases/{id}",
-       .permission = read,
-       .handler = [m](const Request& req) -> absl::StatusOr<Response> {
-         ASSIGN_OR_RETURN(access::Actor actor, ActorOf(req));
-         ASSIGN_OR_RETURN(access::CaseView view, m->ShowCase(actor, PurposeOf(req), Param(req, "id")));
-         return Response::JsonBody({{"case", access::CaseViewToJson(view)}});
-       },
-       .summary = "A case and its thread (messages the caller's clearance covers)"}));
+  RETURN_IF_ERROR(
+      router.Add({.method = Method::kGet,
+                  .pattern = "/api/v1/messaging/cases/{id}",
+                  .permission = read,
+                  .handler = [m](const Request& req) -> absl::StatusOr<Response> {
+                    ASSIGN_OR_RETURN(access::Actor actor, ActorOf(req));
+                    ASSIGN_OR_RETURN(access::CaseView view,
+                                     m->ShowCase(actor, PurposeOf(req), Param(req, "id")));
+                    return Response::JsonBody({{"case", access::CaseViewToJson(view)}});
+                  },
+                  .summary = "A case and its thread (messages the caller's clearance covers)"}));
 
   RETURN_IF_ERROR(router.Add(
       {.method = Method::kPost,
@@ -201,16 +202,17 @@ absl::Status RegisterMessagingRoutes(Router& router, access::Messaging& messagin
        },
        .summary = "Received messages, overdue ones flagged (?unanswered, ?unread)"}));
 
-  RETURN_IF_ERROR(router.Add(
-      {.method = Method::kGet,
-       .pattern = "/api/v1/messaging/messages/{id}",
-       .permission = read,
-       .handler = [m](const Request& req) -> absl::StatusOr<Response> {
-         ASSIGN_OR_RETURN(access::Actor actor, ActorOf(req));
-         ASSIGN_OR_RETURN(access::MessageView v, m->GetMessage(actor, PurposeOf(req), Param(req, "id")));
-         return Response::JsonBody({{"message", access::MessageViewToJson(v)}});
-       },
-       .summary = "One message with its attachments, links and forwards"}));
+  RETURN_IF_ERROR(
+      router.Add({.method = Method::kGet,
+                  .pattern = "/api/v1/messaging/messages/{id}",
+                  .permission = read,
+                  .handler = [m](const Request& req) -> absl::StatusOr<Response> {
+                    ASSIGN_OR_RETURN(access::Actor actor, ActorOf(req));
+                    ASSIGN_OR_RETURN(access::MessageView v,
+                                     m->GetMessage(actor, PurposeOf(req), Param(req, "id")));
+                    return Response::JsonBody({{"message", access::MessageViewToJson(v)}});
+                  },
+                  .summary = "One message with its attachments, links and forwards"}));
 
   for (bool answered : {false, true}) {
     RETURN_IF_ERROR(router.Add(
@@ -278,27 +280,28 @@ absl::Status RegisterMessagingRoutes(Router& router, access::Messaging& messagin
        .handler = [m](const Request& req) -> absl::StatusOr<Response> {
          ASSIGN_OR_RETURN(access::Actor actor, ActorOf(req));
          ASSIGN_OR_RETURN(int64_t index, Index(req, "index"));
-         ASSIGN_OR_RETURN(records::Record r,
-                          m->ImportEntity(actor, PurposeOf(req), Param(req, "id"),
-                                          static_cast<int>(index)));
+         ASSIGN_OR_RETURN(
+             records::Record r,
+             m->ImportEntity(actor, PurposeOf(req), Param(req, "id"), static_cast<int>(index)));
          return Response::JsonBody({{"record_id", r.meta.id}}, 201);
        },
        .summary = "Import an entity of a message as a new record (records.write too), linked"}));
 
-  return router.Add(
-      {.method = Method::kGet,
-       .pattern = "/api/v1/messaging/messages/{id}/attachments/{index}",
-       .permission = read,
-       .handler = [m](const Request& req) -> absl::StatusOr<Response> {
-         ASSIGN_OR_RETURN(access::Actor actor, ActorOf(req));
-         ASSIGN_OR_RETURN(int64_t index, Index(req, "index"));
-         ASSIGN_OR_RETURN(store::AttachmentRow a, m->GetAttachment(actor, Param(req, "id"), index));
-         Response r = Response::Bytes(std::move(a.content), a.media_type);
-         r.headers.push_back({"Content-Disposition", StrCat("attachment; filename=\"", a.name, "\"")});
-         r.headers.push_back({"X-Content-SHA256", a.sha256});
-         return r;
-       },
-       .summary = "An attachment's bytes (its SHA-256 in X-Content-SHA256)"});
+  return router.Add({.method = Method::kGet,
+                     .pattern = "/api/v1/messaging/messages/{id}/attachments/{index}",
+                     .permission = read,
+                     .handler = [m](const Request& req) -> absl::StatusOr<Response> {
+                       ASSIGN_OR_RETURN(access::Actor actor, ActorOf(req));
+                       ASSIGN_OR_RETURN(int64_t index, Index(req, "index"));
+                       ASSIGN_OR_RETURN(store::AttachmentRow a,
+                                        m->GetAttachment(actor, Param(req, "id"), index));
+                       Response r = Response::Bytes(std::move(a.content), a.media_type);
+                       r.headers.push_back({"Content-Disposition",
+                                            StrCat("attachment; filename=\"", a.name, "\"")});
+                       r.headers.push_back({"X-Content-SHA256", a.sha256});
+                       return r;
+                     },
+                     .summary = "An attachment's bytes (its SHA-256 in X-Content-SHA256)"});
 }
 
 }  // namespace liaison::api

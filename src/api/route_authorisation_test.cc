@@ -207,8 +207,10 @@ TEST_F(RouteAuthorisationTest, MessagingRoutesAreInTheTable) {
        {"GET /api/v1/messaging/cases", "POST /api/v1/messaging/cases",
         "GET /api/v1/messaging/cases/{id}", "POST /api/v1/messaging/cases/{id}/messages",
         "GET /api/v1/messaging/inbox", "GET /api/v1/messaging/messages/{id}",
-        "POST /api/v1/messaging/messages/{id}/read", "POST /api/v1/messaging/messages/{id}/answered",
-        "POST /api/v1/messaging/messages/{id}/forward", "POST /api/v1/messaging/messages/{id}/links",
+        "POST /api/v1/messaging/messages/{id}/read",
+        "POST /api/v1/messaging/messages/{id}/answered",
+        "POST /api/v1/messaging/messages/{id}/forward",
+        "POST /api/v1/messaging/messages/{id}/links",
         "POST /api/v1/messaging/messages/{id}/entities/{index}/import",
         "GET /api/v1/messaging/messages/{id}/attachments/{index}"}) {
     EXPECT_TRUE(seen.contains(want)) << want;

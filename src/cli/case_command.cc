@@ -111,7 +111,8 @@ void PrintMessage(const access::MessageView& v) {
     std::cout << "   attachment " << a.idx << ": " << a.name << " (" << a.media_type << ", "
               << a.size << " bytes, sha256 " << a.sha256 << ", " << a.state << ")\n";
   }
-  for (const store::MessageLinkRow& l : v.links) std::cout << "   linked to " << l.record_id << "\n";
+  for (const store::MessageLinkRow& l : v.links)
+    std::cout << "   linked to " << l.record_id << "\n";
   std::cout << "   content sha256 " << m.content_sha256 << "\n";
 }
 
@@ -129,8 +130,7 @@ absl::Status RunOpen(const CaseArgs& a) {
   if (a.json) {
     std::cout << DumpJson({{"case", access::CaseToJson(row)}}) << "\n";
   } else {
-    std::cout << "opened case " << row.id << " with " << row.partner
-              << " (queued for delivery)\n";
+    std::cout << "opened case " << row.id << " with " << row.partner << " (queued for delivery)\n";
   }
   return absl::OkStatus();
 }
@@ -163,9 +163,9 @@ absl::Status RunShow(const CaseArgs& a, const std::string& case_id) {
   }
   const store::CaseRow& c = view.case_row;
   std::cout << "case " << c.id << " with " << c.partner << ": " << c.title << "\n"
-            << "  " << c.crime_area << " " << c.handling_code << ", " << c.status
-            << ", our ref '" << c.our_ref << "', their ref '" << c.their_ref << "', opened by "
-            << c.opened_by_name << " " << When(c.created_ms) << "\n"
+            << "  " << c.crime_area << " " << c.handling_code << ", " << c.status << ", our ref '"
+            << c.our_ref << "', their ref '" << c.their_ref << "', opened by " << c.opened_by_name
+            << " " << When(c.created_ms) << "\n"
             << "  " << view.messages.size() << " message(s), " << view.pending
             << " not yet delivered\n";
   for (const access::MessageView& m : view.messages) PrintMessage(m);
@@ -191,16 +191,17 @@ absl::Status RunSend(const CaseArgs& a) {
       if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
       absl::StatusOr<Json> e = ParseJson(line);
       if (!e.ok() || !e->is_object() || !(*e)["type"].is_string() || !(*e)["body"].is_object()) {
-        return absl::InvalidArgumentError(StrCat(a.entities_file, ":", n,
-                                                 ": expected {\"type\": ..., \"body\": {...}}"));
+        return absl::InvalidArgumentError(
+            StrCat(a.entities_file, ":", n, ": expected {\"type\": ..., \"body\": {...}}"));
       }
       m.entities.push_back({(*e)["type"].get<std::string>(), (*e)["body"]});
     }
   }
   ASSIGN_OR_RETURN(std::unique_ptr<NodeContext> ctx, OpenNodeContext(a.data));
   for (const std::string& path : a.attach) {
-    ASSIGN_OR_RETURN(std::string content,
-                     ReadWholeFile(path, static_cast<size_t>(ctx->dir.config.max_attachment_bytes)));
+    ASSIGN_OR_RETURN(
+        std::string content,
+        ReadWholeFile(path, static_cast<size_t>(ctx->dir.config.max_attachment_bytes)));
     m.attachments.push_back(
         {std::filesystem::path(path).filename().string(), MediaTypeOf(path), std::move(content)});
   }
@@ -237,9 +238,9 @@ absl::Status RunInbox(const CaseArgs& a) {
   int overdue = 0;
   for (const access::InboxEntry& e : entries) {
     overdue += e.overdue;
-    std::cout << (e.overdue ? "OVERDUE " : "        ") << e.message.id << "  "
-              << e.case_row.title << "  " << e.message.priority << "  from "
-              << e.message.author_name << " (" << e.case_row.partner << ")"
+    std::cout << (e.overdue ? "OVERDUE " : "        ") << e.message.id << "  " << e.case_row.title
+              << "  " << e.message.priority << "  from " << e.message.author_name << " ("
+              << e.case_row.partner << ")"
               << (e.message.answer_by.empty() ? "" : "  answer by " + e.message.answer_by)
               << (e.message.read_ms ? "" : "  unread")
               << (e.message.answered_ms ? "  answered" : "") << "\n";
@@ -292,8 +293,9 @@ absl::Status RunImport(const CaseArgs& a) {
 
 absl::Status RunAttachment(const CaseArgs& a) {
   ASSIGN_OR_RETURN(std::unique_ptr<NodeContext> ctx, OpenNodeContext(a.data));
-  ASSIGN_OR_RETURN(store::AttachmentRow att, ctx->messaging->GetAttachment(
-                                                 access::Actor::LocalAdministrator(), a.id, a.index));
+  ASSIGN_OR_RETURN(
+      store::AttachmentRow att,
+      ctx->messaging->GetAttachment(access::Actor::LocalAdministrator(), a.id, a.index));
   std::ofstream out(a.out, std::ios::binary | std::ios::trunc);
   out << att.content;
   if (!out) return absl::UnavailableError(StrCat(a.out, ": cannot write"));
@@ -304,8 +306,7 @@ absl::Status RunAttachment(const CaseArgs& a) {
 
 absl::Status RunOutbox(const CaseArgs& a) {
   ASSIGN_OR_RETURN(std::unique_ptr<NodeContext> ctx, OpenNodeContext(a.data));
-  ASSIGN_OR_RETURN(std::vector<store::OutboxPartnerCount> counts,
-                   ctx->messaging->OutboxPartners());
+  ASSIGN_OR_RETURN(std::vector<store::OutboxPartnerCount> counts, ctx->messaging->OutboxPartners());
   if (a.json) {
     Json items = Json::array();
     for (const auto& c : counts) items.push_back({{"partner", c.partner}, {"pending", c.pending}});
@@ -380,9 +381,9 @@ void AddCaseCommands(CLI::App& app, CommandContext& ctx) {
   inbox->callback([a, done] { done("message inbox", RunInbox(*a)); });
 
   for (bool answered : {false, true}) {
-    CLI::App* mark = message->add_subcommand(answered ? "answered" : "read",
-                                             answered ? "Mark a received message answered"
-                                                      : "Mark a received message read");
+    CLI::App* mark = message->add_subcommand(
+        answered ? "answered" : "read",
+        answered ? "Mark a received message answered" : "Mark a received message read");
     mark->add_option("--data", a->data, "Node directory")->required();
     mark->add_option("message_id", a->id, "Message id")->required();
     mark->callback([a, done, answered] {
@@ -408,19 +409,20 @@ void AddCaseCommands(CLI::App& app, CommandContext& ctx) {
   import->add_option("--data", a->data, "Node directory")->required();
   import->add_option("message_id", a->id, "Message id")->required();
   import->add_option("--entity", a->entity, "Entity index (0, 1, ...)")->required();
-  import->callback([a, done] { done("message import", RunImport(*a)); });
+  import->callback([a, done] { done("message import", RunImport(*a));
+});
 
-  CLI::App* attachment = message->add_subcommand("attachment", "Save an attachment to a file");
-  attachment->add_option("--data", a->data, "Node directory")->required();
-  attachment->add_option("message_id", a->id, "Message id")->required();
-  attachment->add_option("--index", a->index, "Attachment index (default 0)");
-  attachment->add_option("--out", a->out, "File to write")->required();
-  attachment->callback([a, done] { done("message attachment", RunAttachment(*a)); });
+CLI::App* attachment = message->add_subcommand("attachment", "Save an attachment to a file");
+attachment->add_option("--data", a->data, "Node directory")->required();
+attachment->add_option("message_id", a->id, "Message id")->required();
+attachment->add_option("--index", a->index, "Attachment index (default 0)");
+attachment->add_option("--out", a->out, "File to write")->required();
+attachment->callback([a, done] { done("message attachment", RunAttachment(*a)); });
 
-  CLI::App* outbox = message->add_subcommand("outbox", "Items waiting for delivery, per partner");
-  outbox->add_option("--data", a->data, "Node directory")->required();
-  outbox->add_flag("--json", a->json, "JSON output");
-  outbox->callback([a, done] { done("message outbox", RunOutbox(*a)); });
-}
+CLI::App* outbox = message->add_subcommand("outbox", "Items waiting for delivery, per partner");
+outbox->add_option("--data", a->data, "Node directory")->required();
+outbox->add_flag("--json", a->json, "JSON output");
+outbox->callback([a, done] { done("message outbox", RunOutbox(*a)); });
+}  // namespace liaison::cli
 
 }  // namespace liaison::cli

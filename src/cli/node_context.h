@@ -38,7 +38,7 @@ struct NodeContext {
   std::unique_ptr<access::RecordAccess> records;
   std::unique_ptr<access::Identity> identity;
   std::unique_ptr<access::Retention> retention;
-  std::unique_ptr<access::Partners> partners;  // registry, agreements, hit/no-hit gate
+  std::unique_ptr<access::Partners> partners;    // registry, agreements, hit/no-hit gate
   std::unique_ptr<access::Messaging> messaging;  // case threads, outbox, receipts
   // The screening index is not built until a command asks (serve: Start;
   // search: Build); the jobs worker runs only under serve.

@@ -40,9 +40,9 @@ absl::StatusOr<int64_t> CaseDelivery::DeliverTo(const std::string& partner) {
       absl::MutexLock lock(&mutex_);
       if (stop_) return acknowledged;
     }
-    ASSIGN_OR_RETURN(access::OutboxBatch batch,
-                     messaging_.PendingBatch(partner, options_.max_batch_items,
-                                             options_.max_batch_bytes));
+    ASSIGN_OR_RETURN(
+        access::OutboxBatch batch,
+        messaging_.PendingBatch(partner, options_.max_batch_items, options_.max_batch_bytes));
     if (batch.rows.empty()) return acknowledged;
     absl::StatusOr<federation::PartnerClient::Sent> sent =
         sender_(partner, federation::kCaseBatchType, batch.body);
@@ -54,8 +54,8 @@ absl::StatusOr<int64_t> CaseDelivery::DeliverTo(const std::string& partner) {
       failure = absl::DataLossError(StrCat("partner ", partner, " answered a case_batch with a '",
                                            sent->reply.header.message_type, "'"));
     } else if (ack = federation::ParseCaseBatchAck(sent->reply.body); !ack.ok()) {
-      failure = absl::DataLossError(StrCat("partner ", partner, " sent an unreadable ack: ",
-                                           StdView(ack.status().message())));
+      failure = absl::DataLossError(StrCat(
+          "partner ", partner, " sent an unreadable ack: ", StdView(ack.status().message())));
     } else if (ack->in_reply_to != sent->message_id) {
       failure = absl::DataLossError(StrCat("partner ", partner, " acknowledged another envelope"));
     } else {
@@ -93,8 +93,8 @@ void CaseDelivery::Run() {
       absl::StatusOr<int64_t> delivered = DeliverTo(p.partner);
       if (delivered.ok()) {
         if (backoff.delay > absl::ZeroDuration()) {
-          spdlog::info("case delivery: partner {} reachable again; {} item(s) delivered",
-                       p.partner, *delivered);
+          spdlog::info("case delivery: partner {} reachable again; {} item(s) delivered", p.partner,
+                       *delivered);
         }
         backoff = Backoff{};
         continue;

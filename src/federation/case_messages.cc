@@ -153,8 +153,8 @@ absl::StatusOr<std::string> DecodeStandardBase64(std::string_view text, size_t m
     return absl::InvalidArgumentError("not canonical standard base64");
   }
   if (len > max_decoded) {
-    return absl::InvalidArgumentError(StrCat("decodes to ", len, " bytes; the limit is ",
-                                             max_decoded));
+    return absl::InvalidArgumentError(
+        StrCat("decodes to ", len, " bytes; the limit is ", max_decoded));
   }
   out.resize(len);
   return out;
@@ -211,8 +211,8 @@ absl::StatusOr<CaseMessageItem> ReadCaseMessage(ObjectReader& r) {
     if (!a.is_object()) return r.Error("attachments", StrCat("item ", i, " must be an object"));
     ObjectReader ar(a, StrCat(r.where(), ": attachments[", i, "]"));
     AttachmentInfo info;
-    ASSIGN_OR_RETURN(info.index, ar.Integer("index", static_cast<int64_t>(i),
-                                            static_cast<int64_t>(i)));
+    ASSIGN_OR_RETURN(info.index,
+                     ar.Integer("index", static_cast<int64_t>(i), static_cast<int64_t>(i)));
     ASSIGN_OR_RETURN(info.name, ar.String("name", 1, kMaxAttachmentNameBytes));
     if (info.name.find('/') != std::string::npos || info.name == "." || info.name == "..") {
       return ar.Error("name", "must be a file name without '/'");
@@ -247,9 +247,10 @@ absl::StatusOr<AttachmentPartItem> ReadAttachmentPart(ObjectReader& r) {
   ASSIGN_OR_RETURN(p.index, r.Integer("index", 0, kMaxMessageAttachments - 1));
   ASSIGN_OR_RETURN(p.parts, r.Integer("parts", 1, int64_t{1} << 20));
   ASSIGN_OR_RETURN(p.part, r.Integer("part", 0, p.parts - 1));
-  ASSIGN_OR_RETURN(std::string data,
-                   r.String("data", 0, sodium_base64_ENCODED_LEN(kAttachmentPartBytes,
-                                                                 sodium_base64_VARIANT_ORIGINAL)));
+  ASSIGN_OR_RETURN(
+      std::string data,
+      r.String("data", 0,
+               sodium_base64_ENCODED_LEN(kAttachmentPartBytes, sodium_base64_VARIANT_ORIGINAL)));
   absl::StatusOr<std::string> raw = DecodeStandardBase64(data, kAttachmentPartBytes);
   if (!raw.ok()) return r.Error("data", StdView(raw.status().message()));
   p.data = *std::move(raw);

@@ -44,7 +44,8 @@ inline constexpr size_t kMaxMessageEntities = 20;
 inline constexpr size_t kMaxEntityBytes = 16 * 1024;
 inline constexpr size_t kMaxMessageAttachments = 20;
 inline constexpr size_t kMaxAttachmentNameBytes = 255;
-inline constexpr size_t kAttachmentPartBytes = 256 * 1024;  // raw bytes per part (the last may be less)
+inline constexpr size_t kAttachmentPartBytes =
+    256 * 1024;  // raw bytes per part (the last may be less)
 inline constexpr size_t kMaxAuthorBytes = 200;
 inline constexpr size_t kMaxRefusalReasonBytes = 500;
 
@@ -75,19 +76,19 @@ struct AttachmentInfo {
 };
 
 struct CaseMessageItem {
-  std::string id;       // "cmsg_" + 26 Crockford base32
-  std::string case_id;  // "cas_..."
-  int64_t thread_seq = 0;  // 1, 2, ... per case and sending node
-  std::string author;      // display name
-  std::string priority;    // routine, urgent, immediate
-  std::string answer_by;   // "YYYY-MM-DD" or ""
+  std::string id;             // "cmsg_" + 26 Crockford base32
+  std::string case_id;        // "cas_..."
+  int64_t thread_seq = 0;     // 1, 2, ... per case and sending node
+  std::string author;         // display name
+  std::string priority;       // routine, urgent, immediate
+  std::string answer_by;      // "YYYY-MM-DD" or ""
   std::string handling_code;  // H0..H3, binds the receiver
   std::string in_reply_to;    // a message id in the same case, or ""
   std::string text;           // 0..64 KiB
   std::vector<MessageEntity> entities;
   std::vector<AttachmentInfo> attachments;
-  int64_t sent_at_ms = 0;       // when the sender committed it
-  std::string content_sha256;   // CaseMessageContentHash, lowercase hex
+  int64_t sent_at_ms = 0;      // when the sender committed it
+  std::string content_sha256;  // CaseMessageContentHash, lowercase hex
 };
 
 struct ReceiptItem {
@@ -129,7 +130,7 @@ struct ItemResult {
 
 struct CaseBatchAck {
   std::string batch_id;
-  std::string in_reply_to;  // the batch envelope's message id
+  std::string in_reply_to;          // the batch envelope's message id
   std::vector<ItemResult> results;  // one per item, in the batch's order
 };
 

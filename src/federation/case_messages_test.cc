@@ -28,12 +28,18 @@ CaseMessageItem Message() {
 TEST(CaseMessagesTest, BatchRoundTrips) {
   CaseBatch batch;
   batch.batch_id = "bat_01HZZZZZZZZZZZZZZZZZZZZZZZ";
-  CaseOpenItem c{"cas_01HZZZZZZZZZZZZZZZZZZZZZZZ", "Courier network", "narcotics", "H2", "LHR-1",
-                 "", "Rana Tariq", 1764400000000};
+  CaseOpenItem c{"cas_01HZZZZZZZZZZZZZZZZZZZZZZZ",
+                 "Courier network",
+                 "narcotics",
+                 "H2",
+                 "LHR-1",
+                 "",
+                 "Rana Tariq",
+                 1764400000000};
   batch.items.push_back(c);
   batch.items.push_back(Message());
-  batch.items.push_back(ReceiptItem{"rcp_01HZZZZZZZZZZZZZZZZZZZZZZZ",
-                                    "cmsg_01HZZZZZZZZZZZZZZZZZZZZZZZ", "read", 5});
+  batch.items.push_back(
+      ReceiptItem{"rcp_01HZZZZZZZZZZZZZZZZZZZZZZZ", "cmsg_01HZZZZZZZZZZZZZZZZZZZZZZZ", "read", 5});
   batch.items.push_back(AttachmentPartItem{"apt_01HZZZZZZZZZZZZZZZZZZZZZZZ",
                                            "cmsg_01HZZZZZZZZZZZZZZZZZZZZZZZ", 0, 0, 1, "abc"});
   absl::StatusOr<CaseBatch> parsed = ParseCaseBatch(CaseBatchToJson(batch));
@@ -66,7 +72,8 @@ TEST(CaseMessagesTest, RefusesUnknownMembersAndKinds) {
   std::string kind = body;
   kind.replace(kind.find("case_message"), 12, "case_shout");
   EXPECT_THAT(ParseCaseBatch(kind).status().message(), HasSubstr("'kind'"));
-  EXPECT_FALSE(ParseCaseBatch("{\"batch_id\":\"bat_01HZZZZZZZZZZZZZZZZZZZZZZZ\",\"items\":[]}").ok());
+  EXPECT_FALSE(
+      ParseCaseBatch("{\"batch_id\":\"bat_01HZZZZZZZZZZZZZZZZZZZZZZZ\",\"items\":[]}").ok());
   EXPECT_FALSE(ParseCaseBatch("garbage").ok());
   EXPECT_FALSE(ParseCaseBatch(body.substr(0, body.size() / 2)).ok());
 }

@@ -306,7 +306,7 @@ struct AttachmentRow {
   std::string sha256;
   int64_t parts = 1;
   int64_t parts_received = 0;
-  std::string state;  // complete, receiving, refused (scanner or hash)
+  std::string state;    // complete, receiving, refused (scanner or hash)
   std::string content;  // the bytes, when complete (not filled by ListAttachments)
 };
 
@@ -432,8 +432,7 @@ class Reader {
   // The received parts of an attachment, in part order.
   virtual absl::StatusOr<std::vector<std::string>> AttachmentParts(std::string_view message_id,
                                                                    int64_t idx) = 0;
-  virtual absl::StatusOr<std::vector<MessageLinkRow>> MessageLinks(
-      std::string_view message_id) = 0;
+  virtual absl::StatusOr<std::vector<MessageLinkRow>> MessageLinks(std::string_view message_id) = 0;
   virtual absl::StatusOr<std::vector<MessageForwardRow>> MessageForwards(
       std::string_view message_id) = 0;
 };

@@ -222,7 +222,9 @@ absl::StatusOr<std::vector<OutboxPartnerCount>> OutboxPartners(Connection& conn)
   return All<OutboxPartnerCount>(
       conn, "SELECT partner, count(*) FROM outbox GROUP BY partner ORDER BY partner",
       [](Statement&) {},
-      [](const Statement& st) { return OutboxPartnerCount{st.String(0), st.Int(1)}; });
+      [](const Statement& st) {
+        return OutboxPartnerCount{st.String(0), st.Int(1)};
+      });
 }
 
 absl::StatusOr<bool> HasReceivedItem(Connection& conn, std::string_view item_id) {
@@ -259,11 +261,9 @@ absl::StatusOr<std::optional<AttachmentRow>> GetAttachment(Connection& conn,
 }
 
 absl::StatusOr<std::vector<std::string>> AttachmentParts(Connection& conn,
-                                                         std::string_view message_id,
-                                                         int64_t idx) {
+                                                         std::string_view message_id, int64_t idx) {
   return All<std::string>(
-      conn,
-      "SELECT data FROM case_attachment_parts WHERE message_id = ? AND idx = ? ORDER BY part",
+      conn, "SELECT data FROM case_attachment_parts WHERE message_id = ? AND idx = ? ORDER BY part",
       [&](Statement& st) { st.Bind(1, message_id).Bind(2, idx); },
       [](const Statement& st) { return st.Blob(0); });
 }
@@ -288,8 +288,7 @@ absl::StatusOr<std::vector<MessageForwardRow>> MessageForwards(Connection& conn,
       "WHERE message_id = ? ORDER BY forwarded_ms",
       [&](Statement& st) { st.Bind(1, message_id); },
       [](const Statement& st) {
-        return MessageForwardRow{st.String(0), st.String(1), st.String(2), st.String(3),
-                                 st.Int(4)};
+        return MessageForwardRow{st.String(0), st.String(1), st.String(2), st.String(3), st.Int(4)};
       });
 }
 
@@ -324,35 +323,35 @@ absl::StatusOr<int64_t> InsertCaseMessage(Connection& conn, const CaseMessageRow
                        conn, "SELECT coalesce(max(local_seq), 0) FROM case_messages",
                        [](Statement&) {}, [](const Statement& st) { return st.Int(0); }));
   const int64_t seq = last.value_or(0) + 1;
-  absl::Status s = Run(
-      conn,
-      StrCat("INSERT INTO case_messages (", kMessageColumns,
-             ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
-      [&](Statement& st) {
-        st.Bind(1, m.id)
-            .Bind(2, m.case_id)
-            .Bind(3, seq)
-            .Bind(4, m.direction)
-            .Bind(5, m.thread_seq)
-            .Bind(6, m.author_id)
-            .Bind(7, m.author_name)
-            .Bind(8, m.priority)
-            .Bind(9, m.answer_by)
-            .Bind(10, m.handling_code)
-            .Bind(11, m.in_reply_to)
-            .Bind(12, m.text)
-            .Bind(13, m.entities_json)
-            .Bind(14, m.attachments_json)
-            .Bind(15, m.content_sha256)
-            .Bind(16, m.sent_ms)
-            .Bind(17, m.received_ms)
-            .Bind(18, m.delivery)
-            .Bind(19, m.delivery_error)
-            .Bind(20, m.delivered_ms)
-            .Bind(21, m.read_ms)
-            .Bind(22, m.read_by)
-            .Bind(23, m.answered_ms);
-      });
+  absl::Status s =
+      Run(conn,
+          StrCat("INSERT INTO case_messages (", kMessageColumns,
+                 ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+          [&](Statement& st) {
+            st.Bind(1, m.id)
+                .Bind(2, m.case_id)
+                .Bind(3, seq)
+                .Bind(4, m.direction)
+                .Bind(5, m.thread_seq)
+                .Bind(6, m.author_id)
+                .Bind(7, m.author_name)
+                .Bind(8, m.priority)
+                .Bind(9, m.answer_by)
+                .Bind(10, m.handling_code)
+                .Bind(11, m.in_reply_to)
+                .Bind(12, m.text)
+                .Bind(13, m.entities_json)
+                .Bind(14, m.attachments_json)
+                .Bind(15, m.content_sha256)
+                .Bind(16, m.sent_ms)
+                .Bind(17, m.received_ms)
+                .Bind(18, m.delivery)
+                .Bind(19, m.delivery_error)
+                .Bind(20, m.delivered_ms)
+                .Bind(21, m.read_ms)
+                .Bind(22, m.read_by)
+                .Bind(23, m.answered_ms);
+          });
   if (absl::IsAlreadyExists(s)) {
     return absl::AlreadyExistsError(StrCat("message ", m.id, " exists"));
   }
@@ -391,20 +390,19 @@ absl::StatusOr<int64_t> EnqueueOutbox(Connection& conn, const OutboxRow& o) {
   int64_t seq = last.value_or(0);
   if (high) seq = std::max<int64_t>(seq, std::strtoll(high->c_str(), nullptr, 10));
   ++seq;
-  absl::Status s = Run(conn,
-                       StrCat("INSERT INTO outbox (", kOutboxColumns,
-                              ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"),
-                       [&](Statement& st) {
-                         st.Bind(1, seq)
-                             .Bind(2, o.partner)
-                             .Bind(3, o.item_id)
-                             .Bind(4, o.kind)
-                             .Bind(5, o.case_id)
-                             .Bind(6, o.body)
-                             .Bind(7, o.created_ms)
-                             .Bind(8, o.attempts)
-                             .Bind(9, o.last_error);
-                       });
+  absl::Status s = Run(
+      conn, StrCat("INSERT INTO outbox (", kOutboxColumns, ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+      [&](Statement& st) {
+        st.Bind(1, seq)
+            .Bind(2, o.partner)
+            .Bind(3, o.item_id)
+            .Bind(4, o.kind)
+            .Bind(5, o.case_id)
+            .Bind(6, o.body)
+            .Bind(7, o.created_ms)
+            .Bind(8, o.attempts)
+            .Bind(9, o.last_error);
+      });
   if (absl::IsAlreadyExists(s)) {
     return absl::AlreadyExistsError(StrCat("item ", o.item_id, " is already queued"));
   }
@@ -432,12 +430,11 @@ absl::Status NoteOutboxAttempt(Connection& conn, int64_t seq, int64_t attempts,
 absl::Status InsertReceivedItem(Connection& conn, std::string_view item_id,
                                 std::string_view partner, std::string_view kind,
                                 int64_t received_ms) {
-  absl::Status s =
-      Run(conn,
-          "INSERT INTO received_items (item_id, partner, kind, received_ms) VALUES (?, ?, ?, ?)",
-          [&](Statement& st) {
-            st.Bind(1, item_id).Bind(2, partner).Bind(3, kind).Bind(4, received_ms);
-          });
+  absl::Status s = Run(
+      conn, "INSERT INTO received_items (item_id, partner, kind, received_ms) VALUES (?, ?, ?, ?)",
+      [&](Statement& st) {
+        st.Bind(1, item_id).Bind(2, partner).Bind(3, kind).Bind(4, received_ms);
+      });
   if (absl::IsAlreadyExists(s)) {
     return absl::AlreadyExistsError(StrCat("item ", item_id, " was received before"));
   }
@@ -466,11 +463,9 @@ absl::Status PutAttachment(Connection& conn, const AttachmentRow& a) {
 
 absl::Status PutAttachmentPart(Connection& conn, std::string_view message_id, int64_t idx,
                                int64_t part, std::string_view data) {
-  return Run(conn,
-             "INSERT INTO case_attachment_parts (message_id, idx, part, data) VALUES (?, ?, ?, ?)",
-             [&](Statement& st) {
-               st.Bind(1, message_id).Bind(2, idx).Bind(3, part).BindBlob(4, data);
-             });
+  return Run(
+      conn, "INSERT INTO case_attachment_parts (message_id, idx, part, data) VALUES (?, ?, ?, ?)",
+      [&](Statement& st) { st.Bind(1, message_id).Bind(2, idx).Bind(3, part).BindBlob(4, data); });
 }
 
 absl::Status DeleteAttachmentParts(Connection& conn, std::string_view message_id, int64_t idx) {
@@ -479,15 +474,13 @@ absl::Status DeleteAttachmentParts(Connection& conn, std::string_view message_id
 }
 
 absl::Status AddMessageLink(Connection& conn, const MessageLinkRow& l) {
-  absl::Status s = Run(conn,
-                       "INSERT INTO case_message_links (message_id, record_id, linked_by, "
-                       "linked_ms) VALUES (?, ?, ?, ?)",
-                       [&](Statement& st) {
-                         st.Bind(1, l.message_id)
-                             .Bind(2, l.record_id)
-                             .Bind(3, l.linked_by)
-                             .Bind(4, l.linked_ms);
-                       });
+  absl::Status s =
+      Run(conn,
+          "INSERT INTO case_message_links (message_id, record_id, linked_by, "
+          "linked_ms) VALUES (?, ?, ?, ?)",
+          [&](Statement& st) {
+            st.Bind(1, l.message_id).Bind(2, l.record_id).Bind(3, l.linked_by).Bind(4, l.linked_ms);
+          });
   if (absl::IsAlreadyExists(s)) {
     return absl::AlreadyExistsError(
         StrCat("message ", l.message_id, " is already linked to ", l.record_id));

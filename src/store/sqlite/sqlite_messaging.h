@@ -23,8 +23,7 @@ namespace liaison::store::sqlite {
 
 absl::StatusOr<std::optional<CaseRow>> GetCase(Connection& conn, std::string_view id);
 absl::StatusOr<std::vector<CaseRow>> ListCases(Connection& conn, const CaseFilter& filter);
-absl::StatusOr<std::optional<CaseMessageRow>> GetCaseMessage(Connection& conn,
-                                                             std::string_view id);
+absl::StatusOr<std::optional<CaseMessageRow>> GetCaseMessage(Connection& conn, std::string_view id);
 absl::StatusOr<std::vector<CaseMessageRow>> ListCaseMessages(Connection& conn,
                                                              const CaseMessageFilter& filter);
 absl::StatusOr<int64_t> LastThreadSeq(Connection& conn, std::string_view case_id);

@@ -642,8 +642,8 @@ class SqliteAccess final : public Transaction {
   absl::StatusOr<int64_t> LastThreadSeq(std::string_view case_id) override {
     return sqlite::LastThreadSeq(conn_, case_id);
   }
-  absl::StatusOr<std::vector<OutboxRow>> PendingOutbox(std::string_view partner,
-                                                       int64_t after_seq, int limit) override {
+  absl::StatusOr<std::vector<OutboxRow>> PendingOutbox(std::string_view partner, int64_t after_seq,
+                                                       int limit) override {
     return sqlite::PendingOutbox(conn_, partner, after_seq, limit);
   }
   absl::StatusOr<std::vector<OutboxPartnerCount>> OutboxPartners() override {
@@ -652,8 +652,7 @@ class SqliteAccess final : public Transaction {
   absl::StatusOr<bool> HasReceivedItem(std::string_view item_id) override {
     return sqlite::HasReceivedItem(conn_, item_id);
   }
-  absl::StatusOr<std::vector<AttachmentRow>> ListAttachments(
-      std::string_view message_id) override {
+  absl::StatusOr<std::vector<AttachmentRow>> ListAttachments(std::string_view message_id) override {
     return sqlite::ListAttachments(conn_, message_id);
   }
   absl::StatusOr<std::optional<AttachmentRow>> GetAttachment(std::string_view message_id,

@@ -192,9 +192,9 @@ class MessagingTest : public ::testing::Test {
   }
 
   std::string OpenCase(const std::string& title = "Courier network") {
-    Json j = RunJson({"case", "open", "--data", lahore_.dir, "--partner", rome_.id, "--title",
-                      title, "--crime-area", "narcotics", "--handling-code", "H2", "--our-ref",
-                      "LHR-2026-41"});
+    Json j =
+        RunJson({"case", "open", "--data", lahore_.dir, "--partner", rome_.id, "--title", title,
+                 "--crime-area", "narcotics", "--handling-code", "H2", "--our-ref", "LHR-2026-41"});
     return j["case"]["id"].get<std::string>();
   }
 
@@ -306,8 +306,8 @@ TEST_F(MessagingTest, AMessageIsDeliveredCommittedOnBothSidesAndReadReceiptsCome
 
   // Both sides audited: sent and delivered on Lahore, received and read on Rome.
   for (auto [node, actions] :
-       {std::pair{&lahore_, std::vector<std::string>{"case_opened", "message_sent",
-                                                     "message_delivered"}},
+       {std::pair{&lahore_,
+                  std::vector<std::string>{"case_opened", "message_sent", "message_delivered"}},
         std::pair{&rome_, std::vector<std::string>{"message_received", "message_read"}}}) {
     std::string file = root_ + "/" + node->name + "-audit.jsonl";
     ASSERT_EQ(Run({"audit", "export", "--data", node->dir, "--out", file}).exit_code, 0);
@@ -322,7 +322,8 @@ TEST_F(MessagingTest, APartnerOfflineReceivesEverythingInOrderWhenItReturns) {
   const std::string case_id = OpenCase();
   Stop(rome_);
   std::vector<std::string> ids;
-  for (int i = 0; i < 20; ++i) ids.push_back(Send(case_id, "while Rome was away #" + std::to_string(i)));
+  for (int i = 0; i < 20; ++i)
+    ids.push_back(Send(case_id, "while Rome was away #" + std::to_string(i)));
   absl::SleepFor(absl::Seconds(1));
   EXPECT_EQ(Pending(lahore_), 21);  // the case and 20 messages
   Serve(rome_);
@@ -380,8 +381,8 @@ TEST_F(MessagingTest, AFullDiskOnTheReceiverKeepsMessagesPendingUntilItHasRoom) 
   Stop(rome_);
   const auto db_size = std::filesystem::file_size(rome_.dir + "/liaison.db");
   const std::string full_log = root_ + "/rome-full.log";
-  Serve(rome_, {.stderr_path = full_log,
-                .max_file_bytes = static_cast<long long>(db_size) + 256 * 1024});
+  Serve(rome_,
+        {.stderr_path = full_log, .max_file_bytes = static_cast<long long>(db_size) + 256 * 1024});
   std::vector<std::string> ids;
   const std::string big(30 * 1024, 'x');
   for (int i = 0; i < 40; ++i) ids.push_back(Send(case_id, "message " + std::to_string(i) + big));
@@ -415,8 +416,8 @@ class RawPartner {
   }
 
   std::string Seal(const std::string& type, const std::string& body) {
-    auto sealed = federation::Seal(body, {type, lahore_id_, rome_.id}, *signer_, RealClock(),
-                                   random_);
+    auto sealed =
+        federation::Seal(body, {type, lahore_id_, rome_.id}, *signer_, RealClock(), random_);
     EXPECT_TRUE(sealed.ok()) << sealed.status();
     return sealed->wire;
   }
@@ -436,9 +437,9 @@ class RawPartner {
   // first half, then closes the connection.
   void PostTruncated(const std::string& wire) {
     SSL_CTX* ctx = SSL_CTX_new(TLS_client_method());
-    ASSERT_TRUE(federation::ConfigurePinnedTls(ctx, {keys_->tls_cert_pem(), keys_->tls_key_pem()},
-                                               &pins_)
-                    .ok());
+    ASSERT_TRUE(
+        federation::ConfigurePinnedTls(ctx, {keys_->tls_cert_pem(), keys_->tls_key_pem()}, &pins_)
+            .ok());
     int fd = socket(AF_INET, SOCK_STREAM, 0);
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
@@ -448,9 +449,10 @@ class RawPartner {
     SSL* ssl = SSL_new(ctx);
     SSL_set_fd(ssl, fd);
     ASSERT_EQ(SSL_connect(ssl), 1);
-    std::string request = "POST /federation/v1/messages HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                          "Content-Type: application/json\r\nContent-Length: " +
-                          std::to_string(wire.size()) + "\r\n\r\n" + wire.substr(0, wire.size() / 2);
+    std::string request =
+        "POST /federation/v1/messages HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        "Content-Type: application/json\r\nContent-Length: " +
+        std::to_string(wire.size()) + "\r\n\r\n" + wire.substr(0, wire.size() / 2);
     ASSERT_GT(SSL_write(ssl, request.data(), static_cast<int>(request.size())), 0);
     SSL_shutdown(ssl);
     SSL_free(ssl);
@@ -471,8 +473,8 @@ TEST_F(MessagingTest, TruncatedRequestsCommitNothingAndTheReceiverCarriesOn) {
   RawPartner raw(lahore_, rome_);
   federation::CaseBatch batch;
   batch.batch_id = "bat_01KDVDNA00Q3JZXA1R2YB3KX7M";
-  federation::CaseOpenItem open{"cas_01KDVDNA00Q3JZXA1R2YB3KX7M", "Injected", "narcotics", "H1",
-                                "", "", "nobody", 1};
+  federation::CaseOpenItem open{
+      "cas_01KDVDNA00Q3JZXA1R2YB3KX7M", "Injected", "narcotics", "H1", "", "", "nobody", 1};
   batch.items.push_back(open);
   const std::string body = federation::CaseBatchToJson(batch);
 
@@ -549,9 +551,9 @@ TEST_F(MessagingTest, AnH2MessageCannotBeForwardedToAThirdPartner) {
                  "--endpoint", third.Endpoint()})
                 .exit_code,
             0);
-  ASSERT_EQ(Run({"partner", "add", "--data", rome_.dir, root_ + "/third.bundle.json", "--yes"})
-                .exit_code,
-            0);
+  ASSERT_EQ(
+      Run({"partner", "add", "--data", rome_.dir, root_ + "/third.bundle.json", "--yes"}).exit_code,
+      0);
   SetAgreement(rome_, third);
   const std::string case_id = OpenCase();
   const std::string id = Send(case_id, "not for anyone else");
