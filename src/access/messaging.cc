@@ -955,7 +955,8 @@ absl::Status Messaging::RecordAck(std::string_view partner, const OutboxBatch& s
                                                sent.rows[i].item_id));
     }
   }
-  return store_.Write([&](store::Transaction& tx) -> absl::Status {
+  // Shares a transaction (and fsync) with officers sending at the moment.
+  return CommitGrouped([&](store::Transaction& tx) -> absl::Status {
     const int64_t now = trail_.clock().NowMillis();
     std::vector<std::string> delivered;
     Json refused = Json::array();
