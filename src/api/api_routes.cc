@@ -37,7 +37,7 @@ absl::StatusOr<std::shared_ptr<Router>> BuildApiRouter(const ApiServices& servic
           RegisterPartnerRoutes(*router, *services.partners, *services.partner_service));
     }
     if (services.messaging != nullptr) {
-      RETURN_IF_ERROR(RegisterMessagingRoutes(*router, *services.messaging));
+      RETURN_IF_ERROR(RegisterMessagingRoutes(*router, *services.messaging, services.search));
     }
     if (services.search != nullptr && services.screening_jobs != nullptr) {
       RETURN_IF_ERROR(RegisterScreeningRoutes(*router, *services.search, *services.screening_jobs));

@@ -1,6 +1,7 @@
 #include "api/messaging_routes.h"
 
 #include "absl/strings/numbers.h"
+#include "access/entity_match.h"
 #include "access/permissions.h"
 #include "api/access_gate.h"
 #include "common/absl_bridge.h"
@@ -102,7 +103,8 @@ absl::StatusOr<access::NewMessage> MessageFromJson(const Json& body, std::string
 
 }  // namespace
 
-absl::Status RegisterMessagingRoutes(Router& router, access::Messaging& messaging) {
+absl::Status RegisterMessagingRoutes(Router& router, access::Messaging& messaging,
+                                     access::PersonSearch* search) {
   const std::string read(access::kCasesRead);
   const std::string write(access::kCasesWrite);
   access::Messaging* m = &messaging;
@@ -286,6 +288,25 @@ absl::Status RegisterMessagingRoutes(Router& router, access::Messaging& messagin
          return Response::JsonBody({{"record_id", r.meta.id}}, 201);
        },
        .summary = "Import an entity of a message as a new record (records.write too), linked"}));
+
+  if (search != nullptr) {
+    RETURN_IF_ERROR(router.Add(
+        {.method = Method::kPost,
+         .pattern = "/api/v1/messaging/messages/{id}/entities/{index}/match",
+         .permission = read,
+         .handler = [m, search](const Request& req) -> absl::StatusOr<Response> {
+           ASSIGN_OR_RETURN(access::Actor actor, ActorOf(req));
+           ASSIGN_OR_RETURN(int64_t index, Index(req, "index"));
+           ASSIGN_OR_RETURN(std::vector<access::PersonSearchHit> hits,
+                            access::MatchMessageEntity(*m, *search, actor, PurposeOf(req),
+                                                       Param(req, "id"), static_cast<int>(index)));
+           Json out = Json::array();
+           for (const access::PersonSearchHit& h : hits) out.push_back(access::SearchHitJson(h));
+           return Response::JsonBody({{"hits", out}});
+         },
+         .summary = "The node's persons matching a received person entity (screening.search "
+                    "too), before importing it"}));
+  }
 
   return router.Add({.method = Method::kGet,
                      .pattern = "/api/v1/messaging/messages/{id}/attachments/{index}",

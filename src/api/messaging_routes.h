@@ -13,12 +13,15 @@
 
 #include "absl/status/status.h"
 #include "access/messaging.h"
+#include "access/person_search.h"
 #include "api/router.h"
 
 namespace liaison::api {
 
-// Registers the routes. `messaging` must outlive the router.
-absl::Status RegisterMessagingRoutes(Router& router, access::Messaging& messaging);
+// Registers the routes. `messaging` (and `search`, which may be null: then
+// there is no entity match route) must outlive the router.
+absl::Status RegisterMessagingRoutes(Router& router, access::Messaging& messaging,
+                                     access::PersonSearch* search);
 
 }  // namespace liaison::api
 

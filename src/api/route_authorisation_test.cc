@@ -212,6 +212,7 @@ TEST_F(RouteAuthorisationTest, MessagingRoutesAreInTheTable) {
         "POST /api/v1/messaging/messages/{id}/forward",
         "POST /api/v1/messaging/messages/{id}/links",
         "POST /api/v1/messaging/messages/{id}/entities/{index}/import",
+        "POST /api/v1/messaging/messages/{id}/entities/{index}/match",
         "GET /api/v1/messaging/messages/{id}/attachments/{index}"}) {
     EXPECT_TRUE(seen.contains(want)) << want;
   }

@@ -12,6 +12,7 @@
 //   liaison message read|answered --data DIR MSG_ID
 //   liaison message forward --data DIR MSG_ID (--to-user NAME [--note N] | --to-case CASE_ID)
 //   liaison message link --data DIR MSG_ID --record RECORD_ID
+//   liaison message match --data DIR MSG_ID --entity N [--json]
 //   liaison message import --data DIR MSG_ID --entity N
 //   liaison message attachment --data DIR MSG_ID --index N --out FILE
 //   liaison message outbox --data DIR [--json]
@@ -22,6 +23,7 @@
 #include <fstream>
 #include <iostream>
 
+#include "access/entity_match.h"
 #include "access/messaging.h"
 #include "cli/commands.h"
 #include "cli/node_context.h"
@@ -30,6 +32,8 @@
 #include "common/status_macros.h"
 #include "common/time_format.h"
 #include "records/record_json.h"
+#include "spdlog/sinks/stdout_color_sinks.h"
+#include "spdlog/spdlog.h"
 
 namespace liaison::cli {
 namespace {
@@ -291,6 +295,31 @@ absl::Status RunImport(const CaseArgs& a) {
   return absl::OkStatus();
 }
 
+absl::Status RunMatch(const CaseArgs& a) {
+  // stdout carries the answer only: the index build's log lines go to stderr.
+  spdlog::set_default_logger(std::make_shared<spdlog::logger>(
+      "liaison", std::make_shared<spdlog::sinks::stderr_color_sink_mt>()));
+  spdlog::set_level(spdlog::level::warn);
+  ASSIGN_OR_RETURN(std::unique_ptr<NodeContext> ctx, OpenNodeContext(a.data));
+  RETURN_IF_ERROR(ctx->screening->Build());
+  ASSIGN_OR_RETURN(
+      std::vector<access::PersonSearchHit> hits,
+      access::MatchMessageEntity(*ctx->messaging, *ctx->search, access::Actor::LocalAdministrator(),
+                                 {}, a.id, a.entity));
+  if (a.json) {
+    Json out = Json::array();
+    for (const access::PersonSearchHit& h : hits) out.push_back(access::SearchHitJson(h));
+    std::cout << DumpJson({{"hits", out}}) << "\n";
+    return absl::OkStatus();
+  }
+  for (const access::PersonSearchHit& h : hits) {
+    std::cout << h.record_id << "  " << h.score << "  " << h.result.summary << "\n";
+  }
+  std::cout << hits.size() << " of this node's persons match entity " << a.entity << " of " << a.id
+            << "\n";
+  return absl::OkStatus();
+}
+
 absl::Status RunAttachment(const CaseArgs& a) {
   ASSIGN_OR_RETURN(std::unique_ptr<NodeContext> ctx, OpenNodeContext(a.data));
   ASSIGN_OR_RETURN(
@@ -405,24 +434,32 @@ void AddCaseCommands(CLI::App& app, CommandContext& ctx) {
   link->add_option("--record", a->record, "Record id")->required();
   link->callback([a, done] { done("message link", RunLink(*a)); });
 
-  CLI::App* import = message->add_subcommand("import", "Import an entity of a message as a record");
-  import->add_option("--data", a->data, "Node directory")->required();
-  import->add_option("message_id", a->id, "Message id")->required();
-  import->add_option("--entity", a->entity, "Entity index (0, 1, ...)")->required();
-  import->callback([a, done] { done("message import", RunImport(*a));
-});
+  CLI::App* importing =
+      message->add_subcommand("import", "Import an entity of a message as a record");
+  importing->add_option("--data", a->data, "Node directory")->required();
+  importing->add_option("message_id", a->id, "Message id")->required();
+  importing->add_option("--entity", a->entity, "Entity index (0, 1, ...)")->required();
+  importing->callback([a, done] { done("message import", RunImport(*a)); });
 
-CLI::App* attachment = message->add_subcommand("attachment", "Save an attachment to a file");
-attachment->add_option("--data", a->data, "Node directory")->required();
-attachment->add_option("message_id", a->id, "Message id")->required();
-attachment->add_option("--index", a->index, "Attachment index (default 0)");
-attachment->add_option("--out", a->out, "File to write")->required();
-attachment->callback([a, done] { done("message attachment", RunAttachment(*a)); });
+  CLI::App* matching =
+      message->add_subcommand("match", "This node's persons matching a received person entity");
+  matching->add_option("--data", a->data, "Node directory")->required();
+  matching->add_option("message_id", a->id, "Message id")->required();
+  matching->add_option("--entity", a->entity, "Entity index (0, 1, ...)")->required();
+  matching->add_flag("--json", a->json, "JSON output");
+  matching->callback([a, done] { done("message match", RunMatch(*a)); });
 
-CLI::App* outbox = message->add_subcommand("outbox", "Items waiting for delivery, per partner");
-outbox->add_option("--data", a->data, "Node directory")->required();
-outbox->add_flag("--json", a->json, "JSON output");
-outbox->callback([a, done] { done("message outbox", RunOutbox(*a)); });
-}  // namespace liaison::cli
+  CLI::App* attachment = message->add_subcommand("attachment", "Save an attachment to a file");
+  attachment->add_option("--data", a->data, "Node directory")->required();
+  attachment->add_option("message_id", a->id, "Message id")->required();
+  attachment->add_option("--index", a->index, "Attachment index (default 0)");
+  attachment->add_option("--out", a->out, "File to write")->required();
+  attachment->callback([a, done] { done("message attachment", RunAttachment(*a)); });
+
+  CLI::App* outbox = message->add_subcommand("outbox", "Items waiting for delivery, per partner");
+  outbox->add_option("--data", a->data, "Node directory")->required();
+  outbox->add_flag("--json", a->json, "JSON output");
+  outbox->callback([a, done] { done("message outbox", RunOutbox(*a)); });
+}
 
 }  // namespace liaison::cli

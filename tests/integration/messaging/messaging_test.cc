@@ -543,6 +543,39 @@ TEST_F(MessagingTest, APartnerAnsweringGarbageKeepsTheMessagePendingWithAClearEr
   ExpectExactlyOnceOnBothSides(case_id, {id});
 }
 
+TEST_F(MessagingTest, AReceivedPersonIsMatchedAgainstOwnPersonsThenImportedAndLinked) {
+  {
+    std::ofstream csv(root_ + "/rome_persons.csv");
+    csv << "id,name,dob,crime_area,handling_code\n"
+        << "r1,Muhammad Asif,1984-03-02,narcotics,H1\n";
+  }
+  ASSERT_EQ(Run({"import", "persons", root_ + "/rome_persons.csv", "--data", rome_.dir}).exit_code,
+            0);
+  {
+    std::ofstream entities(root_ + "/entities.jsonl");
+    entities << R"({"type": "person", "body": {"name": "Mohammad Asif", "dob": "1984-03-02"}})"
+             << "\n";
+  }
+  const std::string case_id = OpenCase();
+  Json sent = RunJson({"message", "send", "--data", lahore_.dir, "--case", case_id, "--text",
+                       "Is this your man?", "--entities", root_ + "/entities.jsonl"});
+  const std::string id = sent["message"]["id"].get<std::string>();
+  ASSERT_TRUE(WaitForDelivery(case_id, 1));
+  ExpectExactlyOnceOnBothSides(case_id, {id});
+
+  Json hits = RunJson({"message", "match", "--data", rome_.dir, id, "--entity", "0"});
+  ASSERT_EQ(hits["hits"].size(), 1u) << hits.dump();
+  RunResult imported = Run({"message", "import", "--data", rome_.dir, id, "--entity", "0"});
+  ASSERT_EQ(imported.exit_code, 0) << imported.out;
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(imported.out, m, std::regex("as (per_[0-9A-Z]{26})")))
+      << imported.out;
+  Json thread = Thread(rome_, case_id);
+  ASSERT_EQ(thread.size(), 1u);
+  ASSERT_EQ(thread[0]["linked_records"].size(), 1u);
+  EXPECT_EQ(thread[0]["linked_records"][0], m[1].str());
+}
+
 TEST_F(MessagingTest, AnH2MessageCannotBeForwardedToAThirdPartner) {
   // A third partner for Rome.
   Node third;
