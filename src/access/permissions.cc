@@ -5,10 +5,10 @@
 namespace liaison::access {
 namespace {
 
-constexpr std::array<std::string_view, 13> kAll = {
-    kPublic,       kSelf,      kRecordsRead, kRecordsWrite, kRecordsImport, kAuditRead,
-    kUsersManage,  kNodeAdmin, kStatsRead,   kRetentionRun, kPartnersQuery, kScreeningSearch,
-    kScreeningJobs};
+constexpr std::array<std::string_view, 15> kAll = {
+    kPublic,        kSelf,      kRecordsRead, kRecordsWrite, kRecordsImport, kAuditRead,
+    kUsersManage,   kNodeAdmin, kStatsRead,   kRetentionRun, kPartnersQuery, kScreeningSearch,
+    kScreeningJobs, kCasesRead, kCasesWrite};
 
 struct Grant {
   std::string_view permission;
@@ -38,6 +38,10 @@ const Grant kGrants[] = {
     // Hit/no-hit search of partner nodes: no personal data comes back.
     {kPartnersQuery,
      {Role::kAdministrator, Role::kLiaisonOfficer, Role::kAnalyst, Role::kSupervisor}},
+    // Case messaging with partners: liaison officers and their supervisors
+    // work the threads; analysts read them (and may be forwarded messages).
+    {kCasesRead, {Role::kAdministrator, Role::kLiaisonOfficer, Role::kAnalyst, Role::kSupervisor}},
+    {kCasesWrite, {Role::kAdministrator, Role::kLiaisonOfficer, Role::kSupervisor}},
 };
 
 }  // namespace

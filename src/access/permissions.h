@@ -29,6 +29,8 @@ inline constexpr std::string_view kRetentionRun = "retention.run";        // rev
 inline constexpr std::string_view kScreeningSearch = "screening.search";  // person search
 inline constexpr std::string_view kScreeningJobs = "screening.jobs";      // bulk screening, review
 inline constexpr std::string_view kPartnersQuery = "partners.query";      // hit/no-hit to partners
+inline constexpr std::string_view kCasesRead = "cases.read";              // case threads, inbox
+inline constexpr std::string_view kCasesWrite = "cases.write";            // open, send, forward
 
 // Every permission name above.
 std::span<const std::string_view> AllPermissions();

@@ -4,6 +4,7 @@
 #include "api/governance_routes.h"
 #include "api/health_routes.h"
 #include "api/import_routes.h"
+#include "api/messaging_routes.h"
 #include "api/partner_routes.h"
 #include "api/record_routes.h"
 #include "api/screening_routes.h"
@@ -36,6 +37,9 @@ absl::StatusOr<std::shared_ptr<Router>> BuildApiRouter(const ApiServices& servic
     if (services.partners != nullptr && services.partner_service != nullptr) {
       RETURN_IF_ERROR(
           RegisterPartnerRoutes(*router, *services.partners, *services.partner_service));
+    }
+    if (services.messaging != nullptr) {
+      RETURN_IF_ERROR(RegisterMessagingRoutes(*router, *services.messaging, services.search));
     }
     if (services.search != nullptr && services.screening_jobs != nullptr) {
       RETURN_IF_ERROR(RegisterScreeningRoutes(*router, *services.search, *services.screening_jobs));

@@ -24,6 +24,7 @@
 namespace liaison::access {
 class AuditTrail;
 class Identity;
+class Messaging;
 class Partners;
 class RecordAccess;
 class Retention;
@@ -54,6 +55,8 @@ struct ApiServices {
   // Partner hit/no-hit search (registered when both are set).
   access::Partners* partners = nullptr;
   exchange::PartnerService* partner_service = nullptr;
+  // Case messaging with partners (registered when set).
+  access::Messaging* messaging = nullptr;
   // Person search and bulk screening (registered when both are set).
   access::PersonSearch* search = nullptr;
   access::ScreeningJobs* screening_jobs = nullptr;

@@ -10,6 +10,7 @@
 
 #include "access/audit_trail.h"
 #include "access/identity.h"
+#include "access/messaging.h"
 #include "access/node_signer.h"
 #include "access/partners.h"
 #include "access/permissions.h"
@@ -93,6 +94,10 @@ class RouteAuthorisationTest : public ::testing::Test {
     services.partners = partners_.get();
     services.partner_service = partner_service_.get();
     services.screening_jobs = screening_jobs_.get();
+    messaging_ = std::make_unique<access::Messaging>(
+        *store_, *trail_, random_,
+        access::MessagingOptions{.node_id = node_->config.node_id, .records = records_.get()});
+    services.messaging = messaging_.get();
     router_ = *BuildApiRouter(services);
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }
@@ -139,6 +144,7 @@ class RouteAuthorisationTest : public ::testing::Test {
   std::unique_ptr<access::ScreeningJobs> screening_jobs_;
   std::unique_ptr<access::Partners> partners_;
   std::unique_ptr<exchange::PartnerService> partner_service_;
+  std::unique_ptr<access::Messaging> messaging_;
   std::map<Role, std::string> credentials_;
   std::shared_ptr<Router> router_;
 };
@@ -190,6 +196,26 @@ TEST_F(RouteAuthorisationTest, PartnerRoutesAreInTheTable) {
   }
   EXPECT_TRUE(seen.contains("GET /api/v1/partners"));
   EXPECT_TRUE(seen.contains("POST /api/v1/partners/query"));
+}
+
+TEST_F(RouteAuthorisationTest, MessagingRoutesAreInTheTable) {
+  std::set<std::string> seen;
+  for (const Route& route : router_->routes()) {
+    seen.insert(StrCat(MethodName(route.method), " ", route.pattern));
+  }
+  for (const char* want :
+       {"GET /api/v1/messaging/cases", "POST /api/v1/messaging/cases",
+        "GET /api/v1/messaging/cases/{id}", "POST /api/v1/messaging/cases/{id}/messages",
+        "GET /api/v1/messaging/inbox", "GET /api/v1/messaging/messages/{id}",
+        "POST /api/v1/messaging/messages/{id}/read",
+        "POST /api/v1/messaging/messages/{id}/answered",
+        "POST /api/v1/messaging/messages/{id}/forward",
+        "POST /api/v1/messaging/messages/{id}/links",
+        "POST /api/v1/messaging/messages/{id}/entities/{index}/import",
+        "POST /api/v1/messaging/messages/{id}/entities/{index}/match",
+        "GET /api/v1/messaging/messages/{id}/attachments/{index}"}) {
+    EXPECT_TRUE(seen.contains(want)) << want;
+  }
 }
 
 TEST_F(RouteAuthorisationTest, EveryNonPublicRouteRefusesRequestsWithoutCredentials) {

@@ -17,7 +17,7 @@ struct ActionNameEntry {
   std::string_view name;
 };
 
-constexpr std::array<ActionNameEntry, 24> kActionNames = {{
+constexpr std::array<ActionNameEntry, 30> kActionNames = {{
     {Action::kSignIn, "sign_in"},
     {Action::kSignInFailed, "sign_in_failed"},
     {Action::kSignOut, "sign_out"},
@@ -42,6 +42,12 @@ constexpr std::array<ActionNameEntry, 24> kActionNames = {{
     {Action::kKeyChange, "key_change"},
     {Action::kAuditExport, "audit_export"},
     {Action::kAuditVerify, "audit_verify"},
+    {Action::kCaseOpened, "case_opened"},
+    {Action::kMessageSent, "message_sent"},
+    {Action::kMessageDelivered, "message_delivered"},
+    {Action::kMessageReceived, "message_received"},
+    {Action::kMessageRead, "message_read"},
+    {Action::kMessageForwarded, "message_forwarded"},
 }};
 
 constexpr std::array<Action, kActionNames.size()> MakeActionList() {

@@ -48,6 +48,12 @@ enum class Action {
   kKeyChange,
   kAuditExport,
   kAuditVerify,
+  kCaseOpened,
+  kMessageSent,
+  kMessageDelivered,
+  kMessageReceived,
+  kMessageRead,
+  kMessageForwarded,
 };
 
 // Stable lowercase name, e.g. "partner_query_sent".

@@ -18,6 +18,7 @@ int RunMain(int argc, char** argv) {
   CommandContext ctx;
   // Keep this list sorted by command name.
   AddAuditCommand(app, ctx);
+  AddCaseCommands(app, ctx);
   AddGovernanceCommands(app, ctx);
   AddCompareCommand(app, ctx);
   AddExportCommand(app, ctx);

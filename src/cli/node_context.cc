@@ -56,6 +56,12 @@ absl::StatusOr<std::unique_ptr<NodeContext>> OpenNodeContext(const std::string& 
   ctx->retention =
       std::make_unique<access::Retention>(*ctx->store, *ctx->trail, access::RetentionPolicy{});
   ctx->partners = std::make_unique<access::Partners>(*ctx->store, *ctx->trail, *ctx->random);
+  access::MessagingOptions messaging;
+  messaging.node_id = ctx->dir.config.node_id;
+  messaging.max_attachment_bytes = ctx->dir.config.max_attachment_bytes;
+  messaging.records = ctx->records.get();
+  ctx->messaging =
+      std::make_unique<access::Messaging>(*ctx->store, *ctx->trail, *ctx->random, messaging);
   ctx->screening = std::make_unique<screening::ScreeningService>(*ctx->store);
   ctx->search = std::make_unique<access::PersonSearch>(*ctx->store, *ctx->trail, *ctx->screening);
   ctx->screening_jobs = std::make_unique<access::ScreeningJobs>(*ctx->store, *ctx->trail,

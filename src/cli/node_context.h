@@ -13,6 +13,7 @@
 #include "absl/status/statusor.h"
 #include "access/audit_trail.h"
 #include "access/identity.h"
+#include "access/messaging.h"
 #include "access/node_signer.h"
 #include "access/partners.h"
 #include "access/person_search.h"
@@ -44,7 +45,8 @@ struct NodeContext {
   std::unique_ptr<access::RecordAccess> records;
   std::unique_ptr<access::Identity> identity;
   std::unique_ptr<access::Retention> retention;
-  std::unique_ptr<access::Partners> partners;  // registry, agreements, hit/no-hit gate
+  std::unique_ptr<access::Partners> partners;    // registry, agreements, hit/no-hit gate
+  std::unique_ptr<access::Messaging> messaging;  // case threads, outbox, receipts
   // The screening index is not built until a command asks (serve: Start;
   // search: Build); the jobs worker runs only under serve.
   std::unique_ptr<screening::ScreeningService> screening;

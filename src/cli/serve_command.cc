@@ -27,6 +27,7 @@
 #include "cli/commands.h"
 #include "cli/node_context.h"
 #include "common/clock.h"
+#include "exchange/case_delivery.h"
 #include "exchange/partner_service.h"
 #include "node/node_dir.h"
 #include "screening/screening_service.h"
@@ -108,6 +109,18 @@ int RunServe(const ServeArgs& args) {
   if (absl::Status s = partner_service.Refresh(); !s.ok()) return Fail(kCommand, s);
   services.partners = (*node)->partners.get();
   services.partner_service = &partner_service;
+  // Case messaging: the delivery worker sends the outbox to partners and
+  // answers their case batches on the partner listener.
+  exchange::CaseDelivery delivery(
+      *(*node)->messaging,
+      [&partner_service](std::string_view partner, std::string_view type, std::string_view body) {
+        return partner_service.SendEnvelope(partner, type, body);
+      });
+  partner_service.SetCaseBatchHandler(
+      [&delivery](const federation::OpenedEnvelope& envelope, int64_t) {
+        return delivery.HandleBatch(envelope);
+      });
+  services.messaging = (*node)->messaging.get();
   std::string partner_listen =
       args.partner_listen.empty() ? dir->config.federation_listen : args.partner_listen;
   if (!args.web_root.empty()) {
@@ -164,6 +177,7 @@ int RunServe(const ServeArgs& args) {
               << ":" << *partner_port << std::endl;
   }
   absl::Time next_partner_refresh = (*node)->clock->Now() + absl::Seconds(2);
+  delivery.Start();
 
   // Retention runs on this thread: a minute after start, then daily.
   access::Actor scheduler = access::Actor::LocalAdministrator();
@@ -205,6 +219,7 @@ int RunServe(const ServeArgs& args) {
   if (signal_number > 0) {
     spdlog::info("received {}; finishing requests in flight", strsignal(signal_number));
   }
+  delivery.Stop();
   partner_service.StopListener();
   (*server)->Shutdown();
   spdlog::info("stopped");

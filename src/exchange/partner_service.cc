@@ -131,8 +131,20 @@ void PartnerService::StopListener() {
   if (server_) server_->Shutdown();
 }
 
+void PartnerService::SetCaseBatchHandler(federation::MessageHandler handler) {
+  case_batch_handler_ = std::move(handler);
+}
+
+absl::StatusOr<federation::PartnerClient::Sent> PartnerService::SendEnvelope(
+    std::string_view partner, std::string_view message_type, std::string_view body) {
+  return client_->Send(partner, message_type, body);
+}
+
 absl::StatusOr<federation::MessageReply> PartnerService::HandleMessage(
     const federation::OpenedEnvelope& envelope, int64_t received_ms) {
+  if (envelope.header.message_type == federation::kCaseBatchType && case_batch_handler_) {
+    return case_batch_handler_(envelope, received_ms);
+  }
   if (envelope.header.message_type != federation::kHitQueryType) {
     return absl::UnimplementedError(
         StrCat("message type '", envelope.header.message_type, "' is not handled by this node"));

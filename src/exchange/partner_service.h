@@ -25,6 +25,7 @@
 #include "audit/checkpoint.h"
 #include "common/clock.h"
 #include "common/random.h"
+#include "federation/case_messages.h"
 #include "federation/hit_messages.h"
 #include "federation/local_person_search.h"
 #include "federation/partner_transport.h"
@@ -87,6 +88,17 @@ class PartnerService {
   absl::StatusOr<std::vector<PartnerQueryResult>> Query(const access::Actor& actor,
                                                         const OutgoingQuery& query);
 
+  // Hands case_batch envelopes to `handler` (the case delivery worker's
+  // HandleBatch). Set before StartListener; without it they are answered
+  // unsupported_message_type.
+  void SetCaseBatchHandler(federation::MessageHandler handler);
+
+  // Sends one envelope to a registered partner over the pinned transport
+  // and returns the opened reply (federation::PartnerClient::Send).
+  absl::StatusOr<federation::PartnerClient::Sent> SendEnvelope(std::string_view partner,
+                                                               std::string_view message_type,
+                                                               std::string_view body);
+
   // Answers one hit_query body from `partner` (the listener's handler; public
   // for tests). InvalidArgument for a malformed body.
   absl::StatusOr<federation::MessageReply> HandleMessage(const federation::OpenedEnvelope& envelope,
@@ -109,6 +121,7 @@ class PartnerService {
   federation::InMemoryReplayGuard reply_guard_;
   std::unique_ptr<federation::PartnerClient> client_;
   std::unique_ptr<federation::PartnerServer> server_;
+  federation::MessageHandler case_batch_handler_;
 };
 
 // Loads the persons `store` holds that `owner` (this node) owns into

@@ -442,6 +442,13 @@ absl::StatusOr<NodeConfig> ParseNodeConfig(std::string_view text, std::string_vi
     }
     r.WarnUnknown(warnings);
   }
+  {
+    ASSIGN_OR_RETURN(const toml::table* t, table("messaging"));
+    TableReader r(*t, "messaging", source_name);
+    RETURN_IF_ERROR(
+        r.Integer("max_attachment_bytes", 0, int64_t{1} << 30, &config.max_attachment_bytes));
+    r.WarnUnknown(warnings);
+  }
   if (warnings != nullptr) {
     for (const auto& [key, value] : root) {
       if (known_tables.count(std::string(key.str())) == 0) {
@@ -512,6 +519,8 @@ std::string FormatNodeConfig(const NodeConfig& c) {
                   "listen = ", QuoteToml(c.federation_listen), "\n",
                   "# URL partners reach this node at, for `liaison partner export`.\n",
                   "endpoint = ", QuoteToml(c.federation_endpoint), "\n");
+  absl::StrAppend(&out, "\n[messaging]\n", "# Largest attachment accepted, in bytes.\n",
+                  "max_attachment_bytes = ", c.max_attachment_bytes, "\n");
   return out;
 }
 

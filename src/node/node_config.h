@@ -86,6 +86,10 @@ struct NodeConfig {
   // address when that names a host.
   std::string federation_listen;
   std::string federation_endpoint;
+
+  // [messaging]: case messaging with partners. Attachments larger than
+  // this are refused, when attached here and when received.
+  int64_t max_attachment_bytes = int64_t{20} << 20;
 };
 
 // Parses the text of a liaison.toml. `source_name` (usually the file path)

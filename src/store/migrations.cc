@@ -211,11 +211,119 @@ CREATE TABLE screening_hits (
 )
 )sql";
 
-constexpr std::array<Migration, 4> kMigrations = {{
+// Case messaging (issue 7): case threads with partners, their messages (one
+// row per message on each node, idempotent on the message id), the outbox
+// of items waiting for delivery (written in the same transaction as the
+// message), the ids of every item received (so a retried item is committed
+// once), attachments with their parts while they arrive, and the links and
+// internal forwards of messages.
+constexpr std::string_view kMessaging = R"sql(
+CREATE TABLE cases (
+  id TEXT PRIMARY KEY,
+  partner TEXT NOT NULL,
+  origin TEXT NOT NULL,
+  title TEXT NOT NULL,
+  crime_area TEXT NOT NULL,
+  handling_code TEXT NOT NULL,
+  our_ref TEXT NOT NULL,
+  their_ref TEXT NOT NULL,
+  status TEXT NOT NULL,
+  opened_by_id TEXT NOT NULL,
+  opened_by_name TEXT NOT NULL,
+  created_ms BIGINT NOT NULL,
+  updated_ms BIGINT NOT NULL
+);
+CREATE INDEX cases_by_partner ON cases (partner, id);
+CREATE TABLE case_messages (
+  id TEXT PRIMARY KEY,
+  case_id TEXT NOT NULL,
+  local_seq BIGINT NOT NULL UNIQUE,
+  direction TEXT NOT NULL,
+  thread_seq BIGINT NOT NULL,
+  author_id TEXT NOT NULL,
+  author_name TEXT NOT NULL,
+  priority TEXT NOT NULL,
+  answer_by TEXT NOT NULL,
+  handling_code TEXT NOT NULL,
+  in_reply_to TEXT NOT NULL,
+  body_text TEXT NOT NULL,
+  entities TEXT NOT NULL,
+  attachments TEXT NOT NULL,
+  content_sha256 TEXT NOT NULL,
+  sent_ms BIGINT NOT NULL,
+  received_ms BIGINT NOT NULL,
+  delivery TEXT NOT NULL,
+  delivery_error TEXT NOT NULL,
+  delivered_ms BIGINT NOT NULL,
+  read_ms BIGINT NOT NULL,
+  read_by TEXT NOT NULL,
+  answered_ms BIGINT NOT NULL
+);
+CREATE INDEX case_messages_by_case ON case_messages (case_id, local_seq);
+CREATE INDEX case_messages_by_direction ON case_messages (direction, local_seq);
+CREATE INDEX case_messages_by_thread ON case_messages (case_id, direction, thread_seq);
+CREATE TABLE outbox (
+  seq BIGINT PRIMARY KEY,
+  partner TEXT NOT NULL,
+  item_id TEXT NOT NULL UNIQUE,
+  kind TEXT NOT NULL,
+  case_id TEXT NOT NULL,
+  body TEXT NOT NULL,
+  created_ms BIGINT NOT NULL,
+  attempts BIGINT NOT NULL,
+  last_error TEXT NOT NULL
+);
+CREATE INDEX outbox_by_partner ON outbox (partner, seq);
+CREATE TABLE received_items (
+  item_id TEXT PRIMARY KEY,
+  partner TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  received_ms BIGINT NOT NULL
+);
+CREATE TABLE case_attachments (
+  message_id TEXT NOT NULL,
+  idx BIGINT NOT NULL,
+  name TEXT NOT NULL,
+  media_type TEXT NOT NULL,
+  size BIGINT NOT NULL,
+  sha256 TEXT NOT NULL,
+  parts BIGINT NOT NULL,
+  parts_received BIGINT NOT NULL,
+  state TEXT NOT NULL,
+  content TEXT,  -- base64
+  PRIMARY KEY (message_id, idx)
+);
+CREATE TABLE case_attachment_parts (
+  message_id TEXT NOT NULL,
+  idx BIGINT NOT NULL,
+  part BIGINT NOT NULL,
+  data TEXT NOT NULL,  -- base64
+  PRIMARY KEY (message_id, idx, part)
+);
+CREATE TABLE case_message_links (
+  message_id TEXT NOT NULL,
+  record_id TEXT NOT NULL,
+  linked_by TEXT NOT NULL,
+  linked_ms BIGINT NOT NULL,
+  PRIMARY KEY (message_id, record_id)
+);
+CREATE TABLE case_message_forwards (
+  message_id TEXT NOT NULL,
+  to_user_id TEXT NOT NULL,
+  by_user_id TEXT NOT NULL,
+  note TEXT NOT NULL,
+  forwarded_ms BIGINT NOT NULL
+);
+CREATE INDEX case_message_forwards_by_user ON case_message_forwards (to_user_id)
+)sql";
+
+constexpr std::array<Migration, 5> kMigrations = {{
     {1, "records, links, tombstones, audit log, settings", kRecords},
     {2, "users, sessions, API tokens", kUsers},
     {3, "record change feed, screening jobs and hits", kScreening},
     {4, "partners, sharing agreements, partner query quotas, answers and references", kPartners},
+    {5, "cases, case messages, outbox, received items, attachments, message links and forwards",
+     kMessaging},
 }};
 
 }  // namespace
@@ -337,6 +445,73 @@ const std::vector<TransferTable>& TransferTables() {
         {"band"},
         {"created_ms", true},
         {"expires_ms", true}}},
+      {"cases",
+       {{"id"},
+        {"partner"},
+        {"origin"},
+        {"title"},
+        {"crime_area"},
+        {"handling_code"},
+        {"our_ref"},
+        {"their_ref"},
+        {"status"},
+        {"opened_by_id"},
+        {"opened_by_name"},
+        {"created_ms", true},
+        {"updated_ms", true}}},
+      {"case_messages",
+       {{"id"},
+        {"case_id"},
+        {"local_seq", true},
+        {"direction"},
+        {"thread_seq", true},
+        {"author_id"},
+        {"author_name"},
+        {"priority"},
+        {"answer_by"},
+        {"handling_code"},
+        {"in_reply_to"},
+        {"body_text"},
+        {"entities"},
+        {"attachments"},
+        {"content_sha256"},
+        {"sent_ms", true},
+        {"received_ms", true},
+        {"delivery"},
+        {"delivery_error"},
+        {"delivered_ms", true},
+        {"read_ms", true},
+        {"read_by"},
+        {"answered_ms", true}}},
+      {"outbox",
+       {{"seq", true},
+        {"partner"},
+        {"item_id"},
+        {"kind"},
+        {"case_id"},
+        {"body"},
+        {"created_ms", true},
+        {"attempts", true},
+        {"last_error"}}},
+      {"received_items", {{"item_id"}, {"partner"}, {"kind"}, {"received_ms", true}}},
+      {"case_attachments",
+       {{"message_id"},
+        {"idx", true},
+        {"name"},
+        {"media_type"},
+        {"size", true},
+        {"sha256"},
+        {"parts", true},
+        {"parts_received", true},
+        {"state"},
+        {"content"}},
+       2},
+      {"case_attachment_parts", {{"message_id"}, {"idx", true}, {"part", true}, {"data"}}, 3},
+      {"case_message_links", {{"message_id"}, {"record_id"}, {"linked_by"}, {"linked_ms", true}}, 2},
+      // No primary key: ordered by every column.
+      {"case_message_forwards",
+       {{"message_id"}, {"to_user_id"}, {"by_user_id"}, {"note"}, {"forwarded_ms", true}},
+       5},
   };
   return *kTables;
 }

@@ -229,6 +229,118 @@ using TransferRow = std::vector<std::string>;
 
 // Every table a node's data lives in, in an order that loads (store/migrations.cc).
 const std::vector<TransferTable>& TransferTables();
+// ---------------------------------------------------------------------------
+// Cases and messages (issue 7): case threads with partner nodes, their
+// messages, the outbox of items waiting for delivery, the ids of items
+// received (idempotency), attachments, and the links and forwards of
+// messages. Both backends: store/sql/sql_messaging.cc; migration 5.
+
+// A case thread with one partner. The id is chosen by the node that opened
+// it and is the same on both nodes.
+struct CaseRow {
+  std::string id;       // "cas_..."
+  std::string partner;  // partner node id
+  std::string origin;   // "local" (opened here) or "partner"
+  std::string title;
+  std::string crime_area;
+  std::string handling_code;  // H0..H3
+  std::string our_ref;
+  std::string their_ref;
+  std::string status;  // open, closed
+  std::string opened_by_id;
+  std::string opened_by_name;
+  int64_t created_ms = 0;
+  int64_t updated_ms = 0;
+};
+
+struct CaseFilter {
+  std::optional<std::string> partner;
+  std::string before_id;  // keyset cursor, newest first: ids below this
+  int limit = 100;        // 1..1000
+};
+
+// One message of a case thread, sent ("out") or received ("in").
+struct CaseMessageRow {
+  std::string id;  // "cmsg_...", unique on both nodes
+  std::string case_id;
+  int64_t local_seq = 0;   // order in which this node committed it (set by InsertCaseMessage)
+  std::string direction;   // out, in
+  int64_t thread_seq = 0;  // the sender's sequence in the case
+  std::string author_id;   // local user id for "out"; "partner:<node>" for "in"
+  std::string author_name;
+  std::string priority;       // routine, urgent, immediate
+  std::string answer_by;      // YYYY-MM-DD or ""
+  std::string handling_code;  // H0..H3
+  std::string in_reply_to;
+  std::string text;
+  std::string entities_json;     // JSON array of {"type", "body"}
+  std::string attachments_json;  // JSON array of attachment descriptions
+  std::string content_sha256;    // lowercase hex
+  int64_t sent_ms = 0;           // the sender's commit time
+  int64_t received_ms = 0;       // "in": when this node committed it
+  std::string delivery;          // out: pending, delivered, refused; in: received
+  std::string delivery_error;    // out: the partner's refusal reason
+  int64_t delivered_ms = 0;      // out: when the partner's ack came
+  int64_t read_ms = 0;           // out: partner's read receipt; in: first read here
+  std::string read_by;           // in: user id of the first reader
+  int64_t answered_ms = 0;       // marked answered (in: here; out: partner's receipt)
+};
+
+struct CaseMessageFilter {
+  std::optional<std::string> case_id;
+  std::optional<std::string> direction;  // out, in
+  bool unanswered_only = false;          // answered_ms = 0
+  bool unread_only = false;              // read_ms = 0
+  int64_t after_local_seq = 0;           // keyset cursor, oldest first
+  int limit = 100;                       // 1..1000
+};
+
+// An item waiting in the outbox for delivery to `partner`, in seq order.
+struct OutboxRow {
+  int64_t seq = 0;  // set by EnqueueOutbox: increasing
+  std::string partner;
+  std::string item_id;  // unique
+  std::string kind;     // case_open, case_message, receipt, attachment_part
+  std::string case_id;  // "" when not about one case
+  std::string body;     // the item as JSON (docs/protocol.md 8.2)
+  int64_t created_ms = 0;
+  int64_t attempts = 0;
+  std::string last_error;
+};
+
+struct OutboxPartnerCount {
+  std::string partner;
+  int64_t pending = 0;
+};
+
+// An attachment of a message, and whether all of it is here.
+struct AttachmentRow {
+  std::string message_id;
+  int64_t idx = 0;
+  std::string name;
+  std::string media_type;
+  int64_t size = 0;
+  std::string sha256;
+  int64_t parts = 1;
+  int64_t parts_received = 0;
+  std::string state;    // complete, receiving, refused (scanner or hash)
+  std::string content;  // the bytes, when complete (not filled by ListAttachments)
+};
+
+struct MessageLinkRow {
+  std::string message_id;
+  std::string record_id;
+  std::string linked_by;
+  int64_t linked_ms = 0;
+};
+
+struct MessageForwardRow {
+  std::string message_id;
+  std::string to_user_id;
+  std::string by_user_id;
+  std::string note;
+  int64_t forwarded_ms = 0;
+};
 
 class Reader {
  public:
@@ -314,6 +426,36 @@ class Reader {
   // fn may use this reader); stops early and returns fn's error.
   virtual absl::Status ScanTable(const TransferTable& table,
                                  const std::function<absl::Status(const TransferRow&)>& fn) = 0;
+  // Cases and messages (store/sql/sql_messaging.cc).
+  virtual absl::StatusOr<std::optional<CaseRow>> GetCase(std::string_view id) = 0;
+  // Cases matching `filter`, newest first.
+  virtual absl::StatusOr<std::vector<CaseRow>> ListCases(const CaseFilter& filter) = 0;
+  virtual absl::StatusOr<std::optional<CaseMessageRow>> GetCaseMessage(std::string_view id) = 0;
+  // Messages matching `filter`, in the order this node committed them.
+  virtual absl::StatusOr<std::vector<CaseMessageRow>> ListCaseMessages(
+      const CaseMessageFilter& filter) = 0;
+  // The largest thread_seq of the messages this node sent in `case_id`, or 0.
+  virtual absl::StatusOr<int64_t> LastThreadSeq(std::string_view case_id) = 0;
+  // Outbox items for `partner` with seq > after_seq, in seq order, at most
+  // `limit` (1..10000).
+  virtual absl::StatusOr<std::vector<OutboxRow>> PendingOutbox(std::string_view partner,
+                                                               int64_t after_seq, int limit) = 0;
+  // Partners with items in the outbox, and how many.
+  virtual absl::StatusOr<std::vector<OutboxPartnerCount>> OutboxPartners() = 0;
+  // True when an item with this id was received before.
+  virtual absl::StatusOr<bool> HasReceivedItem(std::string_view item_id) = 0;
+  // A message's attachments in index order, without content.
+  virtual absl::StatusOr<std::vector<AttachmentRow>> ListAttachments(
+      std::string_view message_id) = 0;
+  // One attachment with its content (empty unless complete).
+  virtual absl::StatusOr<std::optional<AttachmentRow>> GetAttachment(std::string_view message_id,
+                                                                     int64_t idx) = 0;
+  // The received parts of an attachment, in part order.
+  virtual absl::StatusOr<std::vector<std::string>> AttachmentParts(std::string_view message_id,
+                                                                   int64_t idx) = 0;
+  virtual absl::StatusOr<std::vector<MessageLinkRow>> MessageLinks(std::string_view message_id) = 0;
+  virtual absl::StatusOr<std::vector<MessageForwardRow>> MessageForwards(
+      std::string_view message_id) = 0;
 };
 
 class Transaction : public Reader {
@@ -370,6 +512,35 @@ class Transaction : public Reader {
   // into an empty store). InvalidArgument when the row does not fit the
   // table; AlreadyExists when its key is taken.
   virtual absl::Status LoadRow(const TransferTable& table, const TransferRow& row) = 0;
+  // Cases and messages (store/sql/sql_messaging.cc).
+  // Inserts or replaces the case with `c.id`.
+  virtual absl::Status PutCase(const CaseRow& c) = 0;
+  // Inserts a message and sets its local_seq (returned). AlreadyExists when
+  // the id is taken.
+  virtual absl::StatusOr<int64_t> InsertCaseMessage(const CaseMessageRow& message) = 0;
+  // Stores the delivery, read and answered fields of `message`. NotFound when
+  // there is no such message.
+  virtual absl::Status UpdateCaseMessageState(const CaseMessageRow& message) = 0;
+  // Appends an item to the outbox; returns its seq. AlreadyExists when the
+  // item id is already queued.
+  virtual absl::StatusOr<int64_t> EnqueueOutbox(const OutboxRow& item) = 0;
+  // Removes a delivered (or refused) item. NotFound when absent.
+  virtual absl::Status DeleteOutbox(int64_t seq) = 0;
+  // Notes a failed attempt on an item (attempts and last error).
+  virtual absl::Status NoteOutboxAttempt(int64_t seq, int64_t attempts,
+                                         std::string_view last_error) = 0;
+  // Remembers that an item was received; AlreadyExists when it was before.
+  virtual absl::Status InsertReceivedItem(std::string_view item_id, std::string_view partner,
+                                          std::string_view kind, int64_t received_ms) = 0;
+  // Inserts or replaces an attachment (with its content when complete).
+  virtual absl::Status PutAttachment(const AttachmentRow& attachment) = 0;
+  // Stores one received part; AlreadyExists when present.
+  virtual absl::Status PutAttachmentPart(std::string_view message_id, int64_t idx, int64_t part,
+                                         std::string_view data) = 0;
+  virtual absl::Status DeleteAttachmentParts(std::string_view message_id, int64_t idx) = 0;
+  // AlreadyExists when the link exists.
+  virtual absl::Status AddMessageLink(const MessageLinkRow& link) = 0;
+  virtual absl::Status AddMessageForward(const MessageForwardRow& forward) = 0;
 };
 
 class Store {

@@ -10,6 +10,7 @@
 #include "common/status_macros.h"
 #include "records/record_json.h"
 #include "store/migrations.h"
+#include "store/sql/sql_messaging.h"
 #include "store/sql/sql_partners.h"
 #include "store/sql/sql_screening.h"
 
@@ -742,6 +743,87 @@ class Access final : public Transaction {
     return sql::RecordChangesAfter(conn_, after_seq, limit);
   }
   absl::StatusOr<int64_t> LastRecordChange() override { return sql::LastRecordChange(conn_); }
+  // Cases and messages: store/sql/sql_messaging.cc.
+  absl::StatusOr<std::optional<CaseRow>> GetCase(std::string_view id) override {
+    return sql::GetCase(conn_, id);
+  }
+  absl::StatusOr<std::vector<CaseRow>> ListCases(const CaseFilter& filter) override {
+    return sql::ListCases(conn_, filter);
+  }
+  absl::StatusOr<std::optional<CaseMessageRow>> GetCaseMessage(std::string_view id) override {
+    return sql::GetCaseMessage(conn_, id);
+  }
+  absl::StatusOr<std::vector<CaseMessageRow>> ListCaseMessages(
+      const CaseMessageFilter& filter) override {
+    return sql::ListCaseMessages(conn_, filter);
+  }
+  absl::StatusOr<int64_t> LastThreadSeq(std::string_view case_id) override {
+    return sql::LastThreadSeq(conn_, case_id);
+  }
+  absl::StatusOr<std::vector<OutboxRow>> PendingOutbox(std::string_view partner, int64_t after_seq,
+                                                       int limit) override {
+    return sql::PendingOutbox(conn_, partner, after_seq, limit);
+  }
+  absl::StatusOr<std::vector<OutboxPartnerCount>> OutboxPartners() override {
+    return sql::OutboxPartners(conn_);
+  }
+  absl::StatusOr<bool> HasReceivedItem(std::string_view item_id) override {
+    return sql::HasReceivedItem(conn_, item_id);
+  }
+  absl::StatusOr<std::vector<AttachmentRow>> ListAttachments(std::string_view message_id) override {
+    return sql::ListAttachments(conn_, message_id);
+  }
+  absl::StatusOr<std::optional<AttachmentRow>> GetAttachment(std::string_view message_id,
+                                                             int64_t idx) override {
+    return sql::GetAttachment(conn_, message_id, idx);
+  }
+  absl::StatusOr<std::vector<std::string>> AttachmentParts(std::string_view message_id,
+                                                           int64_t idx) override {
+    return sql::AttachmentParts(conn_, message_id, idx);
+  }
+  absl::StatusOr<std::vector<MessageLinkRow>> MessageLinks(std::string_view message_id) override {
+    return sql::MessageLinks(conn_, message_id);
+  }
+  absl::StatusOr<std::vector<MessageForwardRow>> MessageForwards(
+      std::string_view message_id) override {
+    return sql::MessageForwards(conn_, message_id);
+  }
+  absl::Status PutCase(const CaseRow& c) override { return sql::PutCase(conn_, c); }
+  absl::StatusOr<int64_t> InsertCaseMessage(const CaseMessageRow& message) override {
+    return sql::InsertCaseMessage(conn_, message);
+  }
+  absl::Status UpdateCaseMessageState(const CaseMessageRow& message) override {
+    return sql::UpdateCaseMessageState(conn_, message);
+  }
+  absl::StatusOr<int64_t> EnqueueOutbox(const OutboxRow& item) override {
+    return sql::EnqueueOutbox(conn_, item);
+  }
+  absl::Status DeleteOutbox(int64_t seq) override { return sql::DeleteOutbox(conn_, seq); }
+  absl::Status NoteOutboxAttempt(int64_t seq, int64_t attempts,
+                                 std::string_view last_error) override {
+    return sql::NoteOutboxAttempt(conn_, seq, attempts, last_error);
+  }
+  absl::Status InsertReceivedItem(std::string_view item_id, std::string_view partner,
+                                  std::string_view kind, int64_t received_ms) override {
+    return sql::InsertReceivedItem(conn_, item_id, partner, kind, received_ms);
+  }
+  absl::Status PutAttachment(const AttachmentRow& attachment) override {
+    return sql::PutAttachment(conn_, attachment);
+  }
+  absl::Status PutAttachmentPart(std::string_view message_id, int64_t idx, int64_t part,
+                                 std::string_view data) override {
+    return sql::PutAttachmentPart(conn_, message_id, idx, part, data);
+  }
+  absl::Status DeleteAttachmentParts(std::string_view message_id, int64_t idx) override {
+    return sql::DeleteAttachmentParts(conn_, message_id, idx);
+  }
+  absl::Status AddMessageLink(const MessageLinkRow& link) override {
+    return sql::AddMessageLink(conn_, link);
+  }
+  absl::Status AddMessageForward(const MessageForwardRow& forward) override {
+    return sql::AddMessageForward(conn_, forward);
+  }
+
   absl::StatusOr<std::optional<ScreeningJobRow>> GetScreeningJob(std::string_view id) override {
     return sql::GetScreeningJob(conn_, id);
   }

@@ -5,6 +5,7 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -33,6 +34,13 @@ ChildProcess::ChildProcess(const std::vector<std::string>& argv, const Options& 
     if (options.stdin_null) {
       int null_in = open("/dev/null", O_RDONLY);
       if (null_in >= 0) dup2(null_in, STDIN_FILENO);
+    }
+    if (options.max_file_bytes > 0) {
+      signal(SIGXFSZ, SIG_IGN);
+      struct rlimit limit;
+      limit.rlim_cur = static_cast<rlim_t>(options.max_file_bytes);
+      limit.rlim_max = static_cast<rlim_t>(options.max_file_bytes);
+      setrlimit(RLIMIT_FSIZE, &limit);
     }
     std::vector<char*> args;
     for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));

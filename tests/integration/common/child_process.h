@@ -24,6 +24,10 @@ inline constexpr absl::Duration kHangLimit = absl::Seconds(60);
 struct ChildProcessOptions {
   std::string stderr_path;  // append stderr here; empty: the test's own stderr
   bool stdin_null = false;  // stdin from /dev/null instead of the test's
+  // > 0: the child may not write files past this many bytes (RLIMIT_FSIZE,
+  // with SIGXFSZ ignored), so a write beyond it fails with EFBIG as on a
+  // full disk. Its stderr_path counts too: give it a fresh file.
+  long long max_file_bytes = 0;
 };
 
 class ChildProcess {

@@ -1,0 +1,477 @@
+#include "federation/case_messages.h"
+
+#include <sodium.h>
+
+#include <set>
+
+#include "audit/hex.h"
+#include "common/absl_bridge.h"
+#include "common/status_macros.h"
+#include "federation/canonical_bytes.h"
+#include "federation/strict_object.h"
+
+namespace liaison::federation {
+namespace {
+
+constexpr std::string_view kCrimeAreas[] = {
+    "terrorism",       "narcotics",       "migrant_smuggling", "human_trafficking",
+    "organised_crime", "missing_persons", "vehicle_crime",     "other"};
+constexpr std::string_view kHandlingCodes[] = {"H0", "H1", "H2", "H3"};
+constexpr std::string_view kPriorities[] = {"routine", "urgent", "immediate"};
+constexpr std::string_view kReceipts[] = {"read", "answered"};
+constexpr std::string_view kEntityTypes[] = {"person", "organisation", "vehicle", "document",
+                                             "phone"};
+
+template <size_t N>
+bool OneOf(std::string_view s, const std::string_view (&names)[N]) {
+  for (std::string_view n : names) {
+    if (n == s) return true;
+  }
+  return false;
+}
+
+bool HasControlCharacters(std::string_view s, bool allow_newlines) {
+  for (unsigned char c : s) {
+    if (allow_newlines && (c == '\n' || c == '\t' || c == '\r')) continue;
+    if (c < 0x20 || c == 0x7f) return true;
+  }
+  return false;
+}
+
+bool IsDay(std::string_view d) {
+  if (d.size() != 10 || d[4] != '-' || d[7] != '-') return false;
+  for (size_t i : {0, 1, 2, 3, 5, 6, 8, 9}) {
+    if (d[i] < '0' || d[i] > '9') return false;
+  }
+  return true;
+}
+
+constexpr int64_t kMaxMillis = (int64_t{1} << 53) - 1;
+
+// Reads the members of one object of a received body, remembering which were
+// asked for, so that unknown members are refused.
+class ObjectReader {
+ public:
+  ObjectReader(const Json& object, std::string where) : object_(object), where_(std::move(where)) {}
+
+  absl::Status Error(std::string_view member, std::string_view problem) const {
+    return absl::InvalidArgumentError(StrCat(where_, ": member '", member, "': ", problem));
+  }
+
+  const Json* Member(std::string_view key) {
+    read_.insert(std::string(key));
+    auto it = object_.find(std::string(key));
+    return it == object_.end() ? nullptr : &*it;
+  }
+
+  absl::StatusOr<std::string> String(std::string_view key, size_t min_bytes, size_t max_bytes,
+                                     bool allow_newlines = false) {
+    const Json* v = Member(key);
+    if (v == nullptr) return Error(key, "missing");
+    if (!v->is_string()) return Error(key, "must be a string");
+    std::string s = v->get<std::string>();
+    if (s.size() < min_bytes || s.size() > max_bytes) {
+      return Error(key, StrCat("must be ", min_bytes, " to ", max_bytes, " bytes"));
+    }
+    if (HasControlCharacters(s, allow_newlines)) {
+      return Error(key, "must not contain control characters");
+    }
+    return s;
+  }
+
+  template <size_t N>
+  absl::StatusOr<std::string> Enum(std::string_view key, const std::string_view (&names)[N]) {
+    ASSIGN_OR_RETURN(std::string s, String(key, 1, 64));
+    if (!OneOf(s, names)) {
+      std::string accepted;
+      for (std::string_view n : names) accepted += StrCat(accepted.empty() ? "" : ", ", n);
+      return Error(key, StrCat("must be one of ", accepted));
+    }
+    return s;
+  }
+
+  absl::StatusOr<std::string> Id(std::string_view key, std::string_view prefix,
+                                 bool allow_empty = false) {
+    ASSIGN_OR_RETURN(std::string s, String(key, 0, 64));
+    if (allow_empty && s.empty()) return s;
+    if (!IsLiaisonId(s, prefix)) {
+      return Error(key, StrCat("must be '", prefix, "' and 26 Crockford base32 characters"));
+    }
+    return s;
+  }
+
+  absl::StatusOr<int64_t> Integer(std::string_view key, int64_t min, int64_t max) {
+    const Json* v = Member(key);
+    if (v == nullptr) return Error(key, "missing");
+    if (!v->is_number_integer()) return Error(key, "must be an integer");
+    int64_t n = v->is_number_unsigned() && v->get<uint64_t>() > uint64_t{INT64_MAX}
+                    ? INT64_MAX
+                    : v->get<int64_t>();
+    if (n < min || n > max) return Error(key, StrCat("must be ", min, " to ", max));
+    return n;
+  }
+
+  absl::StatusOr<std::string> Sha256Hex(std::string_view key) {
+    ASSIGN_OR_RETURN(std::string s, String(key, 64, 64));
+    if (!audit::IsLowerHex(s, 32)) return Error(key, "must be 64 lowercase hex digits");
+    return s;
+  }
+
+  absl::StatusOr<const Json*> Array(std::string_view key, size_t max_items) {
+    const Json* v = Member(key);
+    if (v == nullptr) return Error(key, "missing");
+    if (!v->is_array()) return Error(key, "must be an array");
+    if (v->size() > max_items) return Error(key, StrCat("has more than ", max_items, " items"));
+    return v;
+  }
+
+  absl::Status NoOtherMembers() const {
+    for (auto it = object_.begin(); it != object_.end(); ++it) {
+      if (read_.count(it.key()) == 0) return Error(it.key(), "unknown member");
+    }
+    return absl::OkStatus();
+  }
+
+  const std::string& where() const { return where_; }
+
+ private:
+  const Json& object_;
+  std::string where_;
+  std::set<std::string> read_;
+};
+
+}  // namespace
+
+absl::StatusOr<std::string> DecodeStandardBase64(std::string_view text, size_t max_decoded) {
+  if (text.size() % 4 != 0) return absl::InvalidArgumentError("not padded base64");
+  std::string out(text.size() / 4 * 3, '\0');
+  size_t len = 0;
+  const char* end = nullptr;
+  if (sodium_base642bin(reinterpret_cast<unsigned char*>(out.data()), out.size(), text.data(),
+                        text.size(), nullptr, &len, &end, sodium_base64_VARIANT_ORIGINAL) != 0 ||
+      end != text.data() + text.size()) {
+    return absl::InvalidArgumentError("not canonical standard base64");
+  }
+  if (len > max_decoded) {
+    return absl::InvalidArgumentError(
+        StrCat("decodes to ", len, " bytes; the limit is ", max_decoded));
+  }
+  out.resize(len);
+  return out;
+}
+
+namespace {
+
+absl::StatusOr<CaseOpenItem> ReadCaseOpen(ObjectReader& r) {
+  CaseOpenItem c;
+  ASSIGN_OR_RETURN(c.id, r.Id("id", "cas_"));
+  ASSIGN_OR_RETURN(c.title, r.String("title", 1, kMaxCaseTitleBytes));
+  ASSIGN_OR_RETURN(c.crime_area, r.Enum("crime_area", kCrimeAreas));
+  ASSIGN_OR_RETURN(c.handling_code, r.Enum("handling_code", kHandlingCodes));
+  ASSIGN_OR_RETURN(c.sender_ref, r.String("sender_ref", 0, kMaxCaseRefBytesInCase));
+  ASSIGN_OR_RETURN(c.receiver_ref, r.String("receiver_ref", 0, kMaxCaseRefBytesInCase));
+  ASSIGN_OR_RETURN(c.opened_by, r.String("opened_by", 1, kMaxAuthorBytes));
+  ASSIGN_OR_RETURN(c.opened_at_ms, r.Integer("opened_at_ms", 0, kMaxMillis));
+  return c;
+}
+
+absl::StatusOr<CaseMessageItem> ReadCaseMessage(ObjectReader& r) {
+  CaseMessageItem m;
+  ASSIGN_OR_RETURN(m.id, r.Id("id", "cmsg_"));
+  ASSIGN_OR_RETURN(m.case_id, r.Id("case_id", "cas_"));
+  ASSIGN_OR_RETURN(m.thread_seq, r.Integer("thread_seq", 1, kMaxMillis));
+  ASSIGN_OR_RETURN(m.author, r.String("author", 1, kMaxAuthorBytes));
+  ASSIGN_OR_RETURN(m.priority, r.Enum("priority", kPriorities));
+  ASSIGN_OR_RETURN(m.answer_by, r.String("answer_by", 0, 10));
+  if (!m.answer_by.empty() && !IsDay(m.answer_by)) {
+    return r.Error("answer_by", "must be YYYY-MM-DD or empty");
+  }
+  ASSIGN_OR_RETURN(m.handling_code, r.Enum("handling_code", kHandlingCodes));
+  ASSIGN_OR_RETURN(m.in_reply_to, r.Id("in_reply_to", "cmsg_", /*allow_empty=*/true));
+  ASSIGN_OR_RETURN(m.text, r.String("text", 0, kMaxMessageTextBytes, /*allow_newlines=*/true));
+  ASSIGN_OR_RETURN(const Json* entities, r.Array("entities", kMaxMessageEntities));
+  for (size_t i = 0; i < entities->size(); ++i) {
+    const Json& e = (*entities)[i];
+    if (!e.is_object()) return r.Error("entities", StrCat("item ", i, " must be an object"));
+    ObjectReader er(e, StrCat(r.where(), ": entities[", i, "]"));
+    MessageEntity entity;
+    ASSIGN_OR_RETURN(entity.type, er.Enum("type", kEntityTypes));
+    const Json* body = er.Member("body");
+    if (body == nullptr || !body->is_object()) return er.Error("body", "must be an object");
+    if (DumpJson(*body).size() > kMaxEntityBytes) {
+      return er.Error("body", StrCat("is over ", kMaxEntityBytes, " bytes"));
+    }
+    entity.body = *body;
+    RETURN_IF_ERROR(er.NoOtherMembers());
+    m.entities.push_back(std::move(entity));
+  }
+  ASSIGN_OR_RETURN(const Json* attachments, r.Array("attachments", kMaxMessageAttachments));
+  for (size_t i = 0; i < attachments->size(); ++i) {
+    const Json& a = (*attachments)[i];
+    if (!a.is_object()) return r.Error("attachments", StrCat("item ", i, " must be an object"));
+    ObjectReader ar(a, StrCat(r.where(), ": attachments[", i, "]"));
+    AttachmentInfo info;
+    ASSIGN_OR_RETURN(info.index,
+                     ar.Integer("index", static_cast<int64_t>(i), static_cast<int64_t>(i)));
+    ASSIGN_OR_RETURN(info.name, ar.String("name", 1, kMaxAttachmentNameBytes));
+    if (info.name.find('/') != std::string::npos || info.name == "." || info.name == "..") {
+      return ar.Error("name", "must be a file name without '/'");
+    }
+    ASSIGN_OR_RETURN(info.media_type, ar.String("media_type", 1, 127));
+    ASSIGN_OR_RETURN(info.size, ar.Integer("size", 0, int64_t{1} << 40));
+    ASSIGN_OR_RETURN(info.sha256, ar.Sha256Hex("sha256"));
+    RETURN_IF_ERROR(ar.NoOtherMembers());
+    m.attachments.push_back(std::move(info));
+  }
+  ASSIGN_OR_RETURN(m.sent_at_ms, r.Integer("sent_at_ms", 0, kMaxMillis));
+  ASSIGN_OR_RETURN(m.content_sha256, r.Sha256Hex("content_sha256"));
+  if (m.content_sha256 != CaseMessageContentHash(m)) {
+    return r.Error("content_sha256", "is not the hash of the message's content");
+  }
+  return m;
+}
+
+absl::StatusOr<ReceiptItem> ReadReceipt(ObjectReader& r) {
+  ReceiptItem c;
+  ASSIGN_OR_RETURN(c.id, r.Id("id", "rcp_"));
+  ASSIGN_OR_RETURN(c.message_id, r.Id("message_id", "cmsg_"));
+  ASSIGN_OR_RETURN(c.receipt, r.Enum("receipt", kReceipts));
+  ASSIGN_OR_RETURN(c.at_ms, r.Integer("at_ms", 0, kMaxMillis));
+  return c;
+}
+
+absl::StatusOr<AttachmentPartItem> ReadAttachmentPart(ObjectReader& r) {
+  AttachmentPartItem p;
+  ASSIGN_OR_RETURN(p.id, r.Id("id", "apt_"));
+  ASSIGN_OR_RETURN(p.message_id, r.Id("message_id", "cmsg_"));
+  ASSIGN_OR_RETURN(p.index, r.Integer("index", 0, kMaxMessageAttachments - 1));
+  ASSIGN_OR_RETURN(p.parts, r.Integer("parts", 1, int64_t{1} << 20));
+  ASSIGN_OR_RETURN(p.part, r.Integer("part", 0, p.parts - 1));
+  ASSIGN_OR_RETURN(
+      std::string data,
+      r.String("data", 0,
+               sodium_base64_ENCODED_LEN(kAttachmentPartBytes, sodium_base64_VARIANT_ORIGINAL)));
+  absl::StatusOr<std::string> raw = DecodeStandardBase64(data, kAttachmentPartBytes);
+  if (!raw.ok()) return r.Error("data", StdView(raw.status().message()));
+  p.data = *std::move(raw);
+  return p;
+}
+
+absl::StatusOr<BatchItem> ReadItem(const Json& json, size_t index) {
+  std::string where = StrCat("case_batch: item ", index);
+  if (!json.is_object()) return absl::InvalidArgumentError(StrCat(where, ": not an object"));
+  ObjectReader r(json, where);
+  ASSIGN_OR_RETURN(std::string kind, r.String("kind", 1, 32));
+  BatchItem item;
+  if (kind == "case_open") {
+    ASSIGN_OR_RETURN(item, ReadCaseOpen(r));
+  } else if (kind == "case_message") {
+    ASSIGN_OR_RETURN(item, ReadCaseMessage(r));
+  } else if (kind == "receipt") {
+    ASSIGN_OR_RETURN(item, ReadReceipt(r));
+  } else if (kind == "attachment_part") {
+    ASSIGN_OR_RETURN(item, ReadAttachmentPart(r));
+  } else {
+    return r.Error("kind", "must be case_open, case_message, receipt or attachment_part");
+  }
+  RETURN_IF_ERROR(r.NoOtherMembers());
+  return item;
+}
+
+absl::StatusOr<Json> ParseBody(std::string_view body, std::string_view what, size_t max_bytes) {
+  if (body.size() > max_bytes) {
+    return absl::ResourceExhaustedError(
+        StrCat(what, ": body of ", body.size(), " bytes is over the limit of ", max_bytes));
+  }
+  // Entities nest as records do (a person's names, addresses): depth 10.
+  absl::StatusOr<Json> json = ParseJson(body, {.max_bytes = max_bytes, .max_depth = 10});
+  if (!json.ok()) {
+    return absl::InvalidArgumentError(StrCat(what, ": ", StdView(json.status().message())));
+  }
+  if (!json->is_object()) return absl::InvalidArgumentError(StrCat(what, ": not a JSON object"));
+  return json;
+}
+
+}  // namespace
+
+std::string_view BatchItemKind(const BatchItem& item) {
+  switch (item.index()) {
+    case 0:
+      return "case_open";
+    case 1:
+      return "case_message";
+    case 2:
+      return "receipt";
+    default:
+      return "attachment_part";
+  }
+}
+
+const std::string& BatchItemId(const BatchItem& item) {
+  return std::visit([](const auto& v) -> const std::string& { return v.id; }, item);
+}
+
+std::string_view ItemStatusName(ItemStatus status) {
+  switch (status) {
+    case ItemStatus::kAccepted:
+      return "accepted";
+    case ItemStatus::kDuplicate:
+      return "duplicate";
+    case ItemStatus::kRefused:
+      return "refused";
+  }
+  return "refused";
+}
+
+std::string CaseMessageContentHash(const CaseMessageItem& m) {
+  CanonicalBytes b("liaison/case_message");
+  b.AddBytes(m.id);
+  b.AddBytes(m.case_id);
+  b.AddBytes(m.handling_code);
+  b.AddBytes(m.text);
+  b.AddU32(static_cast<uint32_t>(m.entities.size()));
+  for (const MessageEntity& e : m.entities) {
+    b.AddBytes(e.type);
+    b.AddBytes(DumpJson(e.body));
+  }
+  b.AddU32(static_cast<uint32_t>(m.attachments.size()));
+  for (const AttachmentInfo& a : m.attachments) b.AddBytes(a.sha256);
+  return audit::HexEncode(Sha256(b.bytes()));
+}
+
+Json BatchItemToJson(const BatchItem& item) {
+  Json j = Json::object();
+  j["kind"] = std::string(BatchItemKind(item));
+  if (const auto* c = std::get_if<CaseOpenItem>(&item)) {
+    j["id"] = c->id;
+    j["title"] = c->title;
+    j["crime_area"] = c->crime_area;
+    j["handling_code"] = c->handling_code;
+    j["sender_ref"] = c->sender_ref;
+    j["receiver_ref"] = c->receiver_ref;
+    j["opened_by"] = c->opened_by;
+    j["opened_at_ms"] = c->opened_at_ms;
+  } else if (const auto* m = std::get_if<CaseMessageItem>(&item)) {
+    j["id"] = m->id;
+    j["case_id"] = m->case_id;
+    j["thread_seq"] = m->thread_seq;
+    j["author"] = m->author;
+    j["priority"] = m->priority;
+    j["answer_by"] = m->answer_by;
+    j["handling_code"] = m->handling_code;
+    j["in_reply_to"] = m->in_reply_to;
+    j["text"] = m->text;
+    Json entities = Json::array();
+    for (const MessageEntity& e : m->entities) {
+      entities.push_back({{"type", e.type}, {"body", e.body}});
+    }
+    j["entities"] = std::move(entities);
+    Json attachments = Json::array();
+    for (const AttachmentInfo& a : m->attachments) {
+      attachments.push_back({{"index", a.index},
+                             {"name", a.name},
+                             {"media_type", a.media_type},
+                             {"size", a.size},
+                             {"sha256", a.sha256}});
+    }
+    j["attachments"] = std::move(attachments);
+    j["sent_at_ms"] = m->sent_at_ms;
+    j["content_sha256"] = m->content_sha256;
+  } else if (const auto* r = std::get_if<ReceiptItem>(&item)) {
+    j["id"] = r->id;
+    j["message_id"] = r->message_id;
+    j["receipt"] = r->receipt;
+    j["at_ms"] = r->at_ms;
+  } else if (const auto* p = std::get_if<AttachmentPartItem>(&item)) {
+    j["id"] = p->id;
+    j["message_id"] = p->message_id;
+    j["index"] = p->index;
+    j["part"] = p->part;
+    j["parts"] = p->parts;
+    j["data"] = EncodeBase64(p->data);
+  }
+  return j;
+}
+
+std::string CaseBatchToJson(const CaseBatch& batch) {
+  // Items are dumped one by one so that the sender's size count (the sum of
+  // BatchItemToJson sizes) is the body's size less a few bytes.
+  std::string out = StrCat("{\"batch_id\":", DumpJson(batch.batch_id), ",\"items\":[");
+  for (size_t i = 0; i < batch.items.size(); ++i) {
+    if (i > 0) out.push_back(',');
+    out += DumpJson(BatchItemToJson(batch.items[i]));
+  }
+  out += "]}";
+  return out;
+}
+
+std::string CaseBatchAckToJson(const CaseBatchAck& ack) {
+  Json results = Json::array();
+  for (const ItemResult& r : ack.results) {
+    results.push_back(
+        {{"id", r.id}, {"status", std::string(ItemStatusName(r.status))}, {"reason", r.reason}});
+  }
+  Json j = Json::object();
+  j["batch_id"] = ack.batch_id;
+  j["in_reply_to"] = ack.in_reply_to;
+  j["results"] = std::move(results);
+  return DumpJson(j);
+}
+
+absl::StatusOr<CaseBatch> ParseCaseBatch(std::string_view body) {
+  ASSIGN_OR_RETURN(Json json, ParseBody(body, "case_batch", kMaxBatchBodyBytes));
+  ObjectReader r(json, "case_batch");
+  CaseBatch batch;
+  ASSIGN_OR_RETURN(batch.batch_id, r.Id("batch_id", "bat_"));
+  ASSIGN_OR_RETURN(const Json* items, r.Array("items", kMaxBatchItems));
+  if (items->empty()) return r.Error("items", "must not be empty");
+  std::set<std::string> seen;
+  for (size_t i = 0; i < items->size(); ++i) {
+    ASSIGN_OR_RETURN(BatchItem item, ReadItem((*items)[i], i));
+    if (!seen.insert(BatchItemId(item)).second) {
+      return absl::InvalidArgumentError(
+          StrCat("case_batch: item ", i, ": member 'id': repeats an earlier item's id"));
+    }
+    batch.items.push_back(std::move(item));
+  }
+  RETURN_IF_ERROR(r.NoOtherMembers());
+  return batch;
+}
+
+absl::StatusOr<CaseBatchAck> ParseCaseBatchAck(std::string_view body) {
+  ASSIGN_OR_RETURN(Json json, ParseBody(body, "case_batch_ack", kMaxBatchBodyBytes));
+  ObjectReader r(json, "case_batch_ack");
+  CaseBatchAck ack;
+  ASSIGN_OR_RETURN(ack.batch_id, r.Id("batch_id", "bat_"));
+  ASSIGN_OR_RETURN(ack.in_reply_to, r.Id("in_reply_to", "msg_"));
+  ASSIGN_OR_RETURN(const Json* results, r.Array("results", kMaxBatchItems));
+  for (size_t i = 0; i < results->size(); ++i) {
+    const Json& item = (*results)[i];
+    if (!item.is_object()) return r.Error("results", StrCat("item ", i, " must be an object"));
+    ObjectReader ir(item, StrCat("case_batch_ack: results[", i, "]"));
+    ItemResult result;
+    ASSIGN_OR_RETURN(result.id, ir.String("id", 1, 64));
+    ASSIGN_OR_RETURN(std::string status, ir.String("status", 1, 16));
+    if (status == "accepted") {
+      result.status = ItemStatus::kAccepted;
+    } else if (status == "duplicate") {
+      result.status = ItemStatus::kDuplicate;
+    } else if (status == "refused") {
+      result.status = ItemStatus::kRefused;
+    } else {
+      return ir.Error("status", "must be accepted, duplicate or refused");
+    }
+    ASSIGN_OR_RETURN(result.reason, ir.String("reason", 0, kMaxRefusalReasonBytes));
+    RETURN_IF_ERROR(ir.NoOtherMembers());
+    ack.results.push_back(std::move(result));
+  }
+  RETURN_IF_ERROR(r.NoOtherMembers());
+  return ack;
+}
+
+absl::Status ValidateBatchItem(const BatchItem& item) {
+  Json json = BatchItemToJson(item);
+  return ReadItem(json, 0).status();
+}
+
+}  // namespace liaison::federation
