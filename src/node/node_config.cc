@@ -365,7 +365,22 @@ absl::StatusOr<NodeConfig> ParseNodeConfig(std::string_view text, std::string_vi
     RETURN_IF_ERROR(r.Integer("worker_threads", 1, 1024, &config.worker_threads));
     r.WarnUnknown(warnings);
   }
-  {
+  if (const toml::node* n = root.get("storage"); n != nullptr && n->is_string()) {
+    // The short form: storage = "sqlite" or storage = "postgresql://...".
+    known_tables.insert("storage");
+    const std::string value(*n->value<std::string_view>());
+    if (value == "sqlite") {
+      config.storage = StorageEngine::kSqlite;
+    } else if (IsPostgresUrl(value)) {
+      config.storage = StorageEngine::kPostgres;
+      config.storage_url = value;
+    } else {
+      return absl::InvalidArgumentError(
+          absl::StrCat(source_name, ":", n->source().begin.line,
+                       ": storage: expected \"sqlite\" or a PostgreSQL URL "
+                       "(postgresql://USER@HOST:PORT/DATABASE), or a [storage] table"));
+    }
+  } else {
     ASSIGN_OR_RETURN(const toml::table* t, table("storage"));
     TableReader r(*t, "storage", source_name);
     std::string engine = "sqlite";

@@ -167,6 +167,24 @@ TEST(NodeConfigTest, PostgresEngineWithoutUrlNamesTheKeyAndLine) {
   EXPECT_FALSE(ParseNodeConfig(not_a_url, "liaison.toml", nullptr).ok());
 }
 
+TEST(NodeConfigTest, StorageMayBeAConnectionStringOrSqlite) {
+  // The short form, before any table: storage = "sqlite" or a PostgreSQL URL.
+  auto pg = ParseNodeConfig(
+      "storage = \"postgresql://liaison@127.0.0.1:5432/liaison\"\n" + std::string(kMinimal),
+      "liaison.toml", nullptr);
+  ASSERT_TRUE(pg.ok()) << pg.status();
+  EXPECT_EQ(pg->storage, StorageEngine::kPostgres);
+  EXPECT_EQ(pg->storage_url, "postgresql://liaison@127.0.0.1:5432/liaison");
+  auto lite =
+      ParseNodeConfig("storage = \"sqlite\"\n" + std::string(kMinimal), "liaison.toml", nullptr);
+  ASSERT_TRUE(lite.ok()) << lite.status();
+  EXPECT_EQ(lite->storage, StorageEngine::kSqlite);
+  auto bad =
+      ParseNodeConfig("storage = \"mysql://x\"\n" + std::string(kMinimal), "liaison.toml", nullptr);
+  EXPECT_EQ(bad.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(bad.status().message()), HasSubstr("liaison.toml:1"));
+}
+
 TEST(NodeConfigTest, InvalidUtf8IsAnError) {
   std::string text = std::string(kMinimal) + "# \xff\xfe\n";
   EXPECT_FALSE(ParseNodeConfig(text, "liaison.toml", nullptr).ok());
