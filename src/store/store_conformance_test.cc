@@ -619,6 +619,87 @@ TEST_P(StoreConformanceTest, PartnersAgreementsQuotasAnswersAndReferencesRoundTr
                   .ok());
 }
 
+TEST_P(StoreConformanceTest, CasesMessagesOutboxAndBinaryAttachmentsRoundTrip) {
+  CaseRow c{.id = "cas_1",
+            .partner = "node_rome",
+            .origin = "local",
+            .title = "Operazione Indo",
+            .crime_area = "narcotics",
+            .handling_code = "H2",
+            .our_ref = "LHR-1",
+            .their_ref = "",
+            .status = "open",
+            .opened_by_id = "usr_1",
+            .opened_by_name = "Rana Tariq",
+            .created_ms = 1,
+            .updated_ms = 1};
+  CaseMessageRow m{.id = "cmsg_1", .case_id = "cas_1", .direction = "out", .thread_seq = 1};
+  m.author_id = "usr_1";
+  m.priority = "urgent";
+  m.handling_code = "H2";
+  m.text = "محمد آصف — see the attached photo";
+  m.delivery = "pending";
+  // Every byte value, NUL and invalid UTF-8 included: attachments are bytes.
+  std::string bytes;
+  for (int i = 0; i < 512; ++i) bytes.push_back(static_cast<char>(i % 256));
+  int64_t first_seq = 0;
+  ASSERT_TRUE(store_
+                  ->Write([&](Transaction& tx) -> absl::Status {
+                    RETURN_IF_ERROR(tx.PutCase(c));
+                    ASSIGN_OR_RETURN(int64_t local, tx.InsertCaseMessage(m));
+                    EXPECT_GT(local, 0);
+                    ASSIGN_OR_RETURN(first_seq, tx.EnqueueOutbox({.partner = "node_rome",
+                                                                  .item_id = "itm_1",
+                                                                  .kind = "case_message",
+                                                                  .case_id = "cas_1",
+                                                                  .body = "{}",
+                                                                  .created_ms = 2}));
+                    ASSIGN_OR_RETURN(int64_t second, tx.EnqueueOutbox({.partner = "node_rome",
+                                                                       .item_id = "itm_2",
+                                                                       .kind = "attachment_part",
+                                                                       .case_id = "cas_1",
+                                                                       .body = "{}",
+                                                                       .created_ms = 2}));
+                    EXPECT_GT(second, first_seq);
+                    RETURN_IF_ERROR(tx.PutAttachment({.message_id = "cmsg_1",
+                                                      .idx = 0,
+                                                      .name = "photo.jpg",
+                                                      .media_type = "image/jpeg",
+                                                      .size = static_cast<int64_t>(bytes.size()),
+                                                      .sha256 = "00",
+                                                      .state = "complete",
+                                                      .content = bytes}));
+                    RETURN_IF_ERROR(tx.PutAttachmentPart("cmsg_1", 0, 0, bytes));
+                    return tx.InsertReceivedItem("itm_rome_1", "node_rome", "case_message", 3);
+                  })
+                  .ok());
+  // A received item is committed once.
+  EXPECT_EQ(store_
+                ->Write([&](Transaction& tx) {
+                  return tx.InsertReceivedItem("itm_rome_1", "node_rome", "case_message", 4);
+                })
+                .code(),
+            absl::StatusCode::kAlreadyExists);
+  ASSERT_TRUE(store_->Write([&](Transaction& tx) { return tx.DeleteOutbox(first_seq); }).ok());
+  EXPECT_EQ(store_->Write([&](Transaction& tx) { return tx.DeleteOutbox(first_seq); }).code(),
+            absl::StatusCode::kNotFound);
+  ASSERT_TRUE(store_
+                  ->Read([&](Reader& rd) {
+                    EXPECT_EQ((*rd.GetCase("cas_1"))->title, "Operazione Indo");
+                    EXPECT_EQ((*rd.GetCaseMessage("cmsg_1"))->text, m.text);
+                    EXPECT_EQ(*rd.LastThreadSeq("cas_1"), 1);
+                    const auto pending = rd.PendingOutbox("node_rome", 0, 10);
+                    EXPECT_EQ(pending->size(), 1u);
+                    EXPECT_EQ(pending->front().item_id, "itm_2");
+                    EXPECT_TRUE(*rd.HasReceivedItem("itm_rome_1"));
+                    EXPECT_FALSE(*rd.HasReceivedItem("itm_rome_2"));
+                    EXPECT_EQ((*rd.GetAttachment("cmsg_1", 0))->content, bytes);
+                    EXPECT_EQ(*rd.AttachmentParts("cmsg_1", 0), std::vector<std::string>{bytes});
+                    return absl::OkStatus();
+                  })
+                  .ok());
+}
+
 TEST_P(StoreConformanceTest, ScreeningJobsInputsAndHitsRoundTrip) {
   ScreeningJobRow job{.id = "scr_1",
                       .submitter_id = "usr_1",
