@@ -66,7 +66,7 @@ struct Options {
   // Search with pairwise scores and print the precision and recall of the
   // list-aware rule for a grid of null weights and thresholds (tuning).
   bool rule_grid = false;
-  size_t limit = 10;       // hits kept per candidate  // print this many of the slowest single searches
+  size_t limit = 10;  // hits kept per candidate  // print this many of the slowest single searches
   // Share of Italian surnames from the long tail (0: the small pools only).
   double surname_tail = 0.85;
   // The screening threshold (the index's search bar); the default is issue 4's.
@@ -178,8 +178,8 @@ void ScreeningFigures(const Options& o, int threads) {
   Parallel(threads, queries.size(), [&](size_t i) {
     if (queries[i].names.empty()) return;
     screening::SearchStats st;
-    hits[i] = index.Search(queries[i], {.min_score = o.threshold, .limit = o.limit, .list_aware = !o.rule_grid},
-                           &st);
+    hits[i] = index.Search(
+        queries[i], {.min_score = o.threshold, .limit = o.limit, .list_aware = !o.rule_grid}, &st);
     scored += st.scored;
     reached += st.candidates;
     read += st.postings_read;
@@ -247,7 +247,8 @@ void ScreeningFigures(const Options& o, int threads) {
             right += static_cast<int64_t>(WatchlistIndex(h.ref)) == cands[i].truth;
           }
         }
-        std::printf("  t %.2f: P %.3f R %.3f;", t, rows == 0 ? 0.0 : static_cast<double>(right) / rows,
+        std::printf("  t %.2f: P %.3f R %.3f;", t,
+                    rows == 0 ? 0.0 : static_cast<double>(right) / rows,
                     positives == 0 ? 0.0 : static_cast<double>(right) / positives);
       }
       std::printf("\n");

@@ -188,9 +188,9 @@ absl::Status RunScreen(const ScreenArgs& args) {
       });
       for (Row& r : mine) {
         if (r.score < r.pair_score - 0.005) {
-          r.reasons += absl::StrFormat("; %.2f for the pair alone, less against the list (%d hit%s)",
-                                       r.pair_score, static_cast<int>(mine.size()),
-                                       mine.size() == 1 ? "" : "s");
+          r.reasons += absl::StrFormat(
+              "; %.2f for the pair alone, less against the list (%d hit%s)", r.pair_score,
+              static_cast<int>(mine.size()), mine.size() == 1 ? "" : "s");
         }
       }
       done.fetch_add(1);

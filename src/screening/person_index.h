@@ -77,8 +77,8 @@ struct SearchOptions {
 
 struct SearchHit {
   std::string ref;
-  double score = 0;       // list-aware (or pairwise, per SearchOptions)
-  double pair_score = 0;  // Matcher::Score of the query and this person
+  double score = 0;              // list-aware (or pairwise, per SearchOptions)
+  double pair_score = 0;         // Matcher::Score of the query and this person
   match::PreparedPerson person;  // for explanations (Matcher::Compare)
 };
 

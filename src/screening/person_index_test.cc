@@ -68,10 +68,10 @@ TEST_F(PersonIndexTest, HitsAreBestFirstAndLimited) {
 
 TEST_F(PersonIndexTest, NamesakesTheEvidenceCannotTellApartShareTheirScore) {
   PersonIndex index(matcher_);
-  index.Upsert("a", P({.names = {"Tariq Mehmood"}, .father_name = "Bashir Ahmed",
-                       .dob = "1980-05-05"}));
-  index.Upsert("b", P({.names = {"Tariq Mehmood"}, .father_name = "Bashir Ahmed",
-                       .dob = "1961-09-30"}));
+  index.Upsert("a",
+               P({.names = {"Tariq Mehmood"}, .father_name = "Bashir Ahmed", .dob = "1980-05-05"}));
+  index.Upsert("b",
+               P({.names = {"Tariq Mehmood"}, .father_name = "Bashir Ahmed", .dob = "1961-09-30"}));
   index.Upsert("c", P({.names = {"Giulia Rossi"}, .dob = "1990-05-01"}));
   const PreparedPerson q = P({.names = {"Tariq Mehmood"}, .father_name = "Bashir Ahmed"});
   // Pairwise, each namesake is a match on its own.
@@ -96,8 +96,8 @@ TEST_F(PersonIndexTest, RecordsOfOneIdentityDoNotDiluteEachOther) {
   PersonIndex index(matcher_);
   // The same person in two records (two cases, say): same name, father and date.
   for (const char* ref : {"case1", "case2"}) {
-    index.Upsert(ref, P({.names = {"Tariq Mehmood"}, .father_name = "Bashir Ahmed",
-                         .dob = "1980-05-05"}));
+    index.Upsert(
+        ref, P({.names = {"Tariq Mehmood"}, .father_name = "Bashir Ahmed", .dob = "1980-05-05"}));
   }
   const auto hits = index.Search(
       P({.names = {"Tariq Mehmood"}, .father_name = "Bashir Ahmed", .dob = "1980-05-05"}), {});

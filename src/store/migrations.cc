@@ -507,7 +507,9 @@ const std::vector<TransferTable>& TransferTables() {
         {"content"}},
        2},
       {"case_attachment_parts", {{"message_id"}, {"idx", true}, {"part", true}, {"data"}}, 3},
-      {"case_message_links", {{"message_id"}, {"record_id"}, {"linked_by"}, {"linked_ms", true}}, 2},
+      {"case_message_links",
+       {{"message_id"}, {"record_id"}, {"linked_by"}, {"linked_ms", true}},
+       2},
       // No primary key: ordered by every column.
       {"case_message_forwards",
        {{"message_id"}, {"to_user_id"}, {"by_user_id"}, {"note"}, {"forwarded_ms", true}},
