@@ -12,6 +12,7 @@
 #include "store/migrations.h"
 #include "store/sql/sql_messaging.h"
 #include "store/sql/sql_partners.h"
+#include "store/sql/sql_query.h"
 #include "store/sql/sql_screening.h"
 
 namespace liaison::store::sql {
@@ -171,8 +172,8 @@ class Access final : public Transaction {
 
   absl::StatusOr<std::optional<std::string>> FindBySourceId(RecordType type, std::string_view owner,
                                                             std::string_view source_id) override {
-    return QueryOne<std::string>(
-        "SELECT id FROM records WHERE type = ? AND owner = ? AND source_id = ? LIMIT 1",
+    return One<std::string>(
+        conn_, "SELECT id FROM records WHERE type = ? AND owner = ? AND source_id = ? LIMIT 1",
         [&](Statement& st) { st.Bind(1, records::Name(type)).Bind(2, owner).Bind(3, source_id); },
         [](const Statement& st) { return st.String(0); });
   }
@@ -370,8 +371,8 @@ class Access final : public Transaction {
   }
 
   absl::StatusOr<std::optional<Tombstone>> GetTombstone(std::string_view id) override {
-    return QueryOne<Tombstone>(
-        "SELECT id, type, owner, source_id, erased_ms, reason FROM tombstones WHERE id = ?",
+    return One<Tombstone>(
+        conn_, "SELECT id, type, owner, source_id, erased_ms, reason FROM tombstones WHERE id = ?",
         [&](Statement& st) { st.Bind(1, id); },
         [](const Statement& st) {
           auto type = records::ParseRecordType(st.Text(1));
@@ -382,8 +383,8 @@ class Access final : public Transaction {
   }
 
   absl::StatusOr<std::optional<AuditRow>> AuditHead() override {
-    return QueryOne<AuditRow>(
-        StrCat("SELECT ", kAuditColumns, " FROM audit ORDER BY seq DESC LIMIT 1"),
+    return One<AuditRow>(
+        conn_, StrCat("SELECT ", kAuditColumns, " FROM audit ORDER BY seq DESC LIMIT 1"),
         [](Statement&) {}, AuditFromRow);
   }
 
@@ -432,8 +433,8 @@ class Access final : public Transaction {
   }
 
   absl::StatusOr<std::optional<std::string>> GetSetting(std::string_view key) override {
-    return QueryOne<std::string>(
-        "SELECT value FROM settings WHERE key = ?", [&](Statement& st) { st.Bind(1, key); },
+    return One<std::string>(
+        conn_, "SELECT value FROM settings WHERE key = ?", [&](Statement& st) { st.Bind(1, key); },
         [](const Statement& st) { return st.String(0); });
   }
 
@@ -486,7 +487,8 @@ class Access final : public Transaction {
   }
 
   absl::StatusOr<std::optional<SessionRow>> GetSession(std::string_view token_hash) override {
-    return QueryOne<SessionRow>(
+    return One<SessionRow>(
+        conn_,
         "SELECT token_hash, user_id, created_ms, last_seen_ms, expires_ms, signed_out FROM "
         "sessions WHERE token_hash = ?",
         [&](Statement& st) { st.Bind(1, token_hash); },
@@ -497,7 +499,8 @@ class Access final : public Transaction {
   }
 
   absl::StatusOr<std::optional<ApiTokenRow>> GetApiToken(std::string_view id) override {
-    return QueryOne<ApiTokenRow>(
+    return One<ApiTokenRow>(
+        conn_,
         "SELECT id, token_hash, user_id, label, created_ms, revoked FROM api_tokens WHERE id = ?",
         [&](Statement& st) { st.Bind(1, id); },
         [](const Statement& st) {
@@ -879,22 +882,8 @@ class Access final : public Transaction {
   }
 
   absl::StatusOr<std::optional<UserRow>> OneUser(const std::string& sql, std::string_view key) {
-    return QueryOne<UserRow>(
-        sql, [&](Statement& st) { st.Bind(1, key); }, UserFromRow);
-  }
-
-  // Runs a query that returns at most one row: `bind` sets its parameters,
-  // `read` maps the row. Empty when there is no row.
-  template <typename T, typename Bind, typename Read>
-  absl::StatusOr<std::optional<T>> QueryOne(const std::string& sql, const Bind& bind,
-                                            const Read& read) {
-    ASSIGN_OR_RETURN(Statement * st, conn_.Prepare(sql));
-    bind(*st);
-    ASSIGN_OR_RETURN(bool row, st->Step());
-    std::optional<T> out;
-    if (row) out = read(*st);
-    st->Reset();
-    return out;
+    return One<UserRow>(
+        conn_, sql, [&](Statement& st) { st.Bind(1, key); }, UserFromRow);
   }
 
   Connection& conn_;

@@ -5,6 +5,7 @@
 #include "absl/strings/escaping.h"
 #include "common/absl_bridge.h"
 #include "common/status_macros.h"
+#include "store/sql/sql_query.h"
 
 namespace liaison::store::sql {
 namespace {
@@ -108,53 +109,6 @@ AttachmentRow AttachmentFromRow(const Statement& st) {
   a.parts_received = st.Int(7);
   a.state = st.String(8);
   return a;
-}
-
-// Runs a query returning at most one row; `read` maps it.
-template <typename T, typename Bind, typename Read>
-absl::StatusOr<std::optional<T>> One(Connection& conn, const std::string& sql, const Bind& bind,
-                                     const Read& read) {
-  ASSIGN_OR_RETURN(Statement * st, conn.Prepare(sql));
-  bind(*st);
-  absl::StatusOr<bool> row = st->Step();
-  if (!row.ok()) {
-    st->Reset();
-    return row.status();
-  }
-  std::optional<T> out;
-  if (*row) out = read(*st);
-  st->Reset();
-  return out;
-}
-
-// Runs a query and maps every row.
-template <typename T, typename Bind, typename Read>
-absl::StatusOr<std::vector<T>> All(Connection& conn, const std::string& sql, const Bind& bind,
-                                   const Read& read) {
-  ASSIGN_OR_RETURN(Statement * st, conn.Prepare(sql));
-  bind(*st);
-  std::vector<T> out;
-  while (true) {
-    absl::StatusOr<bool> row = st->Step();
-    if (!row.ok()) {
-      st->Reset();
-      return row.status();
-    }
-    if (!*row) break;
-    out.push_back(read(*st));
-  }
-  st->Reset();
-  return out;
-}
-
-// Runs a statement that returns no rows, leaving it reset.
-template <typename Bind>
-absl::Status Run(Connection& conn, const std::string& sql, const Bind& bind) {
-  ASSIGN_OR_RETURN(Statement * st, conn.Prepare(sql));
-  bind(*st);
-  absl::Status s = st->Run();
-  st->Reset();
-  return s;
 }
 
 int Limit(int limit, int max) { return std::clamp(limit, 1, max); }

@@ -2,6 +2,7 @@
 
 #include "common/absl_bridge.h"
 #include "common/status_macros.h"
+#include "store/sql/sql_query.h"
 
 namespace liaison::store::sql {
 namespace {
@@ -42,35 +43,6 @@ AgreementRow AgreementFromRow(const Statement& st) {
   a.changed_by = st.String(8);
   a.changed_ms = st.Int(9);
   return a;
-}
-
-// Runs a query returning at most one row; `read` maps it.
-template <typename T, typename Bind, typename Read>
-absl::StatusOr<std::optional<T>> One(Connection& conn, const std::string& sql, const Bind& bind,
-                                     const Read& read) {
-  ASSIGN_OR_RETURN(Statement * st, conn.Prepare(sql));
-  bind(*st);
-  ASSIGN_OR_RETURN(bool row, st->Step());
-  std::optional<T> out;
-  if (row) out = read(*st);
-  st->Reset();
-  return out;
-}
-
-// Runs a query and maps every row.
-template <typename T, typename Bind, typename Read>
-absl::StatusOr<std::vector<T>> All(Connection& conn, const std::string& sql, const Bind& bind,
-                                   const Read& read) {
-  ASSIGN_OR_RETURN(Statement * st, conn.Prepare(sql));
-  bind(*st);
-  std::vector<T> out;
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, st->Step());
-    if (!row) break;
-    out.push_back(read(*st));
-  }
-  st->Reset();
-  return out;
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 
 #include "common/absl_bridge.h"
 #include "common/status_macros.h"
+#include "store/sql/sql_query.h"
 
 namespace liaison::store::sql {
 namespace {
@@ -58,23 +59,6 @@ ScreeningHitRow HitFromRow(const Statement& st) {
   return h;
 }
 
-// Runs a query and maps every row with `read`.
-template <typename T, typename Read>
-absl::StatusOr<std::vector<T>> All(Statement* st, const Read& read) {
-  std::vector<T> out;
-  while (true) {
-    absl::StatusOr<bool> row = st->Step();
-    if (!row.ok()) {
-      st->Reset();
-      return row.status();
-    }
-    if (!*row) break;
-    out.push_back(read(*st));
-  }
-  st->Reset();
-  return out;
-}
-
 }  // namespace
 
 absl::Status AppendRecordChange(Connection& conn, std::string_view record_id,
@@ -95,7 +79,7 @@ absl::StatusOr<std::vector<RecordChange>> RecordChangesAfter(Connection& conn, i
                    conn.Prepare("SELECT seq, record_id, type, erased FROM record_changes "
                                 "WHERE seq > ? ORDER BY seq LIMIT ?"));
   st->Bind(1, after_seq).Bind(2, limit);
-  return All<RecordChange>(st, [](const Statement& s) {
+  return ReadAll<RecordChange>(st, [](const Statement& s) {
     auto type = records::ParseRecordType(s.Text(2));
     return RecordChange{s.Int(0), s.String(1), type.ok() ? *type : records::RecordType::kPerson,
                         s.Int(3) != 0};
@@ -124,7 +108,7 @@ absl::StatusOr<std::optional<ScreeningJobRow>> GetScreeningJob(Connection& conn,
   ASSIGN_OR_RETURN(Statement * st, conn.Prepare(StrCat("SELECT ", kJobColumns,
                                                        " FROM screening_jobs WHERE id = ?")));
   st->Bind(1, id);
-  ASSIGN_OR_RETURN(std::vector<ScreeningJobRow> rows, All<ScreeningJobRow>(st, JobFromRow));
+  ASSIGN_OR_RETURN(std::vector<ScreeningJobRow> rows, ReadAll<ScreeningJobRow>(st, JobFromRow));
   if (rows.empty()) return std::nullopt;
   return rows.front();
 }
@@ -155,7 +139,7 @@ absl::StatusOr<std::vector<ScreeningJobRow>> ListScreeningJobs(Connection& conn,
   int i = 1;
   for (const std::string& a : args) st->Bind(i++, a);
   st->Bind(i, f.limit);
-  return All<ScreeningJobRow>(st, JobFromRow);
+  return ReadAll<ScreeningJobRow>(st, JobFromRow);
 }
 
 absl::StatusOr<std::optional<std::string>> GetScreeningJobInput(Connection& conn,
@@ -164,7 +148,7 @@ absl::StatusOr<std::optional<std::string>> GetScreeningJobInput(Connection& conn
                    conn.Prepare("SELECT csv FROM screening_job_inputs WHERE job_id = ?"));
   st->Bind(1, job_id);
   ASSIGN_OR_RETURN(std::vector<std::string> rows,
-                   All<std::string>(st, [](const Statement& s) { return s.String(0); }));
+                   ReadAll<std::string>(st, [](const Statement& s) { return s.String(0); }));
   if (rows.empty()) return std::nullopt;
   return rows.front();
 }
@@ -178,7 +162,7 @@ absl::StatusOr<std::vector<ScreeningHitRow>> ListScreeningHits(Connection& conn,
                                        " FROM screening_hits WHERE job_id = ? AND hit > ? "
                                        "ORDER BY hit LIMIT ?")));
   st->Bind(1, job_id).Bind(2, after_hit).Bind(3, limit);
-  return All<ScreeningHitRow>(st, HitFromRow);
+  return ReadAll<ScreeningHitRow>(st, HitFromRow);
 }
 
 absl::StatusOr<std::optional<ScreeningHitRow>> GetScreeningHit(Connection& conn,
@@ -188,7 +172,7 @@ absl::StatusOr<std::optional<ScreeningHitRow>> GetScreeningHit(Connection& conn,
                    conn.Prepare(StrCat("SELECT ", kHitColumns,
                                        " FROM screening_hits WHERE job_id = ? AND hit = ?")));
   st->Bind(1, job_id).Bind(2, hit);
-  ASSIGN_OR_RETURN(std::vector<ScreeningHitRow> rows, All<ScreeningHitRow>(st, HitFromRow));
+  ASSIGN_OR_RETURN(std::vector<ScreeningHitRow> rows, ReadAll<ScreeningHitRow>(st, HitFromRow));
   if (rows.empty()) return std::nullopt;
   return rows.front();
 }
