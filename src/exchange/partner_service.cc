@@ -10,10 +10,11 @@
 namespace liaison::exchange {
 namespace {
 
+// Envelopes sent before this process started are refused: the guard does
+// not know which of them the node accepted before.
 federation::InMemoryReplayGuard::Options FlooredAt(const Clock& clock) {
-  federation::InMemoryReplayGuard::Options o;
-  o.not_before_ms = clock.NowMillis();
-  return o;
+  return federation::InMemoryReplayGuard::AfterRestart(
+      clock.NowMillis(), absl::ToInt64Milliseconds(federation::OpenOptions().max_skew));
 }
 
 absl::StatusOr<match::PersonInput> PersonInputOf(const federation::QueriedPerson& p) {

@@ -14,10 +14,10 @@
 //
 // ReplayGuard is an interface so that the node can keep the guard in its
 // database (one row per sender and message id, with the expiry; the floor per
-// sender), surviving restarts. InMemoryReplayGuard forgets on restart; give it
-// `not_before_ms` = the start time so that envelopes sent before the restart
-// are refused rather than possibly replayed (their senders retry with a new
-// envelope).
+// sender), surviving restarts. InMemoryReplayGuard forgets on restart; build
+// it with AfterRestart(start time, allowed skew) so that every envelope sent
+// before the restart is refused rather than possibly replayed (its sender
+// retries with a new envelope).
 //
 // Thread-safety: implementations are safe for concurrent use.
 #ifndef LIAISON_FEDERATION_REPLAY_GUARD_H_
@@ -67,6 +67,20 @@ class InMemoryReplayGuard final : public ReplayGuard {
     // are kBeyondMemory.
     int64_t not_before_ms = 0;
   };
+
+  // Options for a guard that starts empty at `started_ms` while envelopes
+  // are accepted up to `max_skew_ms` away from the clock. An envelope the
+  // node accepted before it started again was sent before `started_ms`, so
+  // it expires (sent time + skew) at or before started_ms + max_skew_ms:
+  // that is the floor. A floor of `started_ms` alone would let an envelope
+  // accepted in the last skew interval before a restart be replayed after
+  // it. The cost: for at most the skew after a start, envelopes from a
+  // partner whose clock is behind are refused as kBeyondMemory, and retried.
+  static Options AfterRestart(int64_t started_ms, int64_t max_skew_ms) {
+    Options o;
+    o.not_before_ms = started_ms + max_skew_ms;
+    return o;
+  }
 
   InMemoryReplayGuard() : InMemoryReplayGuard(Options()) {}
   explicit InMemoryReplayGuard(const Options& options)

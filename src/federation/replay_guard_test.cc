@@ -58,6 +58,28 @@ TEST(ReplayGuardTest, RestartFloorRefusesEnvelopesFromBeforeTheRestart) {
   EXPECT_EQ(*guard.CheckAndRemember("node_A", "msg_2", 1'000'001, 700'001), ReplayVerdict::kFresh);
 }
 
+// Regression: the node used to floor its guard at its start time, so an
+// envelope accepted a minute before a restart (expiring four minutes after
+// it) could be replayed after the restart.
+TEST(ReplayGuardTest, AfterRestartRefusesEveryEnvelopeAcceptedBeforeTheRestart) {
+  constexpr int64_t kStart = 10'000'000;
+  InMemoryReplayGuard before;
+  const int64_t sent = kStart - 60'000;
+  ASSERT_EQ(*before.CheckAndRemember("node_A", "msg_1", sent + kSkew, sent), ReplayVerdict::kFresh);
+
+  InMemoryReplayGuard after(InMemoryReplayGuard::AfterRestart(kStart, kSkew));
+  EXPECT_EQ(*after.CheckAndRemember("node_A", "msg_1", sent + kSkew, kStart + 10'000),
+            ReplayVerdict::kBeyondMemory);
+  // Sent just before the start: still refused.
+  EXPECT_EQ(*after.CheckAndRemember("node_A", "msg_2", kStart - 1 + kSkew, kStart + 10'000),
+            ReplayVerdict::kBeyondMemory);
+  // Sent after the start: accepted once.
+  EXPECT_EQ(*after.CheckAndRemember("node_A", "msg_3", kStart + 5'000 + kSkew, kStart + 10'000),
+            ReplayVerdict::kFresh);
+  EXPECT_EQ(*after.CheckAndRemember("node_A", "msg_3", kStart + 5'000 + kSkew, kStart + 11'000),
+            ReplayVerdict::kReplayed);
+}
+
 TEST(ReplayGuardTest, ConcurrentSubmissionsOfOneIdAdmitExactlyOne) {
   InMemoryReplayGuard guard;
   std::vector<std::thread> threads;
