@@ -178,43 +178,18 @@ Json CaseViewToJson(const CaseView& v) {
 
 Messaging::Messaging(store::Store& store, AuditTrail& trail, Random& random,
                      MessagingOptions options)
-    : store_(store), trail_(trail), random_(random), options_(std::move(options)) {}
+    : store_(store),
+      trail_(trail),
+      random_(random),
+      options_(std::move(options)),
+      group_commit_(store) {}
 
 void Messaging::SetOutboxListener(std::function<void()> listener) {
   listener_ = std::move(listener);
 }
 
 absl::Status Messaging::CommitGrouped(const std::function<absl::Status(store::Transaction&)>& fn) {
-  GroupWaiter self{&fn};
-  absl::MutexLock lock(&group_mutex_);
-  group_queue_.push_back(&self);
-  while (!self.done) {
-    if (group_leader_) {
-      group_done_.Wait(&group_mutex_);
-      continue;
-    }
-    // Lead: commit everything queued so far in one transaction.
-    group_leader_ = true;
-    std::vector<GroupWaiter*> group;
-    group.swap(group_queue_);
-    group_mutex_.Unlock();
-    absl::Status all = store_.Write([&](store::Transaction& tx) -> absl::Status {
-      for (GroupWaiter* w : group) RETURN_IF_ERROR((*w->fn)(tx));
-      return absl::OkStatus();
-    });
-    if (!all.ok() && group.size() > 1) {
-      // One of them failed (or the commit did): each on its own, so that one
-      // message's error is not another's.
-      for (GroupWaiter* w : group) w->result = store_.Write(*w->fn);
-    } else {
-      for (GroupWaiter* w : group) w->result = all;
-    }
-    group_mutex_.Lock();
-    for (GroupWaiter* w : group) w->done = true;
-    group_leader_ = false;
-    group_done_.SignalAll();
-  }
-  return self.result;
+  return group_commit_.Write(fn);
 }
 
 void Messaging::Notify() {

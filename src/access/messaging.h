@@ -39,6 +39,7 @@
 #include "absl/synchronization/mutex.h"
 #include "access/actor.h"
 #include "access/audit_trail.h"
+#include "access/group_commit.h"
 #include "common/clock.h"
 #include "common/json_text.h"
 #include "common/random.h"
@@ -281,15 +282,7 @@ class Messaging {
   AcceptingScanner default_scanner_;
   std::function<void()> listener_;
 
-  struct GroupWaiter {
-    const std::function<absl::Status(store::Transaction&)>* fn = nullptr;
-    absl::Status result;
-    bool done = false;
-  };
-  absl::Mutex group_mutex_;
-  std::vector<GroupWaiter*> group_queue_ ABSL_GUARDED_BY(group_mutex_);
-  bool group_leader_ ABSL_GUARDED_BY(group_mutex_) = false;
-  absl::CondVar group_done_;
+  GroupCommit group_commit_;
 };
 
 }  // namespace liaison::access

@@ -124,7 +124,7 @@ absl::StatusOr<Agreement> AgreementFromRow(const store::AgreementRow& row) {
 }
 
 Partners::Partners(store::Store& store, AuditTrail& trail, Random& random)
-    : store_(store), trail_(trail), random_(random) {}
+    : store_(store), trail_(trail), random_(random), group_commit_(store) {}
 
 absl::Status Partners::RequireAdmin(const Actor& actor, std::string_view what) {
   if (RoleHolds(actor.role, kNodeAdmin)) return absl::OkStatus();
@@ -275,7 +275,7 @@ absl::Status Partners::CheckMayQuery(const Actor& actor, const Purpose& purpose)
 absl::Status Partners::RecordSent(const Actor& actor, const Purpose& purpose,
                                   const std::vector<std::string>& terms,
                                   const SentQueryOutcome& outcome) {
-  return store_.Write([&](store::Transaction& tx) {
+  return group_commit_.Write([&](store::Transaction& tx) {
     audit::Event e = EventFor(actor, audit::Action::kPartnerQuerySent, purpose);
     e.query_hash = trail_.HashQuery(terms);
     Json references = Json::array();
@@ -363,7 +363,10 @@ absl::StatusOr<AnsweredQuery> Partners::Answer(const IncomingQuery& query,
 
   AnsweredQuery answer;
   bool over_quota = false;
-  RETURN_IF_ERROR(store_.Write([&](store::Transaction& tx) -> absl::Status {
+  RETURN_IF_ERROR(group_commit_.Write([&](store::Transaction& tx) -> absl::Status {
+    // May run twice (GroupCommit): start from nothing.
+    answer = AnsweredQuery();
+    over_quota = false;
     const int64_t now = trail_.clock().NowMillis();
     const std::string day = UtcDay(now);
     ASSIGN_OR_RETURN(int64_t used, tx.PartnerQueryCount(query.partner, day));

@@ -15,7 +15,8 @@
 // a new random reference that only this node can map back to its record,
 // and the answer is audited as partner_query_answered. Both audit entries
 // carry {"partner", "response_ms", "hit"} in their details, which the
-// statistics read.
+// statistics read. Queries sent and answered at the same moment are
+// committed together (GroupCommit).
 //
 // Thread-safety: safe for concurrent use.
 #ifndef LIAISON_ACCESS_PARTNERS_H_
@@ -31,6 +32,7 @@
 #include "absl/status/statusor.h"
 #include "access/actor.h"
 #include "access/audit_trail.h"
+#include "access/group_commit.h"
 #include "common/clock.h"
 #include "common/random.h"
 #include "records/record.h"
@@ -169,6 +171,9 @@ class Partners {
   store::Store& store_;
   AuditTrail& trail_;
   Random& random_;
+  // Queries sent and answered by many officers and partners at once share
+  // transactions (one fsync for all of them).
+  GroupCommit group_commit_;
 };
 
 }  // namespace liaison::access
