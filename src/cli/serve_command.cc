@@ -13,6 +13,7 @@
 // no code runs in signal-handler context.
 #include <signal.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <cstring>
@@ -103,7 +104,10 @@ int RunServe(const ServeArgs& args) {
   exchange::PartnerServiceOptions federation_options;
   federation_options.node_id = dir->config.node_id;
   federation_options.identity = {dir->keys.tls_cert_pem(), dir->keys.tls_key_pem()};
-  federation_options.worker_threads = dir->config.worker_threads;
+  // Each partner keeps up to 16 connections open (PartnerClientOptions), and
+  // a kept-alive connection holds a listener thread: enough threads for a
+  // few partners at full concurrency.
+  federation_options.worker_threads = std::max(dir->config.worker_threads, 64);
   exchange::PartnerService partner_service(federation_options, *(*node)->partners, *(*node)->signer,
                                            *(*node)->clock, *(*node)->random, &own_persons);
   if (absl::Status s = partner_service.Refresh(); !s.ok()) return Fail(kCommand, s);

@@ -5,11 +5,13 @@
 #include <openssl/err.h>
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <csignal>
 #include <cstring>
 
+#include "absl/time/time.h"
 #include "common/absl_bridge.h"
 #include "common/json_text.h"
 #include "common/status_macros.h"
@@ -307,7 +309,40 @@ struct PartnerClient::Pool {
   PinnedCertificates pins;  // declared before the clients that point at it
   absl::Mutex mutex;
   std::vector<std::unique_ptr<httplib::SSLClient>> idle ABSL_GUARDED_BY(mutex);
+  size_t in_use ABSL_GUARDED_BY(mutex) = 0;  // connections taken by sends
 };
+
+namespace {
+
+// A send's claim on one of a partner's connections, given back when it ends.
+class ConnectionSlot {
+ public:
+  ConnectionSlot(absl::Mutex& mutex, size_t& in_use) : mutex_(mutex), in_use_(in_use) {}
+  ~ConnectionSlot() {
+    if (!held_) return;
+    absl::MutexLock lock(&mutex_);
+    --in_use_;
+  }
+  ConnectionSlot(const ConnectionSlot&) = delete;
+  ConnectionSlot& operator=(const ConnectionSlot&) = delete;
+
+  // Waits until fewer than `max` are in use, then takes one; false on timeout.
+  bool Acquire(size_t max, absl::Duration timeout) {
+    absl::MutexLock lock(&mutex_);
+    auto free = [this, max] { return in_use_ < max; };
+    if (!mutex_.AwaitWithTimeout(absl::Condition(&free), timeout)) return false;
+    ++in_use_;
+    held_ = true;
+    return true;
+  }
+
+ private:
+  absl::Mutex& mutex_;
+  size_t& in_use_;
+  bool held_ = false;
+};
+
+}  // namespace
 
 PartnerClient::PartnerClient(PartnerClientOptions options, const PartnerDirectory& directory,
                              const audit::Signer& signer, const Clock& clock, Random& random,
@@ -353,6 +388,13 @@ absl::StatusOr<PartnerClient::Sent> PartnerClient::Send(std::string_view partner
   if (pool->host.empty()) {
     return absl::FailedPreconditionError(
         StrCat("partner ", partner_id, " has an unusable endpoint '", partner->endpoint, "'"));
+  }
+  ConnectionSlot slot(pool->mutex, pool->in_use);
+  if (!slot.Acquire(std::max<size_t>(1, options_.max_connections_per_partner),
+                    options_.connect_timeout)) {
+    return absl::UnavailableError(
+        StrCat("partner ", partner_id, ": all ", options_.max_connections_per_partner,
+               " connections stayed busy for ", absl::FormatDuration(options_.connect_timeout)));
   }
   // One attempt: a new envelope (a retry is never the same envelope, section
   // 4.3) on an idle kept-alive connection if there is one, else a new one.
