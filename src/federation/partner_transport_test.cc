@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <thread>
 
 #include "node/node_keys.h"
 
@@ -73,11 +74,15 @@ class PartnerTransportTest : public ::testing::Test {
     lahore_directory_.Replace({rome_.AsPartner(port_)});
   }
 
-  std::unique_ptr<PartnerClient> ClientOf(TestNode& node, PartnerDirectory& directory) {
+  std::unique_ptr<PartnerClient> ClientOf(TestNode& node, PartnerDirectory& directory,
+                                          size_t max_connections = 2) {
     PartnerClientOptions options;
     options.node_id = node.id;
     options.identity = node.Identity();
     options.connect_timeout = absl::Seconds(5);
+    options.read_timeout = absl::Seconds(3);
+    // Rome's listener has 2 threads; a kept-alive connection holds one.
+    options.max_connections_per_partner = max_connections;
     return std::make_unique<PartnerClient>(options, directory, node.signing, RealClock(),
                                            node.random, reply_guard_);
   }
@@ -110,6 +115,33 @@ TEST_F(PartnerTransportTest, SignedMessageAndSignedReplyOverPinnedTls) {
   // A second message reuses the connection and still works.
   EXPECT_TRUE(client->Send(kRome, "echo", "again").ok());
   EXPECT_EQ(handled_.load(), 2);
+}
+
+// Regression: with more officers sending at once than the partner's
+// listener had threads, the extra kept-alive connections were never served
+// and their sends failed after the timeout. Sends now wait for one of at
+// most max_connections_per_partner connections (with 16 here, this fails).
+TEST_F(PartnerTransportTest, MoreConcurrentSendsThanListenerThreadsAllSucceed) {
+  StartRome();
+  auto client = ClientOf(lahore_, lahore_directory_, /*max_connections=*/2);
+  constexpr int kSenders = 8, kEach = 5;
+  std::vector<std::thread> senders;
+  std::atomic<int> failed{0};
+  std::vector<std::string> errors(kSenders);
+  for (int t = 0; t < kSenders; ++t) {
+    senders.emplace_back([&, t] {
+      for (int i = 0; i < kEach; ++i) {
+        auto sent = client->Send(kRome, "echo", "m" + std::to_string(t * kEach + i));
+        if (!sent.ok()) {
+          ++failed;
+          errors[t] = std::string(sent.status().message());
+        }
+      }
+    });
+  }
+  for (std::thread& t : senders) t.join();
+  EXPECT_EQ(failed.load(), 0) << errors[0] << " " << errors[kSenders - 1];
+  EXPECT_EQ(handled_.load(), kSenders * kEach);
 }
 
 TEST_F(PartnerTransportTest, UnregisteredCertificateNeverReachesTheHandler) {
