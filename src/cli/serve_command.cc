@@ -29,6 +29,7 @@
 #include "cli/node_context.h"
 #include "common/clock.h"
 #include "exchange/case_delivery.h"
+#include "exchange/own_person_search.h"
 #include "exchange/partner_service.h"
 #include "node/node_dir.h"
 #include "screening/screening_service.h"
@@ -96,11 +97,9 @@ int RunServe(const ServeArgs& args) {
   services.screening_jobs = (*node)->screening_jobs.get();
   // Federation: the node's own persons, searched for partners' hit/no-hit
   // queries; the partner directory; the partner listener when configured.
-  match::Matcher partner_matcher;
-  federation::IndexedPersonSearch own_persons(partner_matcher);
-  absl::StatusOr<size_t> own_loaded =
-      exchange::LoadOwnPersons(*(*node)->store, dir->config.node_id, own_persons);
-  if (!own_loaded.ok()) return Fail(kCommand, own_loaded.status());
+  // Partners' queries are answered from the screening index, which follows
+  // every record change.
+  exchange::OwnPersonSearch own_persons(*screening, *(*node)->store, dir->config.node_id);
   exchange::PartnerServiceOptions federation_options;
   federation_options.node_id = dir->config.node_id;
   federation_options.identity = {dir->keys.tls_cert_pem(), dir->keys.tls_key_pem()};
@@ -173,8 +172,8 @@ int RunServe(const ServeArgs& args) {
     if (!address.ok()) return Fail(kCommand, address.status());
     absl::StatusOr<int> partner_port = partner_service.StartListener(address->host, address->port);
     if (!partner_port.ok()) return Fail(kCommand, partner_port.status());
-    spdlog::info("partner endpoint on port {}; {} own persons searchable by partners",
-                 *partner_port, *own_loaded);
+    spdlog::info("partner endpoint on port {}; partners are answered from the screening index",
+                 *partner_port);
     std::cout << "partner endpoint listening on https://"
               << (address->host.find(':') != std::string::npos ? "[" + address->host + "]"
                                                                : address->host)

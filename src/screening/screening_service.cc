@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cmath>
 #include <thread>
 #include <utility>
 
@@ -264,6 +265,68 @@ absl::StatusOr<std::vector<ExplainedHit>> ScreeningService::Search(
   if (hits.empty()) return out;
   const match::PreparedPerson q = Reweighed(*built->population, query);
   for (SearchHit& h : hits) {
+    ExplainedHit e;
+    e.ref = std::move(h.ref);
+    e.score = h.score;
+    e.result = built->population->Compare(q, h.person);
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
+absl::StatusOr<std::vector<ExplainedHit>> ScreeningService::SearchVisible(
+    const match::PreparedPerson& query, const SearchOptions& options,
+    const Visible& visible) const {
+  std::shared_ptr<Built> built = Current();
+  if (!built) {
+    return absl::UnavailableError("the screening index is being built; try again shortly");
+  }
+  // A list-aware score never exceeds the pair score (the null's weight is
+  // at least 0), so every person that could end at or above min_score is
+  // among the pairwise hits at min_score.
+  SearchOptions pairwise = options;
+  pairwise.list_aware = false;
+  pairwise.limit = 0;
+  std::vector<SearchHit> hits = built->index->Search(query, pairwise);
+  std::vector<std::string> refs;
+  refs.reserve(hits.size());
+  for (const SearchHit& h : hits) refs.push_back(h.ref);
+  ASSIGN_OR_RETURN(std::vector<bool> keep, visible(refs));
+  if (keep.size() != hits.size()) {
+    return absl::InternalError("the visibility check answered for the wrong number of persons");
+  }
+  std::vector<SearchHit> seen;
+  for (size_t i = 0; i < hits.size(); ++i) {
+    if (keep[i]) seen.push_back(std::move(hits[i]));
+  }
+  if (options.list_aware && !seen.empty()) {
+    std::vector<double> pair_scores;
+    std::vector<const match::PreparedPerson*> persons;
+    for (const SearchHit& h : seen) {
+      pair_scores.push_back(h.pair_score);
+      persons.push_back(&h.person);
+    }
+    const double null_log_odds = std::isnan(options.null_log_odds)
+                                     ? NullLogOdds(built->index->size())
+                                     : options.null_log_odds;
+    std::vector<double> scores = ListAwareScores(pair_scores, null_log_odds,
+                                                 SameIdentityGroups(*built->population, persons));
+    for (size_t i = 0; i < seen.size(); ++i) seen[i].score = scores[i];
+    std::vector<SearchHit> kept;
+    for (SearchHit& h : seen) {
+      if (h.score >= options.min_score) kept.push_back(std::move(h));
+    }
+    std::stable_sort(kept.begin(), kept.end(), [](const SearchHit& a, const SearchHit& b) {
+      if (a.score != b.score) return a.score > b.score;
+      return a.ref < b.ref;
+    });
+    seen = std::move(kept);
+  }
+  if (options.limit > 0 && seen.size() > options.limit) seen.resize(options.limit);
+  std::vector<ExplainedHit> out;
+  out.reserve(seen.size());
+  const match::PreparedPerson q = Reweighed(*built->population, query);
+  for (SearchHit& h : seen) {
     ExplainedHit e;
     e.ref = std::move(h.ref);
     e.score = h.score;

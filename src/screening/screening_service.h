@@ -34,6 +34,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -114,6 +115,21 @@ class ScreeningService {
   // being built.
   absl::StatusOr<std::vector<ExplainedHit>> Search(const match::PreparedPerson& query,
                                                    const SearchOptions& options) const;
+
+  // Which of `refs` a caller may see (same length and order).
+  using Visible =
+      std::function<absl::StatusOr<std::vector<bool>>(const std::vector<std::string>& refs)>;
+
+  // As Search, but only among the held persons `visible` admits: the others
+  // are dropped before list-aware scores are computed, so they change
+  // neither which persons are found nor their scores, exactly as if they
+  // were not held. For answering partners under an agreement's scope.
+  absl::StatusOr<std::vector<ExplainedHit>> SearchVisible(const match::PreparedPerson& query,
+                                                          const SearchOptions& options,
+                                                          const Visible& visible) const;
+
+  // The matcher Prepare uses (built-in weights).
+  const match::Matcher& matcher() const { return base_; }
 
   // Persons held; persons left out at build for unusable names.
   size_t size() const;

@@ -218,3 +218,57 @@ TEST(ScreeningRefTest, PartnerRefsAreNotOwnRecords) {
 
 }  // namespace
 }  // namespace liaison::screening
+
+namespace liaison::screening {
+namespace {
+
+// Persons the caller may not see change nothing: a visible person's score
+// is what it would be if the invisible namesake were not held at all, while
+// an unfiltered search shares the evidence between the two.
+TEST_F(ScreeningServiceTest, SearchVisibleScoresAsIfInvisiblePersonsWereNotHeld) {
+  Insert(PersonRecord("per_01", "Muhammad Asif Khan", "1984"));
+  ScreeningService alone(*store_, {.build_threads = 1});
+  ASSERT_TRUE(alone.Build().ok());
+  Insert(PersonRecord("per_02", "Muhammad Asif Khan", "1984"));
+  ScreeningService both(*store_, {.build_threads = 1});
+  ASSERT_TRUE(both.Build().ok());
+
+  match::PersonInput in;
+  in.names = {"Mohammad Asif Khan"};
+  in.dob = "1984";
+  auto q = both.Prepare(in);
+  ASSERT_TRUE(q.ok()) << q.status();
+  const SearchOptions options{.min_score = 0.1, .limit = 10};
+  auto reference = alone.Search(*q, options);
+  ASSERT_TRUE(reference.ok());
+  ASSERT_EQ(reference->size(), 1u);
+
+  auto shared = both.Search(*q, options);
+  ASSERT_TRUE(shared.ok());
+  ASSERT_EQ(shared->size(), 2u);
+  EXPECT_LT((*shared)[0].score, (*reference)[0].score);
+
+  std::vector<std::string> asked;
+  auto visible = both.SearchVisible(
+      *q, options, [&](const std::vector<std::string>& refs) -> absl::StatusOr<std::vector<bool>> {
+        asked = refs;
+        std::vector<bool> keep;
+        for (const std::string& r : refs) keep.push_back(r == "per_01");
+        return keep;
+      });
+  ASSERT_TRUE(visible.ok()) << visible.status();
+  EXPECT_EQ(asked.size(), 2u);
+  ASSERT_EQ(visible->size(), 1u);
+  EXPECT_EQ((*visible)[0].ref, "per_01");
+  EXPECT_DOUBLE_EQ((*visible)[0].score, (*reference)[0].score);
+
+  // A failing visibility check fails the search.
+  auto failed = both.SearchVisible(
+      *q, options, [](const std::vector<std::string>&) -> absl::StatusOr<std::vector<bool>> {
+        return absl::UnavailableError("store down");
+      });
+  EXPECT_EQ(failed.status().code(), absl::StatusCode::kUnavailable);
+}
+
+}  // namespace
+}  // namespace liaison::screening
