@@ -140,7 +140,21 @@ bool IsIpAddress(const std::string& host) {
   return true;
 }
 
-absl::Status AddNameEntry(X509_NAME* name, const char* field, const std::string& value) {
+// The first `max_chars` characters (UTF-8 code points) of `value`.
+std::string FirstChars(const std::string& value, size_t max_chars) {
+  size_t chars = 0;
+  for (size_t i = 0; i < value.size(); ++i) {
+    const bool starts_char = (static_cast<unsigned char>(value[i]) & 0xC0) != 0x80;
+    if (starts_char && chars++ == max_chars) return value.substr(0, i);
+  }
+  return value;
+}
+
+absl::Status AddNameEntry(X509_NAME* name, const char* field, const std::string& text) {
+  // X.520 bounds organisation and common names at 64 characters; a longer
+  // agency name (an Italian service's full title) is shortened in the
+  // certificate only, where it is informative: partners pin the fingerprint.
+  const std::string value = FirstChars(text, 64);
   if (X509_NAME_add_entry_by_txt(name, field, MBSTRING_UTF8,
                                  reinterpret_cast<const unsigned char*>(value.c_str()), -1, -1,
                                  0) != 1) {

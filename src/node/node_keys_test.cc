@@ -108,6 +108,27 @@ TEST_F(NodeKeysTest, CertificateNamesNodeAgencyAndHosts) {
   X509_free(cert);
 }
 
+// Regression: `liaison init` failed with an OpenSSL "string too long" error
+// for an agency name over X.520's 64 characters.
+TEST_F(NodeKeysTest, ALongAgencyNameIsShortenedInTheCertificateOnly) {
+  CertificateSubject subject = Subject();
+  subject.agency =
+      "Polizia di Stato – Servizio per la Cooperazione Internazionale di Polizia (Roma)";
+  SeededRandom random(3);
+  auto keys = NodeKeys::Generate(subject, clock_, random);
+  ASSERT_TRUE(keys.ok()) << keys.status();
+  BIO* bio =
+      BIO_new_mem_buf(keys->tls_cert_pem().data(), static_cast<int>(keys->tls_cert_pem().size()));
+  X509* cert = PEM_read_bio_X509(bio, nullptr, nullptr, nullptr);
+  BIO_free(bio);
+  ASSERT_NE(cert, nullptr);
+  char org[256] = {};
+  X509_NAME_get_text_by_NID(X509_get_subject_name(cert), NID_organizationName, org, sizeof org);
+  // 64 characters, the dash (3 bytes in UTF-8) kept whole.
+  EXPECT_STREQ(org, "Polizia di Stato – Servizio per la Cooperazione Internazionale d");
+  X509_free(cert);
+}
+
 TEST_F(NodeKeysTest, WriteThenReadGivesTheSameKeys) {
   NodeKeys keys = Generate(3);
   ASSERT_TRUE(keys.WriteTo(dir_).ok());
