@@ -1,5 +1,5 @@
 # liaison: the two commands a newcomer needs.
-#   make run    install dependencies, build, and start a demo node with demo data
+#   make run    install dependencies, build, and start the two-node demo (Lahore and Rome)
 #   make test   install dependencies, build, and run every test (also under ASan+UBSan)
 # Other targets: build, web, deps, asan, bench, format, clean.
 
