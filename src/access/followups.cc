@@ -453,6 +453,15 @@ absl::Status Followups::DecideIn(store::Transaction& tx, const Actor& actor, sto
       return absl::FailedPreconditionError(
           StrCat("there is no sharing agreement with ", f.partner, "; nothing may be released"));
     }
+    // The agreement as it is now decides, not as it was at the hit: a
+    // crime area or record type it no longer covers is not released.
+    ASSIGN_OR_RETURN(Agreement terms, AgreementFromRow(*agreement));
+    if (!terms.crime_areas.contains(record->meta.crime_area) ||
+        !terms.record_types.contains(record->type())) {
+      return absl::FailedPreconditionError(StrCat(
+          "the agreement with ", f.partner, " (version ", agreement->version, ") no longer covers ",
+          records::Name(record->type()), " records of ", records::Name(record->meta.crime_area)));
+    }
     const std::string code(records::Name(record->meta.handling_code));
     if (CodeRank(code) > CodeRank(agreement->max_handling_code)) {
       return absl::FailedPreconditionError(

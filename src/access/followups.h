@@ -21,7 +21,8 @@
 // sent back). It waits in the queue with a deadline computed from receipt
 // (urgent 8 hours, urgent_indirect 3 days, normal 7 days: Directive (EU)
 // 2023/977). Deciding needs followups.decide and a clearance covering the
-// record. The release never carries a record above the agreement's highest
+// record. The release follows the agreement as it is at the decision: never
+// a record outside its crime areas or record types or above its highest
 // handling code, and never a location, address or contact field of a
 // protected person or victim (ReleaseData), whatever the officer or the
 // agreement chooses. When the agreement lists the record's crime area in

@@ -349,6 +349,26 @@ TEST_F(FollowupsTest, ReleaseNeverExceedsTheAgreementsHighestHandlingCode) {
   EXPECT_EQ(lahore_->Show(officer_, {}, sent.id)->followup.decision_reason, "H3 material");
 }
 
+TEST_F(FollowupsTest, ReleaseFollowsTheAgreementAsItIsNowNotAsItWasAtTheHit) {
+  RomeHolds(records::AlertKind::kWanted, records::HandlingCode::kH1);
+  store::FollowupRow sent = Ask();
+  ToRome();
+  // Rome narrows the agreement to terrorism after the hit.
+  ASSERT_TRUE(rome_store_
+                  ->Write([&](store::Transaction& tx) -> absl::Status {
+                    store::AgreementRow a = **tx.GetAgreement(kLahore);
+                    a.version = 2;
+                    a.crime_areas = "terrorism";
+                    return tx.AddAgreement(a);
+                  })
+                  .ok());
+  absl::StatusOr<store::FollowupRow> decided = rome_->Decide(giulia_, sent.id, {"approve", {}, ""});
+  EXPECT_EQ(decided.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(decided.status().message(),
+              HasSubstr("no longer covers person records of narcotics"));
+  EXPECT_EQ(CountRomeAudit("data_released"), 0);
+}
+
 TEST_F(FollowupsTest, DecidingNeedsThePermissionAndAClearanceCoveringTheRecord) {
   RomeHolds(records::AlertKind::kWanted, records::HandlingCode::kH2);
   store::FollowupRow sent = Ask();
