@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "access/partners.h"
+#include "access/statistics.h"
 #include "access/test_node.h"
 #include "common/status_macros.h"
 #include "federation/case_messages.h"
@@ -452,6 +453,24 @@ TEST_F(FollowupsTest, ReceivedDataNeedsAClearanceCoveringIt) {
   ASSERT_TRUE(shown->received.has_value());
   EXPECT_EQ(shown->received->data, "");
   EXPECT_EQ(shown->received->handling_code, "H2");
+}
+
+TEST_F(FollowupsTest, StatisticsCountFollowUpsAndTheOwnersTimeToDecide) {
+  RomeHolds(records::AlertKind::kWanted, records::HandlingCode::kH1);
+  store::FollowupRow sent = Ask();
+  ToRome();
+  clock_.Advance(absl::Hours(2));
+  ASSERT_TRUE(rome_->Decide(giulia_, sent.id, {"approve", {}, ""}).ok());
+  absl::StatusOr<Json> stats =
+      Statistics(*rome_store_, *rome_trail_, admin_, 0, clock_.NowMillis() + 1);
+  ASSERT_TRUE(stats.ok()) << stats.status();
+  const Json& month = (*stats)["partners"][kLahore]["2027-01"];
+  EXPECT_EQ(month["followup_requested"], 1) << stats->dump();
+  EXPECT_EQ(month["followup_decided"], 1);
+  EXPECT_EQ(month["data_released"], 1);
+  EXPECT_EQ(month["followup_response_ms_median"], 2 * 3600 * 1000);
+  // A follow-up's hours are not mixed into the hit/no-hit answers' times.
+  EXPECT_FALSE(month.contains("response_ms_median"));
 }
 
 }  // namespace
