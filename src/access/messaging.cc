@@ -948,6 +948,10 @@ absl::Status Messaging::RecordAck(std::string_view partner, const OutboxBatch& s
         refused.push_back(
             {{"id", row.item_id}, {"kind", row.kind}, {"reason", result.reason.substr(0, 200)}});
       }
+      if (options_.followups != nullptr && options_.followups->Handles(row.kind)) {
+        RETURN_IF_ERROR(options_.followups->ItemAcknowledged(tx, partner, row, result, now));
+        continue;
+      }
       if (row.kind != "case_message") continue;
       ASSIGN_OR_RETURN(std::optional<store::CaseMessageRow> m, tx.GetCaseMessage(row.item_id));
       if (!m) continue;
@@ -1142,6 +1146,10 @@ absl::StatusOr<AcceptedBatch> Messaging::Accept(std::string_view partner,
           }
           RETURN_IF_ERROR(tx.PutAttachment(*a));
         }
+      } else if (options_.followups != nullptr && options_.followups->Handles(kind)) {
+        ASSIGN_OR_RETURN(refusal, options_.followups->AcceptItem(tx, partner, item, now));
+      } else {
+        refusal = StrCat("this node does not take ", kind, " items");
       }
       if (refusal.empty()) {
         RETURN_IF_ERROR(tx.InsertReceivedItem(result.id, partner, kind, now));

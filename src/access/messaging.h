@@ -70,11 +70,32 @@ class AcceptingScanner final : public AttachmentScanner {
   }
 };
 
+// Commits the items of a received batch that are not case messaging's own
+// (follow-ups: access/followups.h), inside Accept's transaction, and learns
+// how the partner acknowledged the ones this node sent (inside RecordAck's).
+class BatchItemHandler {
+ public:
+  virtual ~BatchItemHandler() = default;
+  // True for the item kinds it takes.
+  virtual bool Handles(std::string_view kind) const = 0;
+  // Commits `item` from `partner`; returns "" when accepted, otherwise the
+  // refusal reason (nothing of the item committed). Errors only when the
+  // store fails.
+  virtual absl::StatusOr<std::string> AcceptItem(store::Transaction& tx, std::string_view partner,
+                                                 const federation::BatchItem& item,
+                                                 int64_t now_ms) = 0;
+  // The partner acknowledged `row` (delivered, or refused with a reason).
+  virtual absl::Status ItemAcknowledged(store::Transaction& tx, std::string_view partner,
+                                        const store::OutboxRow& row,
+                                        const federation::ItemResult& result, int64_t now_ms) = 0;
+};
+
 struct MessagingOptions {
   std::string node_id;  // this node
   int64_t max_attachment_bytes = int64_t{20} << 20;
-  AttachmentScanner* scanner = nullptr;  // null: AcceptingScanner
-  RecordAccess* records = nullptr;       // for ImportEntity and LinkToRecord; may be null
+  AttachmentScanner* scanner = nullptr;   // null: AcceptingScanner
+  RecordAccess* records = nullptr;        // for ImportEntity and LinkToRecord; may be null
+  BatchItemHandler* followups = nullptr;  // follow-up items; null: refused
 };
 
 struct NewCase {

@@ -5,10 +5,10 @@
 namespace liaison::access {
 namespace {
 
-constexpr std::array<std::string_view, 15> kAll = {
-    kPublic,        kSelf,      kRecordsRead, kRecordsWrite, kRecordsImport, kAuditRead,
-    kUsersManage,   kNodeAdmin, kStatsRead,   kRetentionRun, kPartnersQuery, kScreeningSearch,
-    kScreeningJobs, kCasesRead, kCasesWrite};
+constexpr std::array<std::string_view, 16> kAll = {
+    kPublic,        kSelf,      kRecordsRead, kRecordsWrite,   kRecordsImport, kAuditRead,
+    kUsersManage,   kNodeAdmin, kStatsRead,   kRetentionRun,   kPartnersQuery, kScreeningSearch,
+    kScreeningJobs, kCasesRead, kCasesWrite,  kFollowupsDecide};
 
 struct Grant {
   std::string_view permission;
@@ -42,6 +42,9 @@ const Grant kGrants[] = {
     // work the threads; analysts read them (and may be forwarded messages).
     {kCasesRead, {Role::kAdministrator, Role::kLiaisonOfficer, Role::kAnalyst, Role::kSupervisor}},
     {kCasesWrite, {Role::kAdministrator, Role::kLiaisonOfficer, Role::kSupervisor}},
+    // Deciding partners' follow-up requests (releasing data): the liaison
+    // officers' queue, and their supervisors.
+    {kFollowupsDecide, {Role::kAdministrator, Role::kLiaisonOfficer, Role::kSupervisor}},
 };
 
 }  // namespace

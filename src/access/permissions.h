@@ -31,6 +31,7 @@ inline constexpr std::string_view kScreeningJobs = "screening.jobs";      // bul
 inline constexpr std::string_view kPartnersQuery = "partners.query";      // hit/no-hit to partners
 inline constexpr std::string_view kCasesRead = "cases.read";              // case threads, inbox
 inline constexpr std::string_view kCasesWrite = "cases.write";            // open, send, forward
+inline constexpr std::string_view kFollowupsDecide = "followups.decide";  // partners' follow-ups
 
 // Every permission name above.
 std::span<const std::string_view> AllPermissions();

@@ -54,6 +54,14 @@ TEST(PermissionsTest, PermissionsOfListsExactlyWhatTheRoleHolds) {
   EXPECT_EQ(auditor, (std::vector<std::string_view>{kAuditRead, kStatsRead}));
 }
 
+TEST(PermissionsTest, AnalystsAndSystemsDoNotDecideFollowUps) {
+  EXPECT_TRUE(RoleHolds(Role::kLiaisonOfficer, kFollowupsDecide));
+  EXPECT_TRUE(RoleHolds(Role::kSupervisor, kFollowupsDecide));
+  for (Role r : {Role::kAnalyst, Role::kAuditor, Role::kSystem}) {
+    EXPECT_FALSE(RoleHolds(r, kFollowupsDecide)) << RoleName(r);
+  }
+}
+
 TEST(RoleTest, NamesRoundTrip) {
   for (Role r : {Role::kAdministrator, Role::kLiaisonOfficer, Role::kAnalyst, Role::kSupervisor,
                  Role::kAuditor, Role::kSystem}) {

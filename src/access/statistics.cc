@@ -23,12 +23,15 @@ absl::StatusOr<Json> PartnerFigures(store::Reader& reader, int64_t from_ms, int6
     std::map<std::string, int64_t> actions;
     int64_t hits = 0;
     std::vector<int64_t> response_ms;
+    std::vector<int64_t> followup_response_ms;  // arrival to decision, as the owner
   };
   std::map<std::string, std::map<std::string, Bucket>> buckets;  // partner -> month -> bucket
   RETURN_IF_ERROR(reader.ScanAudit(1, 0, [&](const store::AuditRow& row) -> absl::Status {
     if (row.time_ms < from_ms || row.time_ms > to_ms) return absl::OkStatus();
     if (row.action != "partner_query_sent" && row.action != "partner_query_answered" &&
-        row.action != "disclosure" && row.action != "refusal") {
+        row.action != "disclosure" && row.action != "refusal" &&
+        row.action != "followup_requested" && row.action != "followup_decided" &&
+        row.action != "data_released" && row.action != "data_received") {
       return absl::OkStatus();
     }
     absl::StatusOr<Json> entry = ParseJson(row.entry_json, {.max_bytes = 1 << 20, .max_depth = 16});
@@ -49,7 +52,14 @@ absl::StatusOr<Json> PartnerFigures(store::Reader& reader, int64_t from_ms, int6
       }
       if (auto r = details->find("response_ms");
           r != details->end() && r->is_number_integer() && r->get<int64_t>() >= 0) {
-        b.response_ms.push_back(r->get<int64_t>());
+        // A follow-up's response time (hours, days) is kept apart from the
+        // hit/no-hit answers' (milliseconds). The owner's own decisions
+        // count; the requester's copy of them carries no "urgency".
+        if (row.action == "followup_decided") {
+          if (details->contains("urgency")) b.followup_response_ms.push_back(r->get<int64_t>());
+        } else {
+          b.response_ms.push_back(r->get<int64_t>());
+        }
       }
     }
     return absl::OkStatus();
@@ -67,6 +77,11 @@ absl::StatusOr<Json> PartnerFigures(store::Reader& reader, int64_t from_ms, int6
         };
         m["response_ms_median"] = pct(0.5);
         m["response_ms_p90"] = pct(0.9);
+      }
+      if (!b.followup_response_ms.empty()) {
+        std::vector<int64_t>& f = b.followup_response_ms;
+        std::sort(f.begin(), f.end());
+        m["followup_response_ms_median"] = f[(f.size() - 1) / 2];
       }
       out[partner][month] = std::move(m);
     }

@@ -20,8 +20,10 @@ namespace liaison::access {
 
 // {"records_by_crime_area": {...}, "months": {"2026-11": {"search": {"ok": n, "denied": m}, ...}},
 //  "totals": {...}, "partners": {"node_...": {"2026-11": {"partner_query_answered": n,
-//  "hits": h, "response_ms_median": m, "response_ms_p90": p}}}, "from": ..., "to": ...}. Requires
-//  stats.read; audited as a view.
+//  "hits": h, "response_ms_median": m, "response_ms_p90": p, "followup_requested": n,
+//  "followup_decided": n, "data_released": n, "data_received": n,
+//  "followup_response_ms_median": m}}}, "from": ..., "to": ...}. Requires stats.read; audited as
+//  a view.
 absl::StatusOr<Json> Statistics(store::Store& store, AuditTrail& trail, const Actor& actor,
                                 int64_t from_ms, int64_t to_ms);
 

@@ -1,6 +1,7 @@
 #include "api/api_routes.h"
 
 #include "api/access_gate.h"
+#include "api/followup_routes.h"
 #include "api/governance_routes.h"
 #include "api/health_routes.h"
 #include "api/import_routes.h"
@@ -40,6 +41,9 @@ absl::StatusOr<std::shared_ptr<Router>> BuildApiRouter(const ApiServices& servic
     }
     if (services.messaging != nullptr) {
       RETURN_IF_ERROR(RegisterMessagingRoutes(*router, *services.messaging, services.search));
+    }
+    if (services.followups != nullptr) {
+      RETURN_IF_ERROR(RegisterFollowupRoutes(*router, *services.followups));
     }
     if (services.search != nullptr && services.screening_jobs != nullptr) {
       RETURN_IF_ERROR(RegisterScreeningRoutes(*router, *services.search, *services.screening_jobs));

@@ -23,6 +23,7 @@
 
 namespace liaison::access {
 class AuditTrail;
+class Followups;
 class Identity;
 class Messaging;
 class Partners;
@@ -57,6 +58,8 @@ struct ApiServices {
   exchange::PartnerService* partner_service = nullptr;
   // Case messaging with partners (registered when set).
   access::Messaging* messaging = nullptr;
+  // Follow-up requests for a hit's data (registered when set).
+  access::Followups* followups = nullptr;
   // Person search and bulk screening (registered when both are set).
   access::PersonSearch* search = nullptr;
   access::ScreeningJobs* screening_jobs = nullptr;

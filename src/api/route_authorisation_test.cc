@@ -9,6 +9,7 @@
 #include <set>
 
 #include "access/audit_trail.h"
+#include "access/followups.h"
 #include "access/identity.h"
 #include "access/messaging.h"
 #include "access/node_signer.h"
@@ -98,6 +99,8 @@ class RouteAuthorisationTest : public ::testing::Test {
         *store_, *trail_, random_,
         access::MessagingOptions{.node_id = node_->config.node_id, .records = records_.get()});
     services.messaging = messaging_.get();
+    followups_ = std::make_unique<access::Followups>(*store_, *trail_, random_);
+    services.followups = followups_.get();
     router_ = *BuildApiRouter(services);
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }
@@ -145,6 +148,7 @@ class RouteAuthorisationTest : public ::testing::Test {
   std::unique_ptr<access::Partners> partners_;
   std::unique_ptr<exchange::PartnerService> partner_service_;
   std::unique_ptr<access::Messaging> messaging_;
+  std::unique_ptr<access::Followups> followups_;
   std::map<Role, std::string> credentials_;
   std::shared_ptr<Router> router_;
 };
@@ -214,6 +218,17 @@ TEST_F(RouteAuthorisationTest, MessagingRoutesAreInTheTable) {
         "POST /api/v1/messaging/messages/{id}/entities/{index}/import",
         "POST /api/v1/messaging/messages/{id}/entities/{index}/match",
         "GET /api/v1/messaging/messages/{id}/attachments/{index}"}) {
+    EXPECT_TRUE(seen.contains(want)) << want;
+  }
+}
+
+TEST_F(RouteAuthorisationTest, FollowupRoutesAreInTheTable) {
+  std::set<std::string> seen;
+  for (const Route& route : router_->routes()) {
+    seen.insert(StrCat(MethodName(route.method), " ", route.pattern));
+  }
+  for (const char* want : {"POST /api/v1/followups", "GET /api/v1/followups",
+                           "GET /api/v1/followups/{id}", "POST /api/v1/followups/{id}/decision"}) {
     EXPECT_TRUE(seen.contains(want)) << want;
   }
 }

@@ -17,7 +17,7 @@ struct ActionNameEntry {
   std::string_view name;
 };
 
-constexpr std::array<ActionNameEntry, 30> kActionNames = {{
+constexpr std::array<ActionNameEntry, 35> kActionNames = {{
     {Action::kSignIn, "sign_in"},
     {Action::kSignInFailed, "sign_in_failed"},
     {Action::kSignOut, "sign_out"},
@@ -48,6 +48,11 @@ constexpr std::array<ActionNameEntry, 30> kActionNames = {{
     {Action::kMessageReceived, "message_received"},
     {Action::kMessageRead, "message_read"},
     {Action::kMessageForwarded, "message_forwarded"},
+    {Action::kFollowupRequested, "followup_requested"},
+    {Action::kFollowupDecided, "followup_decided"},
+    {Action::kDataReleased, "data_released"},
+    {Action::kDataReceived, "data_received"},
+    {Action::kDataErased, "data_erased"},
 }};
 
 constexpr std::array<Action, kActionNames.size()> MakeActionList() {

@@ -54,6 +54,12 @@ enum class Action {
   kMessageReceived,
   kMessageRead,
   kMessageForwarded,
+  // Follow-up requests for a hit's data (issue 6).
+  kFollowupRequested,
+  kFollowupDecided,
+  kDataReleased,
+  kDataReceived,
+  kDataErased,
 };
 
 // Stable lowercase name, e.g. "partner_query_sent".

@@ -22,6 +22,7 @@ int RunMain(int argc, char** argv) {
   AddGovernanceCommands(app, ctx);
   AddCompareCommand(app, ctx);
   AddExportCommand(app, ctx);
+  AddFollowupCommand(app, ctx);
   AddImportCommand(app, ctx);
   AddInitCommand(app, ctx);
   AddMigrateCommand(app, ctx);

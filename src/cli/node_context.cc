@@ -1,5 +1,9 @@
 #include "cli/node_context.h"
 
+#include <cstdlib>
+#include <iostream>
+
+#include "absl/strings/numbers.h"
 #include "common/absl_bridge.h"
 #include "common/status_macros.h"
 #include "store/postgres/postgres_store.h"
@@ -29,6 +33,19 @@ absl::StatusOr<std::unique_ptr<NodeContext>> OpenNodeContext(const std::string& 
   ASSIGN_OR_RETURN(node::NodeDir dir, node::OpenNodeDir(data_dir));
   auto ctx = std::make_unique<NodeContext>(std::move(dir));
   ctx->clock = &RealClock();
+  if (const char* offset = std::getenv("LIAISON_TEST_CLOCK_OFFSET_SECONDS");
+      offset != nullptr && *offset != '\0') {
+    int64_t seconds = 0;
+    if (!absl::SimpleAtoi(offset, &seconds)) {
+      return absl::InvalidArgumentError(
+          StrCat("LIAISON_TEST_CLOCK_OFFSET_SECONDS must be an integer, not '", offset, "'"));
+    }
+    std::cerr << "liaison: warning: LIAISON_TEST_CLOCK_OFFSET_SECONDS is set: this node's clock "
+                 "runs "
+              << seconds << " s from the real one (for tests only)\n";
+    ctx->test_clock = std::make_unique<OffsetClock>(RealClock(), absl::Seconds(seconds));
+    ctx->clock = ctx->test_clock.get();
+  }
   ctx->random = &SystemRandom();
   // SQLite nodes upgrade their file on open, as they always have; processes
   // sharing a PostgreSQL database wait for an explicit `liaison migrate`, so
@@ -56,7 +73,9 @@ absl::StatusOr<std::unique_ptr<NodeContext>> OpenNodeContext(const std::string& 
   ctx->retention =
       std::make_unique<access::Retention>(*ctx->store, *ctx->trail, access::RetentionPolicy{});
   ctx->partners = std::make_unique<access::Partners>(*ctx->store, *ctx->trail, *ctx->random);
+  ctx->followups = std::make_unique<access::Followups>(*ctx->store, *ctx->trail, *ctx->random);
   access::MessagingOptions messaging;
+  messaging.followups = ctx->followups.get();
   messaging.node_id = ctx->dir.config.node_id;
   messaging.max_attachment_bytes = ctx->dir.config.max_attachment_bytes;
   messaging.records = ctx->records.get();

@@ -12,6 +12,7 @@
 
 #include "absl/status/statusor.h"
 #include "access/audit_trail.h"
+#include "access/followups.h"
 #include "access/identity.h"
 #include "access/messaging.h"
 #include "access/node_signer.h"
@@ -38,6 +39,7 @@ struct NodeContext {
   explicit NodeContext(node::NodeDir d) : dir(std::move(d)) {}
   node::NodeDir dir;
   Clock* clock = nullptr;
+  std::unique_ptr<Clock> test_clock;  // when LIAISON_TEST_CLOCK_OFFSET_SECONDS is set
   Random* random = nullptr;
   std::unique_ptr<store::Store> store;
   std::unique_ptr<access::NodeSigner> signer;
@@ -46,6 +48,7 @@ struct NodeContext {
   std::unique_ptr<access::Identity> identity;
   std::unique_ptr<access::Retention> retention;
   std::unique_ptr<access::Partners> partners;    // registry, agreements, hit/no-hit gate
+  std::unique_ptr<access::Followups> followups;  // follow-up requests, released data
   std::unique_ptr<access::Messaging> messaging;  // case threads, outbox, receipts
   // The screening index is not built until a command asks (serve: Start;
   // search: Build); the jobs worker runs only under serve.
@@ -56,6 +59,12 @@ struct NodeContext {
 
 // Opens the node at `data_dir` with the real clock and randomness. Returns
 // the error of whichever part fails, prefixed with what was being opened.
+//
+// For tests only: when the environment variable
+// LIAISON_TEST_CLOCK_OFFSET_SECONDS holds an integer, the node's clock runs
+// that many seconds ahead of the real one (behind when negative), and a
+// warning says so on stderr. Integration tests use it to reach the end of a
+// retention period measured in days.
 absl::StatusOr<std::unique_ptr<NodeContext>> OpenNodeContext(const std::string& data_dir);
 
 }  // namespace liaison::cli

@@ -124,6 +124,9 @@ int RunServe(const ServeArgs& args) {
         return delivery.HandleBatch(envelope);
       });
   services.messaging = (*node)->messaging.get();
+  // Follow-ups ride the same outbox; their commits wake the worker too.
+  (*node)->followups->SetOutboxListener([&delivery] { delivery.Wake(); });
+  services.followups = (*node)->followups.get();
   std::string partner_listen =
       args.partner_listen.empty() ? dir->config.federation_listen : args.partner_listen;
   if (!args.web_root.empty()) {
@@ -188,6 +191,9 @@ int RunServe(const ServeArgs& args) {
   scheduler.name = "retention schedule";
   scheduler.origin = "node";
   absl::Time next_retention = (*node)->clock->Now() + absl::Minutes(1);
+  // Received follow-up data past its retention: erased (and the owner told)
+  // soon after start, then hourly.
+  absl::Time next_purge = (*node)->clock->Now() + absl::Seconds(5);
   // Wake up now and then to notice a server that stopped by itself.
   while (signal_number <= 0 && (*server)->IsServing()) {
     signal_number = sigtimedwait(&stop_signals, nullptr, &kPoll);
@@ -198,6 +204,16 @@ int RunServe(const ServeArgs& args) {
       next_partner_refresh = (*node)->clock->Now() + absl::Seconds(2);
       if (absl::Status s = partner_service.Refresh(); !s.ok()) {
         spdlog::error("reloading partners failed: {}", s.ToString());
+      }
+    }
+    if ((*node)->clock->Now() >= next_purge) {
+      next_purge = (*node)->clock->Now() + absl::Hours(1);
+      absl::StatusOr<access::PurgeReport> purged = (*node)->followups->Purge(scheduler);
+      if (!purged.ok()) {
+        spdlog::error("purging received follow-up data failed: {}", purged.status().ToString());
+      } else if (!purged->erased.empty()) {
+        spdlog::info("follow-ups: {} received release(s) erased at the end of their retention",
+                     purged->erased.size());
       }
     }
     errno = wait_errno;

@@ -44,6 +44,21 @@ class FakeClock final : public Clock {
   absl::Time now_ ABSL_GUARDED_BY(mutex_);
 };
 
+// Another clock moved by a fixed offset. Tests of long periods on real
+// processes use it (retention of released data: days, not seconds), through
+// the LIAISON_TEST_CLOCK_OFFSET_SECONDS variable that cli/node_context.cc
+// reads; nothing else does.
+class OffsetClock final : public Clock {
+ public:
+  // `base` must outlive this clock.
+  OffsetClock(const Clock& base, absl::Duration offset) : base_(base), offset_(offset) {}
+  absl::Time Now() const override { return base_.Now() + offset_; }
+
+ private:
+  const Clock& base_;
+  const absl::Duration offset_;
+};
+
 }  // namespace liaison
 
 #endif  // LIAISON_COMMON_CLOCK_H_

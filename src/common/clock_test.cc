@@ -22,5 +22,13 @@ TEST(SystemClockTest, TracksWallTime) {
   EXPECT_LE(seen, absl::Now());
 }
 
+TEST(OffsetClockTest, FollowsItsBaseShiftedByTheOffset) {
+  FakeClock base(absl::FromUnixSeconds(1'700'000'000));
+  OffsetClock ahead(base, absl::Hours(24 * 31));
+  EXPECT_EQ(ahead.Now(), absl::FromUnixSeconds(1'700'000'000) + absl::Hours(24 * 31));
+  base.Advance(absl::Seconds(1));
+  EXPECT_EQ(ahead.Now() - base.Now(), absl::Hours(24 * 31));
+}
+
 }  // namespace
 }  // namespace liaison

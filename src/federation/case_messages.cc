@@ -21,6 +21,9 @@ constexpr std::string_view kPriorities[] = {"routine", "urgent", "immediate"};
 constexpr std::string_view kReceipts[] = {"read", "answered"};
 constexpr std::string_view kEntityTypes[] = {"person", "organisation", "vehicle", "document",
                                              "phone"};
+constexpr std::string_view kUrgencies[] = {"urgent", "urgent_indirect", "normal"};
+constexpr std::string_view kDecisions[] = {"approved", "approved_partial", "refused"};
+constexpr std::string_view kErasureReasons[] = {"retention_ended"};
 
 template <size_t N>
 bool OneOf(std::string_view s, const std::string_view (&names)[N]) {
@@ -257,6 +260,72 @@ absl::StatusOr<AttachmentPartItem> ReadAttachmentPart(ObjectReader& r) {
   return p;
 }
 
+// --- Follow-up items ---
+
+absl::StatusOr<FollowupRequestItem> ReadFollowupRequest(ObjectReader& r) {
+  FollowupRequestItem f;
+  ASSIGN_OR_RETURN(f.id, r.Id("id", "fup_"));
+  ASSIGN_OR_RETURN(f.reference, r.Id("reference", "ref_"));
+  ASSIGN_OR_RETURN(f.purpose, r.String("purpose", 1, kMaxFollowupTextBytes));
+  ASSIGN_OR_RETURN(f.legal_basis, r.String("legal_basis", 1, kMaxFollowupTextBytes));
+  ASSIGN_OR_RETURN(f.urgency, r.Enum("urgency", kUrgencies));
+  ASSIGN_OR_RETURN(f.note, r.String("note", 0, kMaxFollowupNoteBytes, /*allow_newlines=*/true));
+  ASSIGN_OR_RETURN(f.requested_by, r.String("requested_by", 1, kMaxAuthorBytes));
+  ASSIGN_OR_RETURN(f.requested_at_ms, r.Integer("requested_at_ms", 0, kMaxMillis));
+  return f;
+}
+
+absl::StatusOr<FollowupDecisionItem> ReadFollowupDecision(ObjectReader& r) {
+  FollowupDecisionItem d;
+  ASSIGN_OR_RETURN(d.id, r.Id("id", "fdc_"));
+  ASSIGN_OR_RETURN(d.followup_id, r.Id("followup_id", "fup_"));
+  ASSIGN_OR_RETURN(d.decision, r.Enum("decision", kDecisions));
+  ASSIGN_OR_RETURN(d.reason, r.String("reason", 0, kMaxFollowupTextBytes));
+  if (d.decision != "approved" && d.reason.empty()) {
+    return r.Error("reason", StrCat("must not be empty when the decision is ", d.decision));
+  }
+  ASSIGN_OR_RETURN(d.decided_by, r.String("decided_by", 1, kMaxAuthorBytes));
+  ASSIGN_OR_RETURN(d.decided_at_ms, r.Integer("decided_at_ms", 0, kMaxMillis));
+  const bool released = d.decision != "refused";
+  const Json* data = r.Member("data");
+  if (data == nullptr || !data->is_object()) return r.Error("data", "must be an object");
+  if (DumpJson(*data).size() > kMaxReleasedDataBytes) {
+    return r.Error("data", StrCat("is over ", kMaxReleasedDataBytes, " bytes"));
+  }
+  d.data = *data;
+  if (released) {
+    ASSIGN_OR_RETURN(d.record_type, r.Enum("record_type", kEntityTypes));
+    ASSIGN_OR_RETURN(d.crime_area, r.Enum("crime_area", kCrimeAreas));
+    ASSIGN_OR_RETURN(d.handling_code, r.Enum("handling_code", kHandlingCodes));
+    ASSIGN_OR_RETURN(d.handling_note, r.String("handling_note", 0, kMaxFollowupTextBytes));
+    ASSIGN_OR_RETURN(d.owner, r.String("owner", 1, 64));
+    if (!IsLiaisonId(d.owner, "node_")) {
+      return r.Error("owner", "must be 'node_' and 26 Crockford base32 characters");
+    }
+    ASSIGN_OR_RETURN(d.retention_days, r.Integer("retention_days", 1, kMaxRetentionDays));
+    if (d.data.empty()) return r.Error("data", "must release at least one field");
+  } else {
+    // A refusal releases nothing: the release members are present and empty.
+    for (std::string_view key :
+         {"record_type", "crime_area", "handling_code", "handling_note", "owner"}) {
+      ASSIGN_OR_RETURN(std::string empty, r.String(key, 0, 0));
+      (void)empty;
+    }
+    ASSIGN_OR_RETURN(d.retention_days, r.Integer("retention_days", 0, 0));
+    if (!d.data.empty()) return r.Error("data", "must be empty when the decision is refused");
+  }
+  return d;
+}
+
+absl::StatusOr<ErasureNoticeItem> ReadErasureNotice(ObjectReader& r) {
+  ErasureNoticeItem e;
+  ASSIGN_OR_RETURN(e.id, r.Id("id", "ern_"));
+  ASSIGN_OR_RETURN(e.followup_id, r.Id("followup_id", "fup_"));
+  ASSIGN_OR_RETURN(e.reason, r.Enum("reason", kErasureReasons));
+  ASSIGN_OR_RETURN(e.erased_at_ms, r.Integer("erased_at_ms", 0, kMaxMillis));
+  return e;
+}
+
 absl::StatusOr<BatchItem> ReadItem(const Json& json, size_t index) {
   std::string where = StrCat("case_batch: item ", index);
   if (!json.is_object()) return absl::InvalidArgumentError(StrCat(where, ": not an object"));
@@ -271,8 +340,16 @@ absl::StatusOr<BatchItem> ReadItem(const Json& json, size_t index) {
     ASSIGN_OR_RETURN(item, ReadReceipt(r));
   } else if (kind == "attachment_part") {
     ASSIGN_OR_RETURN(item, ReadAttachmentPart(r));
+  } else if (kind == "followup_request") {
+    ASSIGN_OR_RETURN(item, ReadFollowupRequest(r));
+  } else if (kind == "followup_decision") {
+    ASSIGN_OR_RETURN(item, ReadFollowupDecision(r));
+  } else if (kind == "erasure_notice") {
+    ASSIGN_OR_RETURN(item, ReadErasureNotice(r));
   } else {
-    return r.Error("kind", "must be case_open, case_message, receipt or attachment_part");
+    return r.Error("kind",
+                   "must be case_open, case_message, receipt, attachment_part, "
+                   "followup_request, followup_decision or erasure_notice");
   }
   RETURN_IF_ERROR(r.NoOtherMembers());
   return item;
@@ -302,8 +379,14 @@ std::string_view BatchItemKind(const BatchItem& item) {
       return "case_message";
     case 2:
       return "receipt";
-    default:
+    case 3:
       return "attachment_part";
+    case 4:
+      return "followup_request";
+    case 5:
+      return "followup_decision";
+    default:
+      return "erasure_notice";
   }
 }
 
@@ -389,6 +472,34 @@ Json BatchItemToJson(const BatchItem& item) {
     j["part"] = p->part;
     j["parts"] = p->parts;
     j["data"] = EncodeBase64(p->data);
+  } else if (const auto* f = std::get_if<FollowupRequestItem>(&item)) {
+    j["id"] = f->id;
+    j["reference"] = f->reference;
+    j["purpose"] = f->purpose;
+    j["legal_basis"] = f->legal_basis;
+    j["urgency"] = f->urgency;
+    j["note"] = f->note;
+    j["requested_by"] = f->requested_by;
+    j["requested_at_ms"] = f->requested_at_ms;
+  } else if (const auto* d = std::get_if<FollowupDecisionItem>(&item)) {
+    j["id"] = d->id;
+    j["followup_id"] = d->followup_id;
+    j["decision"] = d->decision;
+    j["reason"] = d->reason;
+    j["decided_by"] = d->decided_by;
+    j["decided_at_ms"] = d->decided_at_ms;
+    j["record_type"] = d->record_type;
+    j["crime_area"] = d->crime_area;
+    j["handling_code"] = d->handling_code;
+    j["handling_note"] = d->handling_note;
+    j["owner"] = d->owner;
+    j["retention_days"] = d->retention_days;
+    j["data"] = d->data;
+  } else if (const auto* e = std::get_if<ErasureNoticeItem>(&item)) {
+    j["id"] = e->id;
+    j["followup_id"] = e->followup_id;
+    j["reason"] = e->reason;
+    j["erased_at_ms"] = e->erased_at_ms;
   }
   return j;
 }

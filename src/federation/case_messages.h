@@ -2,7 +2,9 @@
 // section 8.2): `case_batch`, which carries one or more items from a node's
 // outbox — a case opened (`case_open`), a message in a case thread
 // (`case_message`), a receipt for a message (`receipt`: read, answered) or a
-// part of an attachment (`attachment_part`) — and `case_batch_ack`, the
+// part of an attachment (`attachment_part`), or a step of a follow-up request
+// for a hit's data (`followup_request`, `followup_decision`,
+// `erasure_notice`; issue 6) — and `case_batch_ack`, the
 // receiver's answer, which says for each item whether it was committed
 // (`accepted`), had been committed before (`duplicate`) or was refused.
 //
@@ -107,7 +109,52 @@ struct AttachmentPartItem {
   std::string data;  // raw bytes (base64 on the wire), at most kAttachmentPartBytes
 };
 
-using BatchItem = std::variant<CaseOpenItem, CaseMessageItem, ReceiptItem, AttachmentPartItem>;
+// --- Follow-up requests for a hit's data (docs/protocol.md 8.3) ---
+inline constexpr size_t kMaxFollowupTextBytes = 1000;  // purpose, legal basis, reason
+inline constexpr size_t kMaxFollowupNoteBytes = 4000;
+inline constexpr size_t kMaxReleasedDataBytes = 16 * 1024;
+inline constexpr int64_t kMaxRetentionDays = 3650;
+
+// An officer asks the owner of a hit for its data.
+struct FollowupRequestItem {
+  std::string id;            // "fup_" + 26 Crockford base32: the follow-up's id on both nodes
+  std::string reference;     // "ref_" + 26: a reference of the owner's hit_answer
+  std::string purpose;       // 1..1000 bytes
+  std::string legal_basis;   // 1..1000 bytes
+  std::string urgency;       // urgent, urgent_indirect, normal
+  std::string note;          // 0..4000 bytes, newlines allowed
+  std::string requested_by;  // display name of the officer, 1..200 bytes
+  int64_t requested_at_ms = 0;
+};
+
+// The owner's decision, with the released data when approved.
+struct FollowupDecisionItem {
+  std::string id;           // "fdc_" + 26
+  std::string followup_id;  // the request's "fup_" id
+  std::string decision;     // approved, approved_partial, refused
+  std::string reason;       // 0..1000 bytes; at least 1 for approved_partial and refused
+  std::string decided_by;   // officer's name, "agreement vN" or "node", 1..200 bytes
+  int64_t decided_at_ms = 0;
+  // The release; empty (0, {}) when refused.
+  std::string record_type;     // person, organisation, vehicle, document, phone
+  std::string crime_area;      // the record's
+  std::string handling_code;   // H0..H3: the record's; binds the receiver
+  std::string handling_note;   // 0..1000 bytes
+  std::string owner;           // node id of the owning node
+  int64_t retention_days = 0;  // 1..3650: kept at most this long after receipt
+  Json data = Json::object();  // the released fields of the record body, at most 16 KiB
+};
+
+// Released data was erased by the receiver.
+struct ErasureNoticeItem {
+  std::string id;           // "ern_" + 26
+  std::string followup_id;  // the follow-up whose data was erased
+  std::string reason;       // retention_ended
+  int64_t erased_at_ms = 0;
+};
+
+using BatchItem = std::variant<CaseOpenItem, CaseMessageItem, ReceiptItem, AttachmentPartItem,
+                               FollowupRequestItem, FollowupDecisionItem, ErasureNoticeItem>;
 
 // The item's "kind" and "id".
 std::string_view BatchItemKind(const BatchItem& item);

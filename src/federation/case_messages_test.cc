@@ -120,3 +120,150 @@ TEST(CaseMessagesTest, TheDocumentedContentHashMatchesAnIndependentComputation) 
 
 }  // namespace
 }  // namespace liaison::federation
+
+// --- Follow-up items (docs/protocol.md 8.3) ---
+
+namespace liaison::federation {
+namespace {
+
+FollowupRequestItem Request() {
+  return {"fup_01HZZZZZZZZZZZZZZZZZZZZZZZ",
+          "ref_01HZZZZZZZZZZZZZZZZZZZZZZZ",
+          "Operation Indus: the courier's identity",
+          "Art. 4 of the cooperation agreement",
+          "urgent_indirect",
+          "Needed before\nthe hearing",
+          "Rana Tariq",
+          1764400000000};
+}
+
+FollowupDecisionItem Approval() {
+  FollowupDecisionItem d;
+  d.id = "fdc_01HZZZZZZZZZZZZZZZZZZZZZZZ";
+  d.followup_id = "fup_01HZZZZZZZZZZZZZZZZZZZZZZZ";
+  d.decision = "approved_partial";
+  d.reason = "address withheld: ongoing operation";
+  d.decided_by = "Giulia Conti";
+  d.decided_at_ms = 1764400001000;
+  d.record_type = "person";
+  d.crime_area = "narcotics";
+  d.handling_code = "H2";
+  d.owner = "node_01J9ZQ5N8P4V9W3X7Y6Z1B2C3D";
+  d.retention_days = 90;
+  d.data = {{"name", "Muhammad Asif"}, {"dob", "1985-03-12"}};
+  return d;
+}
+
+std::string Batch(const BatchItem& item) {
+  return CaseBatchToJson({"bat_01HZZZZZZZZZZZZZZZZZZZZZZZ", {item}});
+}
+
+std::string ParseError(const std::string& body) {
+  absl::StatusOr<CaseBatch> parsed = ParseCaseBatch(body);
+  return parsed.ok() ? "" : std::string(parsed.status().message());
+}
+
+TEST(FollowupItemsTest, RequestDecisionAndErasureNoticeRoundTrip) {
+  CaseBatch batch;
+  batch.batch_id = "bat_01HZZZZZZZZZZZZZZZZZZZZZZZ";
+  batch.items.push_back(Request());
+  batch.items.push_back(Approval());
+  batch.items.push_back(ErasureNoticeItem{"ern_01HZZZZZZZZZZZZZZZZZZZZZZZ",
+                                          "fup_01HZZZZZZZZZZZZZZZZZZZZZZZ", "retention_ended", 7});
+  absl::StatusOr<CaseBatch> parsed = ParseCaseBatch(CaseBatchToJson(batch));
+  ASSERT_TRUE(parsed.ok()) << parsed.status();
+  ASSERT_EQ(parsed->items.size(), 3u);
+  const auto& request = std::get<FollowupRequestItem>(parsed->items[0]);
+  EXPECT_EQ(request.note, "Needed before\nthe hearing");
+  EXPECT_EQ(request.urgency, "urgent_indirect");
+  const auto& decision = std::get<FollowupDecisionItem>(parsed->items[1]);
+  EXPECT_EQ(decision.data, Approval().data);
+  EXPECT_EQ(decision.retention_days, 90);
+  EXPECT_EQ(decision.owner, "node_01J9ZQ5N8P4V9W3X7Y6Z1B2C3D");
+  EXPECT_EQ(BatchItemKind(parsed->items[0]), "followup_request");
+  EXPECT_EQ(BatchItemKind(parsed->items[1]), "followup_decision");
+  EXPECT_EQ(BatchItemKind(parsed->items[2]), "erasure_notice");
+  EXPECT_EQ(BatchItemId(parsed->items[2]), "ern_01HZZZZZZZZZZZZZZZZZZZZZZZ");
+}
+
+TEST(FollowupItemsTest, RequestNeedsPurposeLegalBasisAndAKnownUrgency) {
+  FollowupRequestItem r = Request();
+  r.purpose = "";
+  EXPECT_THAT(ParseError(Batch(r)), HasSubstr("'purpose'"));
+  r = Request();
+  r.legal_basis = "";
+  EXPECT_THAT(ParseError(Batch(r)), HasSubstr("'legal_basis'"));
+  r = Request();
+  r.urgency = "whenever";
+  EXPECT_THAT(ParseError(Batch(r)), HasSubstr("'urgency': must be one of"));
+  r = Request();
+  r.reference = "per_01HZZZZZZZZZZZZZZZZZZZZZZZ";
+  EXPECT_THAT(ParseError(Batch(r)), HasSubstr("'reference'"));
+  r = Request();
+  r.note = std::string(kMaxFollowupNoteBytes + 1, 'x');
+  EXPECT_THAT(ParseError(Batch(r)), HasSubstr("'note'"));
+  r = Request();
+  r.purpose = "tab\there";
+  EXPECT_THAT(ParseError(Batch(r)), HasSubstr("control characters"));
+}
+
+TEST(FollowupItemsTest, ARefusalReleasesNothingAndStatesWhy) {
+  FollowupDecisionItem d;
+  d.id = "fdc_01HZZZZZZZZZZZZZZZZZZZZZZZ";
+  d.followup_id = "fup_01HZZZZZZZZZZZZZZZZZZZZZZZ";
+  d.decision = "refused";
+  d.reason = "not within the agreement";
+  d.decided_by = "Giulia Conti";
+  EXPECT_EQ(ParseError(Batch(d)), "");
+  FollowupDecisionItem no_reason = d;
+  no_reason.reason = "";
+  EXPECT_THAT(ParseError(Batch(no_reason)), HasSubstr("'reason': must not be empty"));
+  FollowupDecisionItem leaking = d;
+  leaking.data = {{"address", "Via Roma 1"}};
+  EXPECT_THAT(ParseError(Batch(leaking)), HasSubstr("'data': must be empty"));
+  FollowupDecisionItem coded = d;
+  coded.handling_code = "H1";
+  EXPECT_THAT(ParseError(Batch(coded)), HasSubstr("'handling_code'"));
+}
+
+TEST(FollowupItemsTest, AReleaseIsMarkedAndLimited) {
+  FollowupDecisionItem d = Approval();
+  d.handling_code = "";
+  EXPECT_THAT(ParseError(Batch(d)), HasSubstr("'handling_code'"));
+  d = Approval();
+  d.owner = "rome";
+  EXPECT_THAT(ParseError(Batch(d)), HasSubstr("'owner'"));
+  d = Approval();
+  d.retention_days = 0;
+  EXPECT_THAT(ParseError(Batch(d)), HasSubstr("'retention_days'"));
+  d = Approval();
+  d.retention_days = kMaxRetentionDays + 1;
+  EXPECT_THAT(ParseError(Batch(d)), HasSubstr("'retention_days'"));
+  d = Approval();
+  d.data = Json::object();
+  EXPECT_THAT(ParseError(Batch(d)), HasSubstr("at least one field"));
+  d = Approval();
+  d.data = {{"notes", std::string(kMaxReleasedDataBytes, 'x')}};
+  EXPECT_THAT(ParseError(Batch(d)), HasSubstr("'data': is over"));
+  d = Approval();
+  d.reason = "";
+  EXPECT_THAT(ParseError(Batch(d)), HasSubstr("'reason'"));
+  d.decision = "approved";  // a full approval needs no reason
+  EXPECT_EQ(ParseError(Batch(d)), "");
+  std::string body = Batch(Approval());
+  body.replace(body.find("\"data\":{"), 8, "\"data\":[");
+  body.replace(body.find("}", body.find("\"data\":[")), 1, "]");
+  EXPECT_FALSE(ParseError(body).empty());
+}
+
+TEST(FollowupItemsTest, ErasureNoticeNamesAKnownReason) {
+  ErasureNoticeItem e{"ern_01HZZZZZZZZZZZZZZZZZZZZZZZ", "fup_01HZZZZZZZZZZZZZZZZZZZZZZZ",
+                      "lost_interest", 7};
+  EXPECT_THAT(ParseError(Batch(e)), HasSubstr("'reason'"));
+  e.reason = "retention_ended";
+  e.followup_id = "cmsg_01HZZZZZZZZZZZZZZZZZZZZZZZ";
+  EXPECT_THAT(ParseError(Batch(e)), HasSubstr("'followup_id'"));
+}
+
+}  // namespace
+}  // namespace liaison::federation

@@ -317,13 +317,59 @@ CREATE TABLE case_message_forwards (
 CREATE INDEX case_message_forwards_by_user ON case_message_forwards (to_user_id)
 )sql";
 
-constexpr std::array<Migration, 5> kMigrations = {{
+// Follow-up requests for a hit's data, in both directions, and the data
+// partners released to this node (kept apart from the node's own records).
+constexpr std::string_view kFollowups = R"sql(
+CREATE TABLE followups (
+  id TEXT PRIMARY KEY,
+  direction TEXT NOT NULL,
+  partner TEXT NOT NULL,
+  reference TEXT NOT NULL,
+  record_id TEXT NOT NULL,
+  crime_area TEXT NOT NULL,
+  handling_code TEXT NOT NULL,
+  purpose TEXT NOT NULL,
+  legal_basis TEXT NOT NULL,
+  urgency TEXT NOT NULL,
+  note TEXT NOT NULL,
+  requested_by_id TEXT NOT NULL,
+  requested_by_name TEXT NOT NULL,
+  requested_ms BIGINT NOT NULL,
+  received_ms BIGINT NOT NULL,
+  deadline_ms BIGINT NOT NULL,
+  state TEXT NOT NULL,
+  decision_reason TEXT NOT NULL,
+  decided_by TEXT NOT NULL,
+  decided_ms BIGINT NOT NULL,
+  released_fields TEXT NOT NULL,
+  erased_ms BIGINT NOT NULL,
+  created_ms BIGINT NOT NULL,
+  updated_ms BIGINT NOT NULL
+);
+CREATE INDEX followups_by_direction ON followups (direction, state, id);
+CREATE TABLE followup_data (
+  followup_id TEXT PRIMARY KEY,
+  owner TEXT NOT NULL,
+  record_type TEXT NOT NULL,
+  crime_area TEXT NOT NULL,
+  handling_code TEXT NOT NULL,
+  handling_note TEXT NOT NULL,
+  data TEXT NOT NULL,
+  received_ms BIGINT NOT NULL,
+  retain_until_ms BIGINT NOT NULL,
+  erased_ms BIGINT NOT NULL
+);
+CREATE INDEX followup_data_by_retention ON followup_data (erased_ms, retain_until_ms)
+)sql";
+
+constexpr std::array<Migration, 6> kMigrations = {{
     {1, "records, links, tombstones, audit log, settings", kRecords},
     {2, "users, sessions, API tokens", kUsers},
     {3, "record change feed, screening jobs and hits", kScreening},
     {4, "partners, sharing agreements, partner query quotas, answers and references", kPartners},
     {5, "cases, case messages, outbox, received items, attachments, message links and forwards",
      kMessaging},
+    {6, "follow-up requests and the data partners released", kFollowups},
 }};
 
 }  // namespace
@@ -514,6 +560,42 @@ const std::vector<TransferTable>& TransferTables() {
       {"case_message_forwards",
        {{"message_id"}, {"to_user_id"}, {"by_user_id"}, {"note"}, {"forwarded_ms", true}},
        5},
+      {"followups",
+       {{"id"},
+        {"direction"},
+        {"partner"},
+        {"reference"},
+        {"record_id"},
+        {"crime_area"},
+        {"handling_code"},
+        {"purpose"},
+        {"legal_basis"},
+        {"urgency"},
+        {"note"},
+        {"requested_by_id"},
+        {"requested_by_name"},
+        {"requested_ms", true},
+        {"received_ms", true},
+        {"deadline_ms", true},
+        {"state"},
+        {"decision_reason"},
+        {"decided_by"},
+        {"decided_ms", true},
+        {"released_fields"},
+        {"erased_ms", true},
+        {"created_ms", true},
+        {"updated_ms", true}}},
+      {"followup_data",
+       {{"followup_id"},
+        {"owner"},
+        {"record_type"},
+        {"crime_area"},
+        {"handling_code"},
+        {"handling_note"},
+        {"data"},
+        {"received_ms", true},
+        {"retain_until_ms", true},
+        {"erased_ms", true}}},
   };
   return *kTables;
 }

@@ -342,6 +342,64 @@ struct MessageForwardRow {
   int64_t forwarded_ms = 0;
 };
 
+// ---------------------------------------------------------------------------
+// Follow-up requests for a hit's data (issue 6): both directions of the
+// request and its decision, and the data a partner released to this node,
+// kept apart from the node's own records. Both backends:
+// store/sql/sql_followups.cc; migration 6.
+
+// A follow-up request: "out" when an officer of this node asked a partner,
+// "in" when a partner asked this node. The id is the same on both nodes.
+struct FollowupRow {
+  std::string id;             // "fup_..."
+  std::string direction;      // out, in
+  std::string partner;        // the other node
+  std::string reference;      // the owner's hit reference ("ref_...")
+  std::string record_id;      // in: the record the reference stands for ("" when unknown)
+  std::string crime_area;     // in: the record's; out: the release's ("" before one)
+  std::string handling_code;  // in: the record's; out: the release's ("" before one)
+  std::string purpose;
+  std::string legal_basis;
+  std::string urgency;  // urgent, urgent_indirect, normal
+  std::string note;
+  std::string requested_by_id;  // out: the officer's user id; in: "partner:<node>"
+  std::string requested_by_name;
+  int64_t requested_ms = 0;  // the requester's time
+  int64_t received_ms = 0;   // in: when it arrived here
+  int64_t deadline_ms = 0;   // in: from receipt; out: the requester's estimate
+  std::string state;         // out: sent, approved, approved_partial, refused; in: pending, ...
+  std::string decision_reason;
+  std::string decided_by;  // a name, "agreement vN" or "node"
+  int64_t decided_ms = 0;
+  std::string released_fields;  // JSON array of field names
+  int64_t erased_ms = 0;        // when the released data was erased (in: as the partner said)
+  int64_t created_ms = 0;
+  int64_t updated_ms = 0;
+};
+
+struct FollowupFilter {
+  std::optional<std::string> direction;  // out, in
+  std::optional<std::string> state;
+  std::string before_id;  // keyset cursor, newest first: ids below this
+  int limit = 100;        // 1..1000
+};
+
+// Data a partner released to this node for an outgoing follow-up, marked
+// with its handling code, owner and retention limit. Erasure empties `data`
+// and sets erased_ms; the row stays as the trace.
+struct FollowupDataRow {
+  std::string followup_id;
+  std::string owner;  // the owning node
+  std::string record_type;
+  std::string crime_area;
+  std::string handling_code;
+  std::string handling_note;
+  std::string data;  // JSON object of released fields; "" once erased
+  int64_t received_ms = 0;
+  int64_t retain_until_ms = 0;
+  int64_t erased_ms = 0;
+};
+
 class Reader {
  public:
   virtual ~Reader() = default;
@@ -456,6 +514,17 @@ class Reader {
   virtual absl::StatusOr<std::vector<MessageLinkRow>> MessageLinks(std::string_view message_id) = 0;
   virtual absl::StatusOr<std::vector<MessageForwardRow>> MessageForwards(
       std::string_view message_id) = 0;
+
+  // Follow-ups (store/sql/sql_followups.cc).
+  virtual absl::StatusOr<std::optional<FollowupRow>> GetFollowup(std::string_view id) = 0;
+  // Follow-ups matching `filter`, newest first.
+  virtual absl::StatusOr<std::vector<FollowupRow>> ListFollowups(const FollowupFilter& filter) = 0;
+  virtual absl::StatusOr<std::optional<FollowupDataRow>> GetFollowupData(
+      std::string_view followup_id) = 0;
+  // Received data not yet erased whose retain_until_ms <= now_ms, soonest
+  // first, at most `limit` (1..1000).
+  virtual absl::StatusOr<std::vector<FollowupDataRow>> FollowupDataDue(int64_t now_ms,
+                                                                       int limit) = 0;
 };
 
 class Transaction : public Reader {
@@ -541,6 +610,10 @@ class Transaction : public Reader {
   // AlreadyExists when the link exists.
   virtual absl::Status AddMessageLink(const MessageLinkRow& link) = 0;
   virtual absl::Status AddMessageForward(const MessageForwardRow& forward) = 0;
+
+  // Follow-ups: insert or replace by id.
+  virtual absl::Status PutFollowup(const FollowupRow& followup) = 0;
+  virtual absl::Status PutFollowupData(const FollowupDataRow& data) = 0;
 };
 
 class Store {

@@ -700,6 +700,95 @@ TEST_P(StoreConformanceTest, CasesMessagesOutboxAndBinaryAttachmentsRoundTrip) {
                   .ok());
 }
 
+TEST_P(StoreConformanceTest, FollowupsAndReceivedDataRoundTripAndComeDueForErasure) {
+  FollowupRow out{.id = "fup_1", .direction = "out", .partner = "node_rome", .reference = "ref_1"};
+  out.purpose = "Operazione Indo — identità del corriere";
+  out.legal_basis = "Art. 4";
+  out.urgency = "urgent";
+  out.note = "line one\nline two";
+  out.requested_by_id = "usr_1";
+  out.requested_by_name = "Rana Tariq";
+  out.requested_ms = 10;
+  out.deadline_ms = 20;
+  out.state = "sent";
+  out.released_fields = "[]";
+  out.created_ms = 10;
+  out.updated_ms = 10;
+  FollowupRow in = out;
+  in.id = "fup_2";
+  in.direction = "in";
+  in.record_id = "per_1";
+  in.state = "pending";
+  ASSERT_TRUE(store_
+                  ->Write([&](Transaction& tx) -> absl::Status {
+                    RETURN_IF_ERROR(tx.PutFollowup(out));
+                    RETURN_IF_ERROR(tx.PutFollowup(in));
+                    // A decision replaces the state columns.
+                    out.state = "approved_partial";
+                    out.decision_reason = "address withheld";
+                    out.decided_by = "Giulia Conti";
+                    out.decided_ms = 15;
+                    out.crime_area = "narcotics";
+                    out.handling_code = "H2";
+                    out.released_fields = "[\"name\"]";
+                    out.updated_ms = 15;
+                    RETURN_IF_ERROR(tx.PutFollowup(out));
+                    RETURN_IF_ERROR(tx.PutFollowupData({.followup_id = "fup_1",
+                                                        .owner = "node_rome",
+                                                        .record_type = "person",
+                                                        .crime_area = "narcotics",
+                                                        .handling_code = "H2",
+                                                        .data = "{\"name\":\"محمد آصف\"}",
+                                                        .received_ms = 15,
+                                                        .retain_until_ms = 100}));
+                    return absl::OkStatus();
+                  })
+                  .ok());
+  ASSERT_TRUE(store_
+                  ->Read([&](Reader& rd) {
+                    std::optional<FollowupRow> got = *rd.GetFollowup("fup_1");
+                    EXPECT_TRUE(got.has_value());
+                    if (got) {
+                      EXPECT_EQ(got->state, "approved_partial");
+                      EXPECT_EQ(got->purpose, out.purpose);
+                      EXPECT_EQ(got->note, out.note);
+                      EXPECT_EQ(got->released_fields, "[\"name\"]");
+                      EXPECT_EQ(got->decided_ms, 15);
+                    }
+                    EXPECT_FALSE(rd.GetFollowup("fup_3")->has_value());
+                    auto incoming = *rd.ListFollowups({.direction = "in"});
+                    EXPECT_EQ(incoming.size(), 1u);
+                    EXPECT_EQ(rd.ListFollowups({.state = "pending"})->size(), 1u);
+                    auto all = *rd.ListFollowups({});
+                    EXPECT_EQ(all.size(), 2u);
+                    if (all.size() == 2) {
+                      EXPECT_EQ(all[0].id, "fup_2");  // newest first
+                    }
+                    EXPECT_EQ(rd.ListFollowups({.before_id = "fup_2"})->size(), 1u);
+                    EXPECT_EQ((*rd.GetFollowupData("fup_1"))->data, "{\"name\":\"محمد آصف\"}");
+                    EXPECT_TRUE(rd.FollowupDataDue(99, 10)->empty());
+                    EXPECT_EQ(rd.FollowupDataDue(100, 10)->size(), 1u);
+                    return absl::OkStatus();
+                  })
+                  .ok());
+  // Erased data is no longer due.
+  ASSERT_TRUE(store_
+                  ->Write([&](Transaction& tx) -> absl::Status {
+                    ASSIGN_OR_RETURN(std::optional<FollowupDataRow> d, tx.GetFollowupData("fup_1"));
+                    d->data = "";
+                    d->erased_ms = 101;
+                    return tx.PutFollowupData(*d);
+                  })
+                  .ok());
+  ASSERT_TRUE(store_
+                  ->Read([&](Reader& rd) {
+                    EXPECT_TRUE(rd.FollowupDataDue(1000, 10)->empty());
+                    EXPECT_EQ((*rd.GetFollowupData("fup_1"))->data, "");
+                    return absl::OkStatus();
+                  })
+                  .ok());
+}
+
 TEST_P(StoreConformanceTest, ScreeningJobsInputsAndHitsRoundTrip) {
   ScreeningJobRow job{.id = "scr_1",
                       .submitter_id = "usr_1",

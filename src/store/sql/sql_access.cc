@@ -10,6 +10,7 @@
 #include "common/status_macros.h"
 #include "records/record_json.h"
 #include "store/migrations.h"
+#include "store/sql/sql_followups.h"
 #include "store/sql/sql_messaging.h"
 #include "store/sql/sql_partners.h"
 #include "store/sql/sql_query.h"
@@ -825,6 +826,26 @@ class Access final : public Transaction {
   }
   absl::Status AddMessageForward(const MessageForwardRow& forward) override {
     return sql::AddMessageForward(conn_, forward);
+  }
+  // Follow-ups: store/sql/sql_followups.cc.
+  absl::StatusOr<std::optional<FollowupRow>> GetFollowup(std::string_view id) override {
+    return sql::GetFollowup(conn_, id);
+  }
+  absl::StatusOr<std::vector<FollowupRow>> ListFollowups(const FollowupFilter& filter) override {
+    return sql::ListFollowups(conn_, filter);
+  }
+  absl::StatusOr<std::optional<FollowupDataRow>> GetFollowupData(
+      std::string_view followup_id) override {
+    return sql::GetFollowupData(conn_, followup_id);
+  }
+  absl::StatusOr<std::vector<FollowupDataRow>> FollowupDataDue(int64_t now_ms, int limit) override {
+    return sql::FollowupDataDue(conn_, now_ms, limit);
+  }
+  absl::Status PutFollowup(const FollowupRow& followup) override {
+    return sql::PutFollowup(conn_, followup);
+  }
+  absl::Status PutFollowupData(const FollowupDataRow& data) override {
+    return sql::PutFollowupData(conn_, data);
   }
 
   absl::StatusOr<std::optional<ScreeningJobRow>> GetScreeningJob(std::string_view id) override {

@@ -22,6 +22,25 @@ std::string LiaisonBinary() {
 }
 
 ChildProcess::ChildProcess(const std::vector<std::string>& argv, const Options& options) {
+  // The environment is built before fork: the child only calls functions
+  // that are safe after fork in a threaded process.
+  std::vector<std::string> env_strings;
+  for (char** e = environ; *e != nullptr; ++e) {
+    const std::string entry(*e);
+    bool replaced = false;
+    for (const std::string& add : options.env) {
+      const std::string name = add.substr(0, add.find('=') + 1);
+      replaced = replaced || entry.rfind(name, 0) == 0;
+    }
+    if (!replaced) env_strings.push_back(entry);
+  }
+  env_strings.insert(env_strings.end(), options.env.begin(), options.env.end());
+  std::vector<char*> envp;
+  for (const std::string& e : env_strings) envp.push_back(const_cast<char*>(e.c_str()));
+  envp.push_back(nullptr);
+  std::vector<char*> args;
+  for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
   int fds[2];
   if (pipe2(fds, O_CLOEXEC) != 0) return;
   pid_ = fork();
@@ -42,10 +61,7 @@ ChildProcess::ChildProcess(const std::vector<std::string>& argv, const Options& 
       limit.rlim_max = static_cast<rlim_t>(options.max_file_bytes);
       setrlimit(RLIMIT_FSIZE, &limit);
     }
-    std::vector<char*> args;
-    for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-    args.push_back(nullptr);
-    execv(args[0], args.data());
+    execve(args[0], args.data(), envp.data());
     _exit(127);
   }
   close(fds[1]);

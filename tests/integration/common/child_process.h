@@ -28,6 +28,8 @@ struct ChildProcessOptions {
   // with SIGXFSZ ignored), so a write beyond it fails with EFBIG as on a
   // full disk. Its stderr_path counts too: give it a fresh file.
   long long max_file_bytes = 0;
+  // "NAME=VALUE" entries added to (or replacing in) the child's environment.
+  std::vector<std::string> env;
 };
 
 class ChildProcess {
