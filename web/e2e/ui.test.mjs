@@ -235,7 +235,7 @@ describe('the officers web interface', () => {
   uiTest('draws the joint committee statistics', async () => {
     await page.getByRole('link', { name: 'Statistics' }).click();
     await page.locator('.charts canvas').first().waitFor();
-    assert.equal(await page.locator('.charts canvas').count(), 6);
+    assert.equal(await page.locator('.charts canvas').count(), 7);
     assert.match(await page.locator('table.totals').textContent(), /search/);
     // Partner queries by crime area: the first query named none, the second narcotics.
     const cells = async (area) => page.locator(`table.by-area tr[data-area="${area}"] td.num`).allTextContents();
@@ -274,18 +274,30 @@ describe('the officers web interface', () => {
     assert.match(await sent.textContent(), /Urgent/);
     assert.match(await sent.textContent(), /H1/);
     assert.match(await sent.locator('.attachments').textContent(), /itinerary\.txt/);
+    // A routine question whose answer-by date has already passed: overdue at Rome.
+    await page.getByLabel('Message', { exact: true }).fill('And the phone number he used?');
+    await page.getByLabel('Answer by').fill('2026-01-02');
+    await page.getByRole('button', { name: 'Send' }).click();
+    await page.locator('li.message-out').nth(1).waitFor();
 
     // Rome: the message in the inbox, flagged by its priority, unread.
     const rp = await newPage();
     await signIn(rp.p, ROME_OFFICER, '', rome);
     await rp.p.getByRole('link', { name: 'Inbox' }).click();
-    const row = rp.p.locator('table.inbox tbody tr').first();
-    // Delivery is the node's, in the background: refresh until it is there.
-    for (let i = 0; i < 60 && !(await row.isVisible()); i++) {
+    const rows = rp.p.locator('table.inbox tbody tr');
+    // Delivery is the node's, in the background: refresh until both are there.
+    for (let i = 0; i < 60 && (await rows.count()) < 2; i++) {
       await rp.p.waitForTimeout(500);
       await rp.p.getByRole('button', { name: 'Refresh' }).click();
     }
-    await row.waitFor();
+    assert.equal(await rows.count(), 2);
+    // The urgent message first; the routine one flagged overdue.
+    const row = rows.first();
+    const overdue = rows.nth(1);
+    assert.equal(await overdue.getAttribute('data-priority'), 'routine');
+    assert.match(await overdue.getAttribute('class'), /\bis-overdue\b/);
+    assert.match(await overdue.textContent(), /Overdue/);
+    await rp.p.getByText('Overdue: 1').waitFor();
     assert.equal(await row.getAttribute('data-priority'), 'urgent');
     assert.match(await row.getAttribute('class'), /\bunread\b/);
     assert.match(await row.textContent(), /Urgent/);
@@ -295,8 +307,9 @@ describe('the officers web interface', () => {
     await assertAccessible(rp.p, 'inbox');
     await assertLabelled(rp.p);
 
-    // Rome opens the thread: it reads the message (a read receipt goes back).
-    await row.getByRole('link', { name: 'Operation Indus: the courier from Lahore' }).click();
+    // Rome opens the thread from the keyboard: it reads the messages (read receipts go back).
+    await row.getByRole('link', { name: 'Operation Indus: the courier from Lahore' }).focus();
+    await rp.p.keyboard.press('Enter');
     const received = rp.p.locator('li.message-in').first();
     await received.waitFor();
     assert.match(await received.textContent(), /Please confirm the travel of the courier/);
@@ -342,6 +355,7 @@ describe('the officers web interface', () => {
     await rp.p.getByRole('link', { name: 'ان باکس' }).click();
     await rp.p.locator('table.inbox tbody tr').first().waitFor();
     assert.match(await rp.p.locator('table.inbox').textContent(), /فوری/);
+    assert.match(await rp.p.locator('table.inbox').textContent(), /تاخیر شدہ/);
     await assertAccessible(rp.p, 'inbox in Urdu');
     await rp.p.locator('table.inbox tbody tr a').first().click();
     await rp.p.locator('li.message-in').first().waitFor();

@@ -319,6 +319,7 @@ export const en = {
   'attachment.refused': 'Refused',
   'dashboard.areaRequests': 'Partner queries by crime area and month',
   'dashboard.areaHits': 'Hits by crime area and month',
+  'dashboard.areaResponse': 'Median answer time of queries sent, by crime area (ms)',
   'dashboard.byArea': 'Queries, hits and response times by crime area',
   'dashboard.noQueries': 'No partner query in this period.',
   'dashboard.sentQueries': 'Queries sent',

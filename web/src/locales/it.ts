@@ -320,6 +320,7 @@ export const it: Record<MessageKey, string> = {
   'attachment.refused': 'Rifiutato',
   'dashboard.areaRequests': 'Interrogazioni dei partner per area criminale e mese',
   'dashboard.areaHits': 'Riscontri per area criminale e mese',
+  'dashboard.areaResponse': 'Tempo mediano di risposta alle interrogazioni inviate, per area criminale (ms)',
   'dashboard.byArea': 'Interrogazioni, riscontri e tempi di risposta per area criminale',
   'dashboard.noQueries': 'Nessuna interrogazione dei partner nel periodo.',
   'dashboard.sentQueries': 'Interrogazioni inviate',

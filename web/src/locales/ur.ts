@@ -320,6 +320,7 @@ export const ur: Record<MessageKey, string> = {
   'attachment.refused': 'رد',
   'dashboard.areaRequests': 'جرم کے شعبے اور مہینے کے لحاظ سے استفسارات',
   'dashboard.areaHits': 'جرم کے شعبے اور مہینے کے لحاظ سے ہٹس',
+  'dashboard.areaResponse': 'بھیجے گئے استفسارات کا وسطانیہ جوابی وقت، جرم کے شعبے کے لحاظ سے (ms)',
   'dashboard.byArea': 'جرم کے شعبے کے لحاظ سے استفسارات، ہٹس اور جوابی وقت',
   'dashboard.noQueries': 'اس مدت میں کوئی استفسار نہیں۔',
   'dashboard.sentQueries': 'بھیجے گئے استفسارات',

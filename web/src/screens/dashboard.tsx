@@ -55,7 +55,7 @@ export function DashboardScreen() {
 
   const language = lang();
   // Built again only for new figures or another language (not on every keystroke).
-  const { areaConfig, activityConfig, partnerConfig, responseConfig, areaRequestsConfig, areaHitsConfig, areaRows } = useMemo(
+  const { areaConfig, activityConfig, partnerConfig, responseConfig, areaRequestsConfig, areaHitsConfig, areaResponseConfig, areaRows } = useMemo(
     () => buildCharts(stats),
     [stats, language],
   );
@@ -106,6 +106,10 @@ export function DashboardScreen() {
           <figure class="card">
             <figcaption>{t('dashboard.areaHits')}</figcaption>
             <ChartCanvas config={areaHitsConfig} label={t('dashboard.areaHits')} />
+          </figure>
+          <figure class="card">
+            <figcaption>{t('dashboard.areaResponse')}</figcaption>
+            <ChartCanvas config={areaResponseConfig} label={t('dashboard.areaResponse')} />
           </figure>
           <div class="card wide">
             <h2 id="by-area-title">{t('dashboard.byArea')}</h2>
@@ -268,6 +272,19 @@ function buildCharts(stats: Stats | null) {
   });
   const areaRequestsConfig = perArea((f) => f.requests);
   const areaHitsConfig = perArea((f) => f.hits);
+  // What officers waited for an answer, by the crime area they asked about.
+  const areaResponseConfig: ChartConfiguration = {
+    type: 'bar',
+    data: {
+      labels: areaMonths.map(formatMonth),
+      datasets: queryAreas.map((a, i) => ({
+        label: tDyn('area', a),
+        data: areaMonths.map((m) => byArea[a][m]?.sent?.response_ms_median ?? null),
+        backgroundColor: COLOURS[i % COLOURS.length],
+      })),
+    },
+    options: { scales: { y: { position: rtl ? 'right' : 'left' } } },
+  };
 
-  return { areaConfig, activityConfig, partnerConfig, responseConfig, areaRequestsConfig, areaHitsConfig, areaRows };
+  return { areaConfig, activityConfig, partnerConfig, responseConfig, areaRequestsConfig, areaHitsConfig, areaResponseConfig, areaRows };
 }
