@@ -366,6 +366,18 @@ describe('the officers web interface', () => {
     await rp.ctx.close();
   });
 
+  test('the answering node counts the queries it received by crime area', async () => {
+    const { ctx, p } = await newPage();
+    await signIn(p, ROME_OFFICER, '', rome);
+    await p.getByRole('link', { name: 'Statistics' }).click();
+    await p.locator('table.by-area').waitFor();
+    // Lahore's two queries: one for any area (a hit), one for narcotics (none).
+    const received = async (area) => (await p.locator(`table.by-area tr[data-area="${area}"] td.num`).allTextContents()).slice(4, 7);
+    assert.deepEqual(await received('any'), ['1', '1', '0']);
+    assert.deepEqual(await received('narcotics'), ['1', '0', '0']);
+    await ctx.close();
+  });
+
   uiTest('Urdu lays out right to left; Italian and English read as such', async () => {
     await page.getByRole('link', { name: 'Search' }).click();
     await page.getByLabel('Language').selectOption('ur');
