@@ -279,6 +279,20 @@ describe('the officers web interface', () => {
     await page.getByLabel('Answer by').fill('2026-01-02');
     await page.getByRole('button', { name: 'Send' }).click();
     await page.locator('li.message-out').nth(1).waitFor();
+    // A message carrying a person as a structured entity (through the API, as
+    // an upstream system would send it).
+    const entityStatus = await page.evaluate(async (id) => {
+      const r = await fetch(`/api/v1/messaging/cases/${id}/messages`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({
+          text: 'The courier as we hold him.',
+          entities: [{ type: 'person', body: { name: 'محمد آصف', aliases: ['Muhammad Asif'], father_name: 'Bashir Ahmed', dob: '1985-03', id_numbers: [{ scheme: 'cnic', value: '35202-1234567-1' }] } }],
+        }),
+      });
+      return r.status;
+    }, caseId);
+    assert.equal(entityStatus, 201);
 
     // Rome: the message in the inbox, flagged by its priority, unread.
     const rp = await newPage();
@@ -286,12 +300,12 @@ describe('the officers web interface', () => {
     await rp.p.getByRole('link', { name: 'Inbox' }).click();
     const rows = rp.p.locator('table.inbox tbody tr');
     // Delivery is the node's, in the background: refresh until both are there.
-    for (let i = 0; i < 60 && (await rows.count()) < 2; i++) {
+    for (let i = 0; i < 60 && (await rows.count()) < 3; i++) {
       await rp.p.waitForTimeout(500);
       await rp.p.getByRole('button', { name: 'Refresh' }).click();
     }
-    assert.equal(await rows.count(), 2);
-    // The urgent message first; the routine one flagged overdue.
+    assert.equal(await rows.count(), 3);
+    // The urgent message first; then the overdue routine one, flagged.
     const row = rows.first();
     const overdue = rows.nth(1);
     assert.equal(await overdue.getAttribute('data-priority'), 'routine');
@@ -314,6 +328,14 @@ describe('the officers web interface', () => {
     await received.waitFor();
     assert.match(await received.textContent(), /Please confirm the travel of the courier/);
     await received.getByText(/Read here/).waitFor();
+    // The entity reads as labelled fields, names in their own direction.
+    const entity = rp.p.locator('dl.entity[data-entity-type="person"]');
+    const entityText = await entity.textContent();
+    for (const part of ['Person', 'محمد آصف', "Father's name", 'Bashir Ahmed', 'Date of birth', 'March 1985', 'cnic: 35202-1234567-1']) {
+      assert.ok(entityText.includes(part), `the entity shows ${part}: ${entityText}`);
+    }
+    assert.equal(await entity.locator('bdi.name').first().getAttribute('dir'), 'auto');
+    assert.deepEqual((await entity.locator('dt').allTextContents()).slice(0, 3), ['Type', 'Name', 'Aliases'], 'who it is comes first');
     // The attachment downloads with its bytes intact.
     const [download] = await Promise.all([rp.p.waitForEvent('download'), received.getByRole('link', { name: 'Download itinerary.txt' }).click()]);
     assert.equal(download.suggestedFilename(), 'itinerary.txt');

@@ -378,11 +378,18 @@ function CaseThread({ caseId, canWrite }: { caseId: string; canWrite: boolean })
       // Opening the thread reads it: received messages not yet read are
       // marked read, which sends the partner its read receipt.
       const unread = r.case.messages.filter((m) => m.direction === 'in' && !m.read_ms);
+      let failed: unknown = null;
       for (const m of unread) {
-        const marked = await request<{ message: MessageJson }>('POST', `/api/v1/messaging/messages/${encodeURIComponent(m.id)}/read`);
-        m.read_ms = marked.message.read_ms;
+        try {
+          const marked = await request<{ message: MessageJson }>('POST', `/api/v1/messaging/messages/${encodeURIComponent(m.id)}/read`);
+          m.read_ms = marked.message.read_ms;
+        } catch (err) {
+          // The thread still shows; the message stays unread and the error is named.
+          failed = err;
+        }
       }
       setView(r.case);
+      if (failed) setError(failed);
     } catch (err) {
       setError(err);
     }
@@ -599,6 +606,9 @@ const ENTITY_FIELDS: Record<string, MessageKey> = {
   id_numbers: 'common.idNumbers',
 };
 const NAME_FIELDS = new Set(['name', 'aliases', 'father_name']);
+// Who the entity is first, then how to tell them apart; other fields after.
+const FIELD_ORDER = ['name', 'aliases', 'father_name', 'dob', 'gender', 'nationalities', 'nationality', 'id_numbers'];
+const fieldRank = (k: string) => (FIELD_ORDER.includes(k) ? FIELD_ORDER.indexOf(k) : FIELD_ORDER.length);
 
 function EntityValue({ field, value }: { field: string; value: unknown }) {
   if (Array.isArray(value)) {
@@ -639,6 +649,7 @@ function Entities({ entities }: { entities: EntityJson[] }) {
           <dd>{tDyn('entity', e.type)}</dd>
           {Object.entries(e.body)
             .filter(([, v]) => v !== '' && v !== null && !(Array.isArray(v) && v.length === 0))
+            .sort(([a], [b]) => fieldRank(a) - fieldRank(b) || a.localeCompare(b))
             .map(([k, v]) => (
               <>
                 <dt>{ENTITY_FIELDS[k] ? t(ENTITY_FIELDS[k]) : k}</dt>
