@@ -13,6 +13,7 @@ import { chromiumPath, Node, pair, repoRoot, screenshotDir, totp } from './nodes
 const OFFICER = { username: 'rana', name: 'Rana Tariq', role: 'liaison_officer', password: 'a long demo password 1' };
 const SUPERVISOR = { username: 'sara', name: 'Sara Khan', role: 'supervisor', password: 'a long demo password 2' };
 const ADMIN = { username: 'admin', name: 'Node Administrator', role: 'administrator', password: 'a long demo password 3' };
+const ANALYST = { username: 'bilal', name: 'Bilal Chaudhry', role: 'analyst', password: 'a long demo password 5' };
 const ROME_OFFICER = { username: 'marco', name: 'Marco De Luca', role: 'liaison_officer', password: 'a long demo password 4' };
 const PURPOSE = 'Operation Indus: checking a courier';
 // axe-core, injected into the page under test to check colour contrast and labels.
@@ -100,6 +101,7 @@ describe('the officers web interface', () => {
     officerSecret = lahore.addUser({ ...OFFICER, totp: true });
     lahore.addUser(SUPERVISOR);
     lahore.addUser(ADMIN);
+    lahore.addUser(ANALYST);
     rome.addUser(ROME_OFFICER);
     await pair(lahore, rome);
     await Promise.all([lahore.start({ partners: true }), rome.start({ partners: true })]);
@@ -386,6 +388,22 @@ describe('the officers web interface', () => {
     await shot(rp.p, '17-thread-urdu');
     await assertAccessible(rp.p, 'thread in Urdu');
     await rp.ctx.close();
+  });
+
+  test('an analyst reads case threads but neither opens cases nor writes', async () => {
+    const { ctx, p } = await newPage();
+    await signIn(p, ANALYST);
+    const links = await p.getByRole('navigation', { name: 'Main' }).getByRole('link').allTextContents();
+    assert.ok(links.includes('Inbox') && links.includes('Cases') && !links.includes('Statistics'), links.join(', '));
+    await p.getByRole('link', { name: 'Cases' }).click();
+    await p.getByRole('link', { name: 'Operation Indus: the courier from Lahore' }).click();
+    await p.locator('li.message-out').first().waitFor();
+    assert.equal(await p.getByRole('button', { name: 'Reply' }).count(), 0);
+    assert.equal(await p.getByRole('heading', { name: 'New message' }).count(), 0);
+    await p.getByRole('link', { name: 'All cases' }).click();
+    await p.locator('table.cases').waitFor();
+    assert.equal(await p.getByRole('heading', { name: 'Open a case with a partner' }).count(), 0);
+    await ctx.close();
   });
 
   test('the answering node counts the queries it received by crime area', async () => {
