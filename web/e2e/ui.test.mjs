@@ -268,7 +268,13 @@ describe('the officers web interface', () => {
     await page.getByLabel('Message', { exact: true }).fill('Please confirm the travel of the courier Muhammad Asif on 3 March.');
     await page.getByLabel('Priority').selectOption('urgent');
     await page.getByLabel('Answer by').fill('2030-01-31');
-    await page.getByLabel('Attachments').setInputFiles({ name: 'itinerary.txt', mimeType: 'text/plain', buffer: Buffer.from(itinerary) });
+    // A second file named in Urdu, and as if to smuggle another name into the
+    // download's header: the receiving officer must get the name shown.
+    const urduName = `سفر.txt"; filename*=UTF-8''evil.exe; x="`;
+    await page.getByLabel('Attachments').setInputFiles([
+      { name: 'itinerary.txt', mimeType: 'text/plain', buffer: Buffer.from(itinerary) },
+      { name: urduName, mimeType: 'text/plain', buffer: Buffer.from('لاہور سے میلان\n') },
+    ]);
     await assertLabelled(page);
     await page.getByRole('button', { name: 'Send' }).click();
     await page.getByText('Message committed; the node delivers it.').waitFor();
@@ -342,6 +348,12 @@ describe('the officers web interface', () => {
     const [download] = await Promise.all([rp.p.waitForEvent('download'), received.getByRole('link', { name: 'Download itinerary.txt' }).click()]);
     assert.equal(download.suggestedFilename(), 'itinerary.txt');
     assert.equal(readFileSync(await download.path(), 'utf8'), itinerary);
+    const [urdu] = await Promise.all([rp.p.waitForEvent('download'), received.getByRole('link', { name: `Download ${urduName}` }).click()]);
+    // Chromium itself replaces " and * in file names; the rest is the name as sent.
+    // (Regression: the name went raw into Content-Disposition, and this one
+    // made the browser save the file as evil.exe.)
+    assert.equal(urdu.suggestedFilename(), `سفر.txt_; filename_=UTF-8''evil.exe; x=_`);
+    assert.equal(readFileSync(await urdu.path(), 'utf8'), 'لاہور سے میلان\n');
     // Rome replies and marks Lahore's message answered.
     await received.getByRole('button', { name: 'Reply' }).click();
     await rp.p.getByLabel('Message', { exact: true }).fill('Confirmed: he landed in Milan on 3 March.');
