@@ -285,6 +285,7 @@ absl::Status Partners::RecordSent(const Actor& actor, const Purpose& purpose,
                  {"hit", outcome.hit},
                  {"references", references}};
     if (outcome.response_ms >= 0) e.details["response_ms"] = outcome.response_ms;
+    if (!outcome.crime_area.empty()) e.details["crime_area"] = outcome.crime_area;
     if (!outcome.error.empty()) {
       e.outcome = audit::Outcome::kError;
       e.outcome_text = outcome.error.substr(0, 1000);
@@ -323,6 +324,7 @@ absl::StatusOr<AnsweredQuery> Partners::Refuse(const IncomingQuery& query, std::
                  {"code", std::string(refusal)},
                  {"hit", false}};
     if (quota >= 0) e.details["daily_quota"] = quota;
+    if (!query.crime_area.empty()) e.details["crime_area"] = query.crime_area;
     return trail_.Append(tx, std::move(e)).status();
   }));
   return answer;
@@ -405,6 +407,7 @@ absl::StatusOr<AnsweredQuery> Partners::Answer(const IncomingQuery& query,
                  {"message_id", query.message_id},
                  {"agreement_version", row->version},
                  {"bands", bands}};
+    if (!query.crime_area.empty()) e.details["crime_area"] = query.crime_area;
     return trail_.Append(tx, std::move(e)).status();
   }));
   if (over_quota) return Refuse(query, kRefusalQuotaExceeded, agreement.daily_quota);

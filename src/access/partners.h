@@ -14,9 +14,9 @@
 // record), at most the daily quota of queries is answered, each hit is given
 // a new random reference that only this node can map back to its record,
 // and the answer is audited as partner_query_answered. Both audit entries
-// carry {"partner", "response_ms", "hit"} in their details, which the
-// statistics read. Queries sent and answered at the same moment are
-// committed together (GroupCommit).
+// carry {"partner", "response_ms", "hit"} in their details, and
+// "crime_area" when the query named one, which the statistics read. Queries
+// sent and answered at the same moment are committed together (GroupCommit).
 //
 // Thread-safety: safe for concurrent use.
 #ifndef LIAISON_ACCESS_PARTNERS_H_
@@ -108,7 +108,8 @@ struct SentQueryOutcome {
   int64_t response_ms = -1;  // -1 when no answer came
   bool hit = false;
   std::vector<std::string> references;
-  std::string error;  // "" when answered; otherwise what went wrong (refusal or transport)
+  std::string error;       // "" when answered; otherwise what went wrong (refusal or transport)
+  std::string crime_area;  // the area asked about, "" for any (audited for the statistics)
 };
 
 class Partners {

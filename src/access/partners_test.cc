@@ -196,7 +196,7 @@ TEST_F(PartnersTest, SendingNeedsThePermissionAndAPurpose) {
   Actor officer = TestActor("usr_3", "Officer", Role::kLiaisonOfficer);
   EXPECT_EQ(partners_->CheckMayQuery(officer, {"", ""}).code(), absl::StatusCode::kInvalidArgument);
   EXPECT_TRUE(partners_->CheckMayQuery(officer, {"Operation Indus", ""}).ok());
-  SentQueryOutcome outcome{kRome, "qry_01KDVDNA00Q3JZXA1R2YB3KX78", 12, true, {"ref_x"}, ""};
+  SentQueryOutcome outcome{kRome, "qry_01KDVDNA00Q3JZXA1R2YB3KX78", 12, true, {"ref_x"}, "", ""};
   ASSERT_TRUE(partners_->RecordSent(officer, {"Operation Indus", ""}, {"asif"}, outcome).ok());
   auto rows = AuditRows();
   EXPECT_EQ(rows.back().action, "partner_query_sent");

@@ -316,9 +316,7 @@ absl::Status RegisterMessagingRoutes(Router& router, access::Messaging& messagin
                        ASSIGN_OR_RETURN(int64_t index, Index(req, "index"));
                        ASSIGN_OR_RETURN(store::AttachmentRow a,
                                         m->GetAttachment(actor, Param(req, "id"), index));
-                       Response r = Response::Bytes(std::move(a.content), a.media_type);
-                       r.headers.push_back({"Content-Disposition",
-                                            StrCat("attachment; filename=\"", a.name, "\"")});
+                       Response r = Response::Download(std::move(a.content), a.media_type, a.name);
                        r.headers.push_back({"X-Content-SHA256", a.sha256});
                        return r;
                      },

@@ -169,6 +169,31 @@ Response Response::Bytes(std::string body, std::string content_type, int status)
   return response;
 }
 
+Response Response::Download(std::string body, std::string content_type,
+                            std::string_view file_name) {
+  // filename="..." for old clients: printable ASCII without quote or
+  // backslash, anything else '_'. filename*=UTF-8''... (RFC 5987) carries
+  // the name as written, so an Urdu or accented file name arrives intact.
+  std::string fallback;
+  std::string encoded;
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  for (unsigned char c : file_name) {
+    fallback += (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') ? static_cast<char>(c) : '_';
+    if (absl::ascii_isalnum(c) ||
+        std::string_view("!#$&+-.^_`|~").find(static_cast<char>(c)) != std::string_view::npos) {
+      encoded += static_cast<char>(c);
+    } else {
+      encoded += '%';
+      encoded += kHex[c >> 4];
+      encoded += kHex[c & 0xf];
+    }
+  }
+  Response response = Bytes(std::move(body), std::move(content_type));
+  response.headers.push_back({"Content-Disposition", StrCat("attachment; filename=\"", fallback,
+                                                            "\"; filename*=UTF-8''", encoded)});
+  return response;
+}
+
 Response Response::NoContent() {
   Response response;
   response.status = 204;

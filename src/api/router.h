@@ -97,6 +97,9 @@ struct Response {
   static Response JsonBody(const Json& value, int status = 200);
   // Raw bytes, e.g. a file download.
   static Response Bytes(std::string body, std::string content_type, int status = 200);
+  // Raw bytes downloaded as the file `file_name` (any script): a
+  // Content-Disposition with an ASCII fallback and the UTF-8 name (RFC 6266).
+  static Response Download(std::string body, std::string content_type, std::string_view file_name);
   // 204 with no body.
   static Response NoContent();
 };

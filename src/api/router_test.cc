@@ -304,5 +304,22 @@ TEST(HealthRoutesTest, ReportsReadinessNodeAndVersion) {
   EXPECT_FALSE(BodyOf(ok)["version"].get<std::string>().empty());
 }
 
+// Regression: the attachment route put a partner's file name raw in
+// filename="...": a quote in it could add parameters of its own (the name
+// x"; filename*=UTF-8''evil.exe; y=" made the browser save evil.exe), and
+// non-ASCII bytes went raw into a header.
+TEST(ResponseTest, DownloadNamesTheFileInAnyScriptWithAnAsciiFallback) {
+  Response r = Response::Download("bytes", "text/plain", "سفر \"plan\".txt");
+  EXPECT_EQ(r.body, "bytes");
+  EXPECT_EQ(r.content_type, "text/plain");
+  ASSERT_EQ(r.headers.size(), 1u);
+  EXPECT_EQ(r.headers[0].first, "Content-Disposition");
+  EXPECT_EQ(r.headers[0].second,
+            "attachment; filename=\"______ _plan_.txt\"; "
+            "filename*=UTF-8''%D8%B3%D9%81%D8%B1%20%22plan%22.txt");
+  EXPECT_EQ(Response::Download("", "text/plain", "itinerary-3.txt").headers[0].second,
+            "attachment; filename=\"itinerary-3.txt\"; filename*=UTF-8''itinerary-3.txt");
+}
+
 }  // namespace
 }  // namespace liaison::api

@@ -237,6 +237,7 @@ PartnerQueryResult PartnerService::SendOne(const access::Actor& actor, const Out
   outcome.hit = result.hit;
   for (const auto& r : result.results) outcome.references.push_back(r.reference);
   outcome.error = result.error;
+  outcome.crime_area = query.crime_area;
   absl::Status audited =
       partners_.RecordSent(actor, query.purpose, QueryTerms(query.person), outcome);
   if (!audited.ok() && result.error.empty()) {

@@ -3,7 +3,8 @@
 // headless driven by playwright-core. Screenshots of the main screens go to
 // build/e2e-screenshots/ (LIAISON_SCREENSHOTS overrides).
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { chromium } from 'playwright-core';
@@ -12,7 +13,11 @@ import { chromiumPath, Node, pair, repoRoot, screenshotDir, totp } from './nodes
 const OFFICER = { username: 'rana', name: 'Rana Tariq', role: 'liaison_officer', password: 'a long demo password 1' };
 const SUPERVISOR = { username: 'sara', name: 'Sara Khan', role: 'supervisor', password: 'a long demo password 2' };
 const ADMIN = { username: 'admin', name: 'Node Administrator', role: 'administrator', password: 'a long demo password 3' };
+const ANALYST = { username: 'bilal', name: 'Bilal Chaudhry', role: 'analyst', password: 'a long demo password 5' };
+const ROME_OFFICER = { username: 'marco', name: 'Marco De Luca', role: 'liaison_officer', password: 'a long demo password 4' };
 const PURPOSE = 'Operation Indus: checking a courier';
+// axe-core, injected into the page under test to check colour contrast and labels.
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 let lahore;
 let rome;
@@ -46,6 +51,20 @@ function uiTest(name, fn) {
   });
 }
 
+// Accessibility, checked by axe-core in the page as it is: WCAG AA colour
+// contrast, and a name for every form control, button and link. The script
+// goes in through the DevTools protocol (page.evaluate), not a <script> tag,
+// so the page's Content-Security-Policy stays as served.
+const AXE_RULES = ['color-contrast', 'label', 'select-name', 'button-name', 'link-name', 'input-button-name', 'aria-input-field-name', 'image-alt'];
+async function assertAccessible(p, screen) {
+  if (!(await p.evaluate(() => typeof window.axe === 'object'))) await p.evaluate(axeSource);
+  const violations = await p.evaluate(async (rules) => {
+    const result = await window.axe.run(document, { runOnly: { type: 'rule', values: rules }, resultTypes: ['violations'] });
+    return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => `${n.target.join(' ')} (${n.failureSummary.replace(/\s+/g, ' ')})`).join('; ')}`);
+  }, AXE_RULES);
+  assert.deepEqual(violations, [], `accessibility violations on ${screen}`);
+}
+
 // Accessibility basics: every form control has a label (or aria-label).
 async function assertLabelled(p) {
   const unlabelled = await p.evaluate(() =>
@@ -63,8 +82,8 @@ async function newPage(locale = 'en-GB') {
   return { ctx, p };
 }
 
-async function signIn(p, user, code = '') {
-  await p.goto(`${lahore.url}/`);
+async function signIn(p, user, code = '', node = lahore) {
+  await p.goto(`${node.url}/`);
   await p.getByLabel('User name').fill(user.username);
   await p.getByLabel('Password', { exact: true }).fill(user.password);
   if (code) await p.getByLabel('Code from your authenticator app').fill(code);
@@ -82,6 +101,8 @@ describe('the officers web interface', () => {
     officerSecret = lahore.addUser({ ...OFFICER, totp: true });
     lahore.addUser(SUPERVISOR);
     lahore.addUser(ADMIN);
+    lahore.addUser(ANALYST);
+    rome.addUser(ROME_OFFICER);
     await pair(lahore, rome);
     await Promise.all([lahore.start({ partners: true }), rome.start({ partners: true })]);
     browser = await chromium.launch({ executablePath: chromiumPath, args: process.getuid?.() === 0 ? ['--no-sandbox'] : [] });
@@ -117,11 +138,12 @@ describe('the officers web interface', () => {
     await page.getByRole('alert').waitFor();
     await page.getByLabel('Code from your authenticator app').fill(totp(officerSecret));
     await shot(page, '01-sign-in');
+    await assertAccessible(page, 'sign-in');
     await page.getByRole('button', { name: 'Sign in' }).click();
     const nav = page.getByRole('navigation', { name: 'Main' });
     await nav.waitFor();
     const links = await nav.getByRole('link').allTextContents();
-    assert.deepEqual(links, ['Search', 'Partner query', 'Screening', 'Records', 'Statistics']);
+    assert.deepEqual(links, ['Search', 'Partner query', 'Inbox', 'Cases', 'Screening', 'Records', 'Statistics']);
     await assert.doesNotReject(page.getByText('Signed in as Rana Tariq').waitFor());
   });
 
@@ -140,6 +162,7 @@ describe('the officers web interface', () => {
     assert.match(await first.locator('.explanation').textContent(), /Agreed/);
     await shot(page, '02-search-explanation');
     await assertLabelled(page);
+    await assertAccessible(page, 'search');
   });
 
   uiTest('queries the partner node: a hit with a reference, and no hit', async () => {
@@ -152,8 +175,11 @@ describe('the officers web interface', () => {
     assert.match(await page.locator('.partner-results').textContent(), /Polizia di Stato/);
     assert.ok((await page.locator('.partner-results td.mono').count()) >= 1, 'a reference is shown');
     await shot(page, '03-partner-hit');
+    await assertAccessible(page, 'partner query');
+    // The second query names a crime area, which both nodes audit for the statistics.
     await page.getByLabel('Name', { exact: true }).fill('Zbigniew Nobodyknows');
     await page.getByLabel('Date of birth').fill('');
+    await page.getByLabel('Crime area').selectOption('narcotics');
     await page.getByRole('button', { name: 'Query' }).click();
     await page.locator('.partner-results .tag-nohit').waitFor();
   });
@@ -182,6 +208,7 @@ describe('the officers web interface', () => {
     }
     await shot(page, '05-screening-review');
     await assertLabelled(page);
+    await assertAccessible(page, 'screening review');
     const hits = await page.evaluate(async ([id, purpose]) => {
       const r = await fetch(`/api/v1/screening/jobs/${id}/hits`, { headers: { 'X-Purpose': purpose } });
       return (await r.json()).items;
@@ -202,6 +229,7 @@ describe('the officers web interface', () => {
     await page.getByRole('button', { name: 'Confirm review' }).click();
     await page.getByText('Review confirmed until 31 Jan 2029.').waitFor();
     await shot(page, '06-record');
+    await assertAccessible(page, 'record');
     await page.goto(`${lahore.url}/#/records/persons`);
     await page.locator('table.records tbody tr').nth(9).waitFor();
   });
@@ -209,9 +237,197 @@ describe('the officers web interface', () => {
   uiTest('draws the joint committee statistics', async () => {
     await page.getByRole('link', { name: 'Statistics' }).click();
     await page.locator('.charts canvas').first().waitFor();
-    assert.equal(await page.locator('.charts canvas').count(), 4);
+    assert.equal(await page.locator('.charts canvas').count(), 7);
     assert.match(await page.locator('table.totals').textContent(), /search/);
+    // Partner queries by crime area: the first query named none, the second narcotics.
+    const cells = async (area) => page.locator(`table.by-area tr[data-area="${area}"] td.num`).allTextContents();
+    assert.deepEqual((await cells('any')).slice(0, 2), ['1', '1'], 'one query for any area, a hit');
+    assert.deepEqual((await cells('narcotics')).slice(0, 2), ['1', '0'], 'one narcotics query, no hit');
+    assert.match(await page.locator('table.by-area tr[data-area="narcotics"] th').textContent(), /Narcotics/);
     await shot(page, '07-statistics');
+    await assertAccessible(page, 'statistics');
+  });
+
+  uiTest('a message thread between Lahore and Rome: priority, attachment, read receipt', async () => {
+    // Lahore opens a case with Rome.
+    await page.getByRole('link', { name: 'Cases' }).click();
+    await page.getByRole('heading', { name: 'Open a case with a partner' }).waitFor();
+    // The partner list arrives after the form: Rome is offered once it has.
+    await page.getByLabel('Partner', { exact: true }).locator('option', { hasText: 'Polizia di Stato (IT)' }).waitFor({ state: 'attached' });
+    await page.getByLabel('Title').fill('Operation Indus: the courier from Lahore');
+    await page.getByLabel('Crime area').selectOption('narcotics');
+    await page.getByLabel('Handling code').selectOption('H1');
+    await page.getByLabel('Our reference').fill('LHR-2026-41');
+    await page.getByRole('button', { name: 'Open case' }).click();
+    await page.getByRole('heading', { name: 'Operation Indus: the courier from Lahore' }).waitFor();
+    const caseId = /#\/cases\/(cas_[0-9A-Z]+)/.exec(page.url())?.[1];
+    assert.ok(caseId, `a case id in ${page.url()}`);
+
+    // An urgent message with an attachment.
+    const itinerary = 'PIA 702 Lahore-Milan, 3 March; onward by train to Rome.\n';
+    await page.getByLabel('Message', { exact: true }).fill('Please confirm the travel of the courier Muhammad Asif on 3 March.');
+    await page.getByLabel('Priority').selectOption('urgent');
+    await page.getByLabel('Answer by').fill('2030-01-31');
+    // A second file named in Urdu, and as if to smuggle another name into the
+    // download's header: the receiving officer must get the name shown.
+    const urduName = `سفر.txt"; filename*=UTF-8''evil.exe; x="`;
+    await page.getByLabel('Attachments').setInputFiles([
+      { name: 'itinerary.txt', mimeType: 'text/plain', buffer: Buffer.from(itinerary) },
+      { name: urduName, mimeType: 'text/plain', buffer: Buffer.from('لاہور سے میلان\n') },
+    ]);
+    await assertLabelled(page);
+    await page.getByRole('button', { name: 'Send' }).click();
+    await page.getByText('Message committed; the node delivers it.').waitFor();
+    const sent = page.locator('li.message-out').first();
+    assert.match(await sent.textContent(), /Urgent/);
+    assert.match(await sent.textContent(), /H1/);
+    assert.match(await sent.locator('.attachments').textContent(), /itinerary\.txt/);
+    // A routine question whose answer-by date has already passed: overdue at Rome.
+    await page.getByLabel('Message', { exact: true }).fill('And the phone number he used?');
+    await page.getByLabel('Answer by').fill('2026-01-02');
+    await page.getByRole('button', { name: 'Send' }).click();
+    await page.locator('li.message-out').nth(1).waitFor();
+    // A message carrying a person as a structured entity (through the API, as
+    // an upstream system would send it).
+    const entityStatus = await page.evaluate(async (id) => {
+      const r = await fetch(`/api/v1/messaging/cases/${id}/messages`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({
+          text: 'The courier as we hold him.',
+          entities: [{ type: 'person', body: { name: 'محمد آصف', aliases: ['Muhammad Asif'], father_name: 'Bashir Ahmed', dob: '1985-03', id_numbers: [{ scheme: 'cnic', value: '35202-1234567-1' }] } }],
+        }),
+      });
+      return r.status;
+    }, caseId);
+    assert.equal(entityStatus, 201);
+
+    // Rome: the message in the inbox, flagged by its priority, unread.
+    const rp = await newPage();
+    await signIn(rp.p, ROME_OFFICER, '', rome);
+    await rp.p.getByRole('link', { name: 'Inbox' }).click();
+    const rows = rp.p.locator('table.inbox tbody tr');
+    // Delivery is the node's, in the background: refresh until both are there.
+    for (let i = 0; i < 60 && (await rows.count()) < 3; i++) {
+      await rp.p.waitForTimeout(500);
+      await rp.p.getByRole('button', { name: 'Refresh' }).click();
+    }
+    assert.equal(await rows.count(), 3);
+    // The urgent message first; then the overdue routine one, flagged.
+    const row = rows.first();
+    const overdue = rows.nth(1);
+    assert.equal(await overdue.getAttribute('data-priority'), 'routine');
+    assert.match(await overdue.getAttribute('class'), /\bis-overdue\b/);
+    assert.match(await overdue.textContent(), /Overdue/);
+    await rp.p.getByText('Overdue: 1').waitFor();
+    assert.equal(await row.getAttribute('data-priority'), 'urgent');
+    assert.match(await row.getAttribute('class'), /\bunread\b/);
+    assert.match(await row.textContent(), /Urgent/);
+    assert.match(await row.textContent(), /Rana Tariq/);
+    assert.match(await row.textContent(), /Unread/);
+    await shot(rp.p, '14-inbox-rome');
+    await assertAccessible(rp.p, 'inbox');
+    await assertLabelled(rp.p);
+
+    // Rome opens the thread from the keyboard: it reads the messages (read receipts go back).
+    await row.getByRole('link', { name: 'Operation Indus: the courier from Lahore' }).focus();
+    await rp.p.keyboard.press('Enter');
+    const received = rp.p.locator('li.message-in').first();
+    await received.waitFor();
+    assert.match(await received.textContent(), /Please confirm the travel of the courier/);
+    await received.getByText(/Read here/).waitFor();
+    // The entity reads as labelled fields, names in their own direction.
+    const entity = rp.p.locator('dl.entity[data-entity-type="person"]');
+    const entityText = await entity.textContent();
+    for (const part of ['Person', 'محمد آصف', "Father's name", 'Bashir Ahmed', 'Date of birth', 'March 1985', 'cnic: 35202-1234567-1']) {
+      assert.ok(entityText.includes(part), `the entity shows ${part}: ${entityText}`);
+    }
+    assert.equal(await entity.locator('bdi.name').first().getAttribute('dir'), 'auto');
+    assert.deepEqual((await entity.locator('dt').allTextContents()).slice(0, 3), ['Type', 'Name', 'Aliases'], 'who it is comes first');
+    // The attachment downloads with its bytes intact.
+    const [download] = await Promise.all([rp.p.waitForEvent('download'), received.getByRole('link', { name: 'Download itinerary.txt' }).click()]);
+    assert.equal(download.suggestedFilename(), 'itinerary.txt');
+    assert.equal(readFileSync(await download.path(), 'utf8'), itinerary);
+    const [urdu] = await Promise.all([rp.p.waitForEvent('download'), received.getByRole('link', { name: `Download ${urduName}` }).click()]);
+    // Chromium itself replaces " and * in file names; the rest is the name as sent.
+    // (Regression: the name went raw into Content-Disposition, and this one
+    // made the browser save the file as evil.exe.)
+    assert.equal(urdu.suggestedFilename(), `سفر.txt_; filename_=UTF-8''evil.exe; x=_`);
+    assert.equal(readFileSync(await urdu.path(), 'utf8'), 'لاہور سے میلان\n');
+    // Rome replies and marks Lahore's message answered.
+    await received.getByRole('button', { name: 'Reply' }).click();
+    await rp.p.getByLabel('Message', { exact: true }).fill('Confirmed: he landed in Milan on 3 March.');
+    await rp.p.getByRole('button', { name: 'Send' }).click();
+    await rp.p.getByText('Message committed; the node delivers it.').waitFor();
+    await received.getByRole('button', { name: 'Mark answered' }).click();
+    await rp.p.getByText('Marked answered; the partner gets a receipt.').waitFor();
+    await shot(rp.p, '15-thread-rome');
+    await assertAccessible(rp.p, 'thread');
+    await assertLabelled(rp.p);
+
+    // Lahore: delivered, then read and answered by Rome; Rome's reply in the thread.
+    const readAck = page.locator('li.message-out').first().locator('[data-ack="read"]');
+    const answeredAck = page.locator('li.message-out').first().locator('[data-ack="answered"]');
+    const settled = async () => (await readAck.isVisible()) && (await answeredAck.isVisible()) && (await page.locator('li.message-in').count()) > 0;
+    for (let i = 0; i < 60 && !(await settled()); i++) {
+      await page.waitForTimeout(500);
+      await page.reload();
+      await page.locator('ol.messages').waitFor();
+    }
+    assert.match(await readAck.textContent(), /Read by the partner/);
+    const ours = page.locator('li.message-out').first();
+    assert.match(await ours.textContent(), /Delivered/);
+    assert.match(await ours.textContent(), /Answered/);
+    const reply = page.locator('li.message-in').first();
+    await reply.waitFor();
+    assert.match(await reply.textContent(), /Confirmed: he landed in Milan/);
+    assert.match(await reply.textContent(), /Marco De Luca/);
+    assert.match(await reply.textContent(), /In reply to/);
+    await shot(page, '16-thread-lahore');
+
+    // The same thread in Urdu on Rome's side: right to left, names isolated.
+    await rp.p.getByLabel('Language').selectOption('ur');
+    assert.equal(await rp.p.evaluate(() => document.documentElement.dir), 'rtl');
+    await rp.p.getByRole('link', { name: 'ان باکس' }).click();
+    await rp.p.locator('table.inbox tbody tr').first().waitFor();
+    assert.match(await rp.p.locator('table.inbox').textContent(), /فوری/);
+    assert.match(await rp.p.locator('table.inbox').textContent(), /تاخیر شدہ/);
+    await assertAccessible(rp.p, 'inbox in Urdu');
+    await rp.p.locator('table.inbox tbody tr a').first().click();
+    await rp.p.locator('li.message-in').first().waitFor();
+    assert.equal(await rp.p.locator('li.message-in .message-author bdi').first().getAttribute('dir'), 'auto');
+    assert.equal(await rp.p.locator('li.message-in article').first().evaluate((el) => getComputedStyle(el).direction), 'rtl');
+    await shot(rp.p, '17-thread-urdu');
+    await assertAccessible(rp.p, 'thread in Urdu');
+    await rp.ctx.close();
+  });
+
+  test('an analyst reads case threads but neither opens cases nor writes', async () => {
+    const { ctx, p } = await newPage();
+    await signIn(p, ANALYST);
+    const links = await p.getByRole('navigation', { name: 'Main' }).getByRole('link').allTextContents();
+    assert.ok(links.includes('Inbox') && links.includes('Cases') && !links.includes('Statistics'), links.join(', '));
+    await p.getByRole('link', { name: 'Cases' }).click();
+    await p.getByRole('link', { name: 'Operation Indus: the courier from Lahore' }).click();
+    await p.locator('li.message-out').first().waitFor();
+    assert.equal(await p.getByRole('button', { name: 'Reply' }).count(), 0);
+    assert.equal(await p.getByRole('heading', { name: 'New message' }).count(), 0);
+    await p.getByRole('link', { name: 'All cases' }).click();
+    await p.locator('table.cases').waitFor();
+    assert.equal(await p.getByRole('heading', { name: 'Open a case with a partner' }).count(), 0);
+    await ctx.close();
+  });
+
+  test('the answering node counts the queries it received by crime area', async () => {
+    const { ctx, p } = await newPage();
+    await signIn(p, ROME_OFFICER, '', rome);
+    await p.getByRole('link', { name: 'Statistics' }).click();
+    await p.locator('table.by-area').waitFor();
+    // Lahore's two queries: one for any area (a hit), one for narcotics (none).
+    const received = async (area) => (await p.locator(`table.by-area tr[data-area="${area}"] td.num`).allTextContents()).slice(4, 7);
+    assert.deepEqual(await received('any'), ['1', '1', '0']);
+    assert.deepEqual(await received('narcotics'), ['1', '0', '0']);
+    await ctx.close();
   });
 
   uiTest('Urdu lays out right to left; Italian and English read as such', async () => {
@@ -234,10 +450,15 @@ describe('the officers web interface', () => {
     const bdi = page.locator('.explanation bdi').first();
     assert.equal(await bdi.getAttribute('dir'), 'auto');
     await shot(page, '08-search-urdu');
+    await assertAccessible(page, 'search in Urdu');
     await page.getByRole('link', { name: 'ریکارڈ' }).click();
     await page.locator('table.records tbody tr').first().waitFor();
     assert.equal(await page.locator('table.records th').first().evaluate((el) => getComputedStyle(el).textAlign), 'start');
     await shot(page, '08b-records-urdu');
+    await assertAccessible(page, 'records in Urdu');
+    await page.getByRole('link', { name: 'اعداد و شمار' }).click();
+    await page.locator('.charts canvas').first().waitFor();
+    await assertAccessible(page, 'statistics in Urdu');
 
     await page.getByLabel('زبان').selectOption('it');
     assert.equal(await page.evaluate(() => document.documentElement.dir), 'ltr');

@@ -85,7 +85,9 @@ export type Permission =
   | 'retention.run'
   | 'partners.query'
   | 'screening.search'
-  | 'screening.jobs';
+  | 'screening.jobs'
+  | 'cases.read'
+  | 'cases.write';
 
 export interface Me {
   id: string;
@@ -236,6 +238,16 @@ export interface AuditEntry {
   details?: Record<string, unknown>;
 }
 
+/** One side of the hit/no-hit exchange in a crime area and month. */
+export interface QueryFigures {
+  requests: number;
+  answered: number;
+  hits: number;
+  refused?: number;
+  response_ms_median?: number;
+  response_ms_p90?: number;
+}
+
 export interface Stats {
   from: string;
   to: string;
@@ -243,6 +255,74 @@ export interface Stats {
   months: Record<string, Record<string, Record<string, number>>>;
   totals: Record<string, number>;
   partners: Record<string, Record<string, Record<string, number>>>;
+  /** crime area ("any" when the query named none) -> month -> sent and received queries */
+  partner_queries_by_crime_area?: Record<string, Record<string, { sent: QueryFigures; received: QueryFigures }>>;
+}
+
+// ---- Case messaging (/api/v1/messaging) ----
+
+export const PRIORITIES = ['routine', 'urgent', 'immediate'] as const;
+export type Priority = (typeof PRIORITIES)[number];
+
+export interface CaseJson {
+  id: string;
+  partner: string;
+  origin: string;
+  title: string;
+  crime_area: string;
+  handling_code: string;
+  our_ref: string;
+  their_ref: string;
+  status: string;
+  opened_by: string;
+  created_ms: number;
+}
+
+export interface AttachmentJson {
+  index: number;
+  name: string;
+  media_type: string;
+  size: number;
+  sha256: string;
+  state?: string;
+}
+
+export interface EntityJson {
+  type: string;
+  body: Record<string, unknown>;
+}
+
+export interface MessageJson {
+  id: string;
+  case_id: string;
+  direction: 'in' | 'out' | string;
+  thread_seq: number;
+  author: string;
+  priority: Priority | string;
+  answer_by: string;
+  overdue: boolean;
+  handling_code: string;
+  in_reply_to: string;
+  text: string;
+  entities: EntityJson[];
+  attachments: AttachmentJson[];
+  sent_ms: number;
+  received_ms: number;
+  delivery: string;
+  delivery_error: string;
+  delivered_ms: number;
+  read_ms: number;
+  answered_ms: number;
+  linked_records?: string[];
+  forwards?: { to_user: string; by: string; at_ms: number }[];
+  /** inbox entries only */
+  case_title?: string;
+  partner?: string;
+}
+
+export interface CaseView extends CaseJson {
+  pending: number;
+  messages: MessageJson[];
 }
 
 export const CRIME_AREAS = [

@@ -1,6 +1,6 @@
 import { BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip, type ChartConfiguration } from 'chart.js';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { request, type Stats } from '../api';
+import { request, type QueryFigures, type Stats } from '../api';
 import { ErrorBox, Field, Loading } from '../components';
 import { formatMonth, formatNumber, lang, langInfo, t, tDyn } from '../i18n';
 
@@ -55,7 +55,11 @@ export function DashboardScreen() {
 
   const language = lang();
   // Built again only for new figures or another language (not on every keystroke).
-  const { areaConfig, activityConfig, partnerConfig, responseConfig } = useMemo(() => buildCharts(stats), [stats, language]);
+  const { areaConfig, activityConfig, partnerConfig, responseConfig, areaRequestsConfig, areaHitsConfig, areaResponseConfig, areaRows } = useMemo(
+    () => buildCharts(stats),
+    [stats, language],
+  );
+  const ms = (n: number | undefined) => (n === undefined ? '—' : formatNumber(n));
 
   return (
     <section aria-labelledby="dash-title">
@@ -95,6 +99,61 @@ export function DashboardScreen() {
             <figcaption>{t('dashboard.responseTimes')}</figcaption>
             <ChartCanvas config={responseConfig} label={t('dashboard.responseTimes')} />
           </figure>
+          <figure class="card">
+            <figcaption>{t('dashboard.areaRequests')}</figcaption>
+            <ChartCanvas config={areaRequestsConfig} label={t('dashboard.areaRequests')} />
+          </figure>
+          <figure class="card">
+            <figcaption>{t('dashboard.areaHits')}</figcaption>
+            <ChartCanvas config={areaHitsConfig} label={t('dashboard.areaHits')} />
+          </figure>
+          <figure class="card">
+            <figcaption>{t('dashboard.areaResponse')}</figcaption>
+            <ChartCanvas config={areaResponseConfig} label={t('dashboard.areaResponse')} />
+          </figure>
+          <div class="card wide">
+            <h2 id="by-area-title">{t('dashboard.byArea')}</h2>
+            {areaRows.length === 0 ? (
+              <p>{t('dashboard.noQueries')}</p>
+            ) : (
+              <div class="scroll" role="region" aria-labelledby="by-area-title" tabIndex={0}>
+                <table class="data by-area">
+                  <thead>
+                    <tr>
+                      <th scope="col">{t('common.crimeArea')}</th>
+                      <th scope="col">{t('dashboard.month')}</th>
+                      <th scope="col">{t('dashboard.sentQueries')}</th>
+                      <th scope="col">{t('dashboard.sentHits')}</th>
+                      <th scope="col">{t('dashboard.sentMedian')}</th>
+                      <th scope="col">{t('dashboard.sentP90')}</th>
+                      <th scope="col">{t('dashboard.receivedQueries')}</th>
+                      <th scope="col">{t('dashboard.receivedHits')}</th>
+                      <th scope="col">{t('dashboard.refused')}</th>
+                      <th scope="col">{t('dashboard.receivedMedian')}</th>
+                      <th scope="col">{t('dashboard.receivedP90')}</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {areaRows.map(({ area, month, sent, received }) => (
+                      <tr data-area={area} data-month={month}>
+                        <th scope="row">{tDyn('area', area)}</th>
+                        <td>{formatMonth(month)}</td>
+                        <td class="num">{formatNumber(sent.requests)}</td>
+                        <td class="num">{formatNumber(sent.hits)}</td>
+                        <td class="num">{ms(sent.response_ms_median)}</td>
+                        <td class="num">{ms(sent.response_ms_p90)}</td>
+                        <td class="num">{formatNumber(received.requests)}</td>
+                        <td class="num">{formatNumber(received.hits)}</td>
+                        <td class="num">{formatNumber(received.refused ?? 0)}</td>
+                        <td class="num">{ms(received.response_ms_median)}</td>
+                        <td class="num">{ms(received.response_ms_p90)}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+            )}
+          </div>
           <div class="card">
             <h2>{t('dashboard.totals')}</h2>
             <table class="data totals">
@@ -187,5 +246,45 @@ function buildCharts(stats: Stats | null) {
     options: { scales: { y: { position: rtl ? 'right' : 'left' } } },
   };
 
-  return { areaConfig, activityConfig, partnerConfig, responseConfig };
+  // Partner queries by crime area and month (sent and received together in
+  // the charts; apart, with response times, in the table).
+  const byArea = stats?.partner_queries_by_crime_area ?? {};
+  const empty: QueryFigures = { requests: 0, answered: 0, hits: 0 };
+  const queryAreas = Object.keys(byArea).sort();
+  const areaMonths = [...new Set(queryAreas.flatMap((a) => Object.keys(byArea[a])))].sort();
+  const areaRows = queryAreas.flatMap((area) =>
+    Object.keys(byArea[area])
+      .sort()
+      .map((month) => ({ area, month, sent: byArea[area][month].sent ?? empty, received: byArea[area][month].received ?? empty })),
+  );
+  if (rtl) areaMonths.reverse();
+  const perArea = (pick: (f: QueryFigures) => number): ChartConfiguration => ({
+    type: 'bar',
+    data: {
+      labels: areaMonths.map(formatMonth),
+      datasets: queryAreas.map((a, i) => ({
+        label: tDyn('area', a),
+        data: areaMonths.map((m) => pick(byArea[a][m]?.sent ?? empty) + pick(byArea[a][m]?.received ?? empty)),
+        backgroundColor: COLOURS[i % COLOURS.length],
+      })),
+    },
+    options: { scales: { x: { stacked: true }, y: { stacked: true, position: rtl ? 'right' : 'left', ticks: { precision: 0 } } } },
+  });
+  const areaRequestsConfig = perArea((f) => f.requests);
+  const areaHitsConfig = perArea((f) => f.hits);
+  // What officers waited for an answer, by the crime area they asked about.
+  const areaResponseConfig: ChartConfiguration = {
+    type: 'bar',
+    data: {
+      labels: areaMonths.map(formatMonth),
+      datasets: queryAreas.map((a, i) => ({
+        label: tDyn('area', a),
+        data: areaMonths.map((m) => byArea[a][m]?.sent?.response_ms_median ?? null),
+        backgroundColor: COLOURS[i % COLOURS.length],
+      })),
+    },
+    options: { scales: { y: { position: rtl ? 'right' : 'left' } } },
+  };
+
+  return { areaConfig, activityConfig, partnerConfig, responseConfig, areaRequestsConfig, areaHitsConfig, areaResponseConfig, areaRows };
 }
