@@ -257,6 +257,24 @@ absl::StatusOr<AttachmentPartItem> ReadAttachmentPart(ObjectReader& r) {
   return p;
 }
 
+// --- Shared watchlists (issue 6).
+constexpr std::string_view kHitSources[] = {"search", "screening"};
+constexpr std::string_view kHitBands[] = {"strong", "possible"};
+
+absl::StatusOr<WatchlistHitItem> ReadWatchlistHit(ObjectReader& r) {
+  WatchlistHitItem h;
+  ASSIGN_OR_RETURN(h.id, r.Id("id", "wlh_"));
+  ASSIGN_OR_RETURN(h.reference, r.Id("reference", "wle_"));
+  ASSIGN_OR_RETURN(h.list_version, r.Integer("list_version", 0, kMaxMillis));
+  ASSIGN_OR_RETURN(h.source, r.Enum("source", kHitSources));
+  ASSIGN_OR_RETURN(h.purpose, r.String("purpose", 1, 1000));
+  ASSIGN_OR_RETURN(h.band, r.Enum("band", kHitBands));
+  ASSIGN_OR_RETURN(h.score_permille, r.Integer("score_permille", 0, 1000));
+  ASSIGN_OR_RETURN(h.hit_at_ms, r.Integer("hit_at_ms", 0, kMaxMillis));
+  return h;
+}
+// --- end of shared watchlists
+
 absl::StatusOr<BatchItem> ReadItem(const Json& json, size_t index) {
   std::string where = StrCat("case_batch: item ", index);
   if (!json.is_object()) return absl::InvalidArgumentError(StrCat(where, ": not an object"));
@@ -271,8 +289,11 @@ absl::StatusOr<BatchItem> ReadItem(const Json& json, size_t index) {
     ASSIGN_OR_RETURN(item, ReadReceipt(r));
   } else if (kind == "attachment_part") {
     ASSIGN_OR_RETURN(item, ReadAttachmentPart(r));
+  } else if (kind == "watchlist_hit") {
+    ASSIGN_OR_RETURN(item, ReadWatchlistHit(r));
   } else {
-    return r.Error("kind", "must be case_open, case_message, receipt or attachment_part");
+    return r.Error("kind",
+                   "must be case_open, case_message, receipt, attachment_part or watchlist_hit");
   }
   RETURN_IF_ERROR(r.NoOtherMembers());
   return item;
@@ -302,8 +323,10 @@ std::string_view BatchItemKind(const BatchItem& item) {
       return "case_message";
     case 2:
       return "receipt";
-    default:
+    case 3:
       return "attachment_part";
+    default:
+      return "watchlist_hit";
   }
 }
 
@@ -389,6 +412,15 @@ Json BatchItemToJson(const BatchItem& item) {
     j["part"] = p->part;
     j["parts"] = p->parts;
     j["data"] = EncodeBase64(p->data);
+  } else if (const auto* w = std::get_if<WatchlistHitItem>(&item)) {
+    j["id"] = w->id;
+    j["reference"] = w->reference;
+    j["list_version"] = w->list_version;
+    j["source"] = w->source;
+    j["purpose"] = w->purpose;
+    j["band"] = w->band;
+    j["score_permille"] = w->score_permille;
+    j["hit_at_ms"] = w->hit_at_ms;
   }
   return j;
 }
