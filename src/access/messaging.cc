@@ -6,6 +6,7 @@
 #include "access/identity.h"
 #include "access/permissions.h"
 #include "access/record_access.h"
+#include "access/watchlists.h"
 #include "audit/hex.h"
 #include "common/absl_bridge.h"
 #include "common/status_macros.h"
@@ -1167,6 +1168,9 @@ absl::StatusOr<AcceptedBatch> Messaging::Accept(std::string_view partner,
           }
           RETURN_IF_ERROR(tx.PutAttachment(*a));
         }
+      } else if (const auto* w = std::get_if<federation::WatchlistHitItem>(&item)) {
+        // Shared watchlists (issue 6): a hit on an entry this node published.
+        ASSIGN_OR_RETURN(refusal, Watchlists::AcceptHit(tx, trail_, partner, *w, now));
       }
       if (refusal.empty()) {
         RETURN_IF_ERROR(tx.InsertReceivedItem(result.id, partner, kind, now));

@@ -17,7 +17,7 @@ struct ActionNameEntry {
   std::string_view name;
 };
 
-constexpr std::array<ActionNameEntry, 30> kActionNames = {{
+constexpr std::array<ActionNameEntry, 34> kActionNames = {{
     {Action::kSignIn, "sign_in"},
     {Action::kSignInFailed, "sign_in_failed"},
     {Action::kSignOut, "sign_out"},
@@ -48,6 +48,10 @@ constexpr std::array<ActionNameEntry, 30> kActionNames = {{
     {Action::kMessageReceived, "message_received"},
     {Action::kMessageRead, "message_read"},
     {Action::kMessageForwarded, "message_forwarded"},
+    {Action::kWatchlistPublished, "watchlist_published"},
+    {Action::kWatchlistPulled, "watchlist_pulled"},
+    {Action::kWatchlistHitNotified, "watchlist_hit_notified"},
+    {Action::kWatchlistHitReceived, "watchlist_hit_received"},
 }};
 
 constexpr std::array<Action, kActionNames.size()> MakeActionList() {

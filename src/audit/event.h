@@ -54,6 +54,10 @@ enum class Action {
   kMessageReceived,
   kMessageRead,
   kMessageForwarded,
+  kWatchlistPublished,
+  kWatchlistPulled,
+  kWatchlistHitNotified,
+  kWatchlistHitReceived,
 };
 
 // Stable lowercase name, e.g. "partner_query_sent".
