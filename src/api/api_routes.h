@@ -30,6 +30,7 @@ class RecordAccess;
 class Retention;
 class PersonSearch;
 class ScreeningJobs;
+class Watchlists;
 }  // namespace liaison::access
 
 namespace liaison::exchange {
@@ -57,6 +58,8 @@ struct ApiServices {
   exchange::PartnerService* partner_service = nullptr;
   // Case messaging with partners (registered when set).
   access::Messaging* messaging = nullptr;
+  // Shared watchlists (registered when set).
+  access::Watchlists* watchlists = nullptr;
   // Person search and bulk screening (registered when both are set).
   access::PersonSearch* search = nullptr;
   access::ScreeningJobs* screening_jobs = nullptr;

@@ -39,8 +39,9 @@ void AddImportCommand(CLI::App& app, CommandContext& ctx);
 void AddRecordCommand(CLI::App& app, CommandContext& ctx);
 void AddCompareCommand(CLI::App& app, CommandContext& ctx);
 void AddScreenCommand(CLI::App& app, CommandContext& ctx);
-void AddPartnerCommands(CLI::App& app, CommandContext& ctx);  // partner, query, agreement
-void AddCaseCommands(CLI::App& app, CommandContext& ctx);     // case, message
+void AddPartnerCommands(CLI::App& app, CommandContext& ctx);   // partner, query, agreement
+void AddCaseCommands(CLI::App& app, CommandContext& ctx);      // case, message
+void AddWatchlistCommand(CLI::App& app, CommandContext& ctx);  // shared watchlists
 void AddSearchCommand(CLI::App& app, CommandContext& ctx);
 void AddAuditCommand(CLI::App& app, CommandContext& ctx);
 void AddUserCommand(CLI::App& app, CommandContext& ctx);
