@@ -392,9 +392,18 @@ absl::StatusOr<std::vector<store::WatchlistHitRow>> Watchlists::ListHitsReceived
   RETURN_IF_ERROR(Require(actor, kPartnersQuery));
   if (limit < 1 || limit > 1000) return absl::InvalidArgumentError("limit: expected 1 to 1000");
   std::vector<store::WatchlistHitRow> out;
-  RETURN_IF_ERROR(store_.Read([&](store::Reader& r) -> absl::Status {
-    ASSIGN_OR_RETURN(out, r.ListWatchlistHits(limit));
-    return absl::OkStatus();
+  // The hits name this node's records: reading them is audited as a view.
+  RETURN_IF_ERROR(store_.Write([&](store::Transaction& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(out, tx.ListWatchlistHits(limit));
+    audit::Event e = EventFor(actor, audit::Action::kView, {"shared watchlist hits", ""});
+    for (const store::WatchlistHitRow& h : out) {
+      if (e.object_ids.size() < kMaxObjects &&
+          std::find(e.object_ids.begin(), e.object_ids.end(), h.record_id) == e.object_ids.end()) {
+        e.object_ids.push_back(h.record_id);
+      }
+    }
+    e.details = {{"watchlist_hits", out.size()}};
+    return trail_.Append(tx, std::move(e)).status();
   }));
   return out;
 }

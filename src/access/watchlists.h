@@ -103,7 +103,8 @@ class Watchlists {
   // unreachable for longer than it allows). Returns how many.
   absl::StatusOr<int64_t> PurgeExpired();
 
-  // --- Views (partners.query).
+  // --- Views (partners.query). Reading the hits is audited as a view of
+  // the records they name.
   absl::StatusOr<std::vector<store::SharedListRow>> ListShared(const Actor& actor);
   absl::StatusOr<std::vector<store::WatchlistHitRow>> ListHitsReceived(const Actor& actor,
                                                                        int limit);

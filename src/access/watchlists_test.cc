@@ -380,6 +380,16 @@ TEST_F(WatchlistsTest, OwnerMapsAHitToItsRecordAndRefusesUnknownReferences) {
   EXPECT_EQ((*hits)[0].record_id, "per_a");
   EXPECT_EQ((*hits)[0].purpose, "Operation Indus");
   EXPECT_EQ(CountAudit("watchlist_hit_received"), 1);
+  // Reading the hits shows record ids: audited as a view of those records.
+  std::vector<store::AuditRow> rows;
+  ASSERT_TRUE(store_
+                  ->Read([&](store::Reader& r) -> absl::Status {
+                    ASSIGN_OR_RETURN(rows, r.AuditForObject("per_a"));
+                    return absl::OkStatus();
+                  })
+                  .ok());
+  ASSERT_FALSE(rows.empty());
+  EXPECT_EQ(rows.back().action, "view");
   // Paris never received that reference.
   hit.id = "wlh_01KDVDNA00Q3JZXA1R2YB3KX7N";
   ASSERT_TRUE(store_
