@@ -191,7 +191,20 @@ absl::StatusOr<federation::WatchlistPage> Watchlists::AnswerPull(
     page.pull_id = pull.pull_id;
     page.in_reply_to = std::string(envelope_message_id);
     int64_t retention_days = 0;
-    ASSIGN_OR_RETURN(store::PublishedListRow list, RefreshPublished(tx, partner, &retention_days));
+    store::PublishedListRow list;
+    if (pull.continuation) {
+      // Later pages of a pass: the list as published at its first page.
+      ASSIGN_OR_RETURN(std::optional<store::PublishedListRow> held, tx.GetPublishedList(partner));
+      list = held.value_or(store::PublishedListRow{std::string(partner), 0, 0, 0});
+      ASSIGN_OR_RETURN(std::optional<store::AgreementRow> row, tx.GetAgreement(partner));
+      retention_days = Agreement{}.retention_days;
+      if (row) {
+        ASSIGN_OR_RETURN(Agreement agreement, AgreementFromRow(*row));
+        retention_days = agreement.retention_days;
+      }
+    } else {
+      ASSIGN_OR_RETURN(list, RefreshPublished(tx, partner, &retention_days));
+    }
     page.list_version = list.version;
     page.retention_days = retention_days;
     // From the start, or from a position this node never published (it

@@ -83,8 +83,9 @@ class Watchlists {
   Watchlists(store::Store& store, AuditTrail& trail, Random& random);
 
   // --- Publishing (the partner listener; the partner is authenticated).
-  // Brings the list published to `partner` up to date and answers one page
-  // of `pull`. Errors only when the store fails.
+  // Brings the list published to `partner` up to date (unless the pull
+  // continues a pass) and answers one page of `pull`. Errors only when the
+  // store fails.
   absl::StatusOr<federation::WatchlistPage> AnswerPull(std::string_view partner,
                                                        std::string_view envelope_message_id,
                                                        const federation::WatchlistPull& pull);

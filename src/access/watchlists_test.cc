@@ -79,9 +79,9 @@ class WatchlistsTest : public TestNode {
   }
 
   federation::WatchlistPage Pull(const char* partner, int64_t after_version = 0,
-                                 std::string after_reference = "") {
-    federation::WatchlistPull pull{random_.NewId("wlp_"), after_version,
-                                   std::move(after_reference)};
+                                 std::string after_reference = "", bool continuation = false) {
+    federation::WatchlistPull pull{random_.NewId("wlp_"), after_version, std::move(after_reference),
+                                   continuation};
     auto page = watchlists_->AnswerPull(partner, kMessageId, pull);
     EXPECT_TRUE(page.ok()) << page.status();
     return page.ok() ? *page : federation::WatchlistPage{};
@@ -223,12 +223,28 @@ TEST_F(WatchlistsTest, LargeListsComeInPagesThatResume) {
   federation::WatchlistPage next = first;
   int pages = 1;
   while (!next.complete && pages < 10) {
-    next = Pull(kRome, next.next_version, next.next_reference);
+    next = Pull(kRome, next.next_version, next.next_reference, /*continuation=*/true);
     for (const auto& e : next.upserts) refs.insert(e.reference);
     ++pages;
   }
   EXPECT_TRUE(next.complete);
   EXPECT_EQ(refs.size(), 1500u);
+}
+
+TEST_F(WatchlistsTest, ContinuationPagesServeThePassAsPublishedAndTheNextPassCatchesUp) {
+  AddPartner(kRome, {CrimeArea::kNarcotics});
+  Insert(Person("per_a", "Muhammad Asif", AlertKind::kWanted));
+  federation::WatchlistPage first = Pull(kRome);
+  ASSERT_EQ(first.list_version, 1);
+  Insert(Person("per_b", "Tariq Aziz", AlertKind::kWanted));
+  federation::WatchlistPage cont =
+      Pull(kRome, first.next_version, first.next_reference, /*continuation=*/true);
+  EXPECT_EQ(cont.list_version, 1);
+  EXPECT_TRUE(cont.upserts.empty());
+  federation::WatchlistPage next = Pull(kRome, cont.next_version, cont.next_reference);
+  EXPECT_EQ(next.list_version, 2);
+  ASSERT_EQ(next.upserts.size(), 1u);
+  EXPECT_EQ(next.upserts[0].person.names[0], "Tariq Aziz");
 }
 
 TEST_F(WatchlistsTest, SubscriberAppliesPagesAndRemembersWhereItStopped) {

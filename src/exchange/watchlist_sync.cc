@@ -44,6 +44,7 @@ PullOutcome WatchlistSync::PullFrom(const std::string& partner) {
     }
     absl::StatusOr<federation::WatchlistPull> pull = watchlists_.NextPull(partner);
     if (!pull.ok()) return fail(pull.status());
+    pull->continuation = out.pages > 0;
     absl::StatusOr<federation::PartnerClient::Sent> sent =
         sender_(partner, federation::kWatchlistPullType, federation::WatchlistPullToJson(*pull));
     if (!sent.ok()) {

@@ -228,6 +228,7 @@ std::string WatchlistPullToJson(const WatchlistPull& p) {
   j["pull_id"] = p.pull_id;
   j["after_version"] = p.after_version;
   j["after_reference"] = p.after_reference;
+  j["continuation"] = p.continuation;
   return j.dump();
 }
 
@@ -257,6 +258,7 @@ absl::StatusOr<WatchlistPull> ParseWatchlistPull(std::string_view body) {
   ASSIGN_OR_RETURN(p.pull_id, m.Id("pull_id", "wlp_", /*allow_empty=*/false));
   ASSIGN_OR_RETURN(p.after_version, m.Integer("after_version", 0, kMaxVersion));
   ASSIGN_OR_RETURN(p.after_reference, m.Id("after_reference", "wle_", /*allow_empty=*/true));
+  ASSIGN_OR_RETURN(p.continuation, m.Bool("continuation"));
   RETURN_IF_ERROR(m.NoOthers());
   return p;
 }

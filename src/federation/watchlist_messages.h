@@ -49,6 +49,10 @@ struct WatchlistPull {
   // from the start, which is answered with a snapshot.
   int64_t after_version = 0;
   std::string after_reference;  // "" or "wle_..."
+  // true for the second and later pages of one pass: the owner then serves
+  // the list as it published it at the pass's first page instead of
+  // recomputing it for every page.
+  bool continuation = false;
 };
 
 struct WatchlistEntry {

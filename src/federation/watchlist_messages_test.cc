@@ -40,32 +40,35 @@ WatchlistPage SamplePage() {
 }
 
 TEST(WatchlistMessagesTest, PullRoundTrips) {
-  WatchlistPull pull{"wlp_01KDVDNA00Q3JZXA1R2YB3KX7M", 3, "wle_01KDVDNA00Q3JZXA1R2YB3KX7A"};
+  WatchlistPull pull{"wlp_01KDVDNA00Q3JZXA1R2YB3KX7M", 3, "wle_01KDVDNA00Q3JZXA1R2YB3KX7A", true};
   auto parsed = ParseWatchlistPull(WatchlistPullToJson(pull));
   ASSERT_TRUE(parsed.ok()) << parsed.status();
   EXPECT_EQ(parsed->after_version, 3);
   EXPECT_EQ(parsed->after_reference, pull.after_reference);
   EXPECT_EQ(WatchlistPullToJson(pull),
             R"({"pull_id":"wlp_01KDVDNA00Q3JZXA1R2YB3KX7M","after_version":3,)"
-            R"("after_reference":"wle_01KDVDNA00Q3JZXA1R2YB3KX7A"})");
+            R"("after_reference":"wle_01KDVDNA00Q3JZXA1R2YB3KX7A","continuation":true})");
+  EXPECT_TRUE(parsed->continuation);
 }
 
 TEST(WatchlistMessagesTest, PullRefusesUnknownMembersNegativeVersionsAndBadReferences) {
+  EXPECT_THAT(
+      ParseWatchlistPull(R"({"pull_id":"wlp_01KDVDNA00Q3JZXA1R2YB3KX7M",)"
+                         R"("after_version":0,"after_reference":"","continuation":false,"x":1})")
+          .status()
+          .message(),
+      HasSubstr("'x': unknown member"));
   EXPECT_THAT(ParseWatchlistPull(R"({"pull_id":"wlp_01KDVDNA00Q3JZXA1R2YB3KX7M",)"
-                                 R"("after_version":0,"after_reference":"","x":1})")
-                  .status()
-                  .message(),
-              HasSubstr("'x': unknown member"));
-  EXPECT_THAT(ParseWatchlistPull(R"({"pull_id":"wlp_01KDVDNA00Q3JZXA1R2YB3KX7M",)"
-                                 R"("after_version":-1,"after_reference":""})")
+                                 R"("after_version":-1,"after_reference":"","continuation":false})")
                   .status()
                   .message(),
               HasSubstr("'after_version'"));
-  EXPECT_THAT(ParseWatchlistPull(R"({"pull_id":"wlp_01KDVDNA00Q3JZXA1R2YB3KX7M",)"
-                                 R"("after_version":1,"after_reference":"per_1"})")
-                  .status()
-                  .message(),
-              HasSubstr("'after_reference'"));
+  EXPECT_THAT(
+      ParseWatchlistPull(R"({"pull_id":"wlp_01KDVDNA00Q3JZXA1R2YB3KX7M",)"
+                         R"("after_version":1,"after_reference":"per_1","continuation":false})")
+          .status()
+          .message(),
+      HasSubstr("'after_reference'"));
   EXPECT_EQ(ParseWatchlistPull(std::string(2000, ' ')).status().code(),
             absl::StatusCode::kResourceExhausted);
 }
