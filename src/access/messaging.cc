@@ -6,6 +6,7 @@
 #include "access/identity.h"
 #include "access/permissions.h"
 #include "access/record_access.h"
+#include "access/watchlists.h"
 #include "audit/hex.h"
 #include "common/absl_bridge.h"
 #include "common/status_macros.h"
@@ -1146,6 +1147,9 @@ absl::StatusOr<AcceptedBatch> Messaging::Accept(std::string_view partner,
           }
           RETURN_IF_ERROR(tx.PutAttachment(*a));
         }
+      } else if (const auto* w = std::get_if<federation::WatchlistHitItem>(&item)) {
+        // Shared watchlists (issue 6): a hit on an entry this node published.
+        ASSIGN_OR_RETURN(refusal, Watchlists::AcceptHit(tx, trail_, partner, *w, now));
       } else if (options_.followups != nullptr && options_.followups->Handles(kind)) {
         ASSIGN_OR_RETURN(refusal, options_.followups->AcceptItem(tx, partner, item, now));
       } else {

@@ -5,6 +5,7 @@
 
 #include "absl/strings/ascii.h"
 #include "access/permissions.h"
+#include "access/watchlists.h"
 #include "common/absl_bridge.h"
 #include "common/status_macros.h"
 #include "screening/population.h"
@@ -105,7 +106,21 @@ absl::StatusOr<std::vector<PersonSearchHit>> PersonSearch::Search(const Actor& a
       withheld = 0;
       for (screening::ExplainedHit& h : hits) {
         if (out.size() == query.limit) break;
-        if (!screening::IsOwnRecordRef(h.ref)) continue;  // partner sources: issue 6
+        if (ParseSharedRef(h.ref)) {
+          ASSIGN_OR_RETURN(std::optional<SharedListHit> shared, SharedHitFor(tx, h.ref));
+          if (!shared) continue;  // removed since the index saw it
+          if (!actor.clearance.Covers(SharedHitMeta(*shared))) {
+            ++withheld;
+            continue;
+          }
+          PersonSearchHit hit;
+          hit.score = h.score;
+          hit.result = std::move(h.result);
+          hit.shared = *std::move(shared);
+          out.push_back(std::move(hit));
+          continue;
+        }
+        if (!screening::IsOwnRecordRef(h.ref)) continue;
         absl::StatusOr<records::Record> rec = tx.GetRecord(h.ref);
         if (absl::IsNotFound(rec.status())) continue;  // erased since the index saw it
         RETURN_IF_ERROR(rec.status());
@@ -120,15 +135,84 @@ absl::StatusOr<std::vector<PersonSearchHit>> PersonSearch::Search(const Actor& a
     }
     audit::Event e = EventFor(actor, audit::Action::kSearch, purpose);
     e.query_hash = trail_.HashQuery(QueryTerms(query));
-    for (const PersonSearchHit& h : out) e.object_ids.push_back(h.record_id);
+    Json shared_hits = Json::array();
+    for (const PersonSearchHit& h : out) {
+      if (h.shared) {
+        shared_hits.push_back({{"partner", h.shared->owner}, {"reference", h.shared->reference}});
+      } else {
+        e.object_ids.push_back(h.record_id);
+      }
+    }
     e.details = {{"search", "persons"},
                  {"returned", out.size()},
                  {"withheld", withheld},
                  {"min_score_permille", static_cast<int64_t>(std::lround(query.min_score * 1000))},
                  {"limit", query.limit}};
-    return trail_.Append(tx, std::move(e)).status();
+    if (!shared_hits.empty()) e.details["shared_hits"] = std::move(shared_hits);
+    const std::string search_id = StrCat(e.query_hash, "@", trail_.clock().NowMillis());
+    RETURN_IF_ERROR(trail_.Append(tx, std::move(e)).status());
+    // Strong hits on shared entries notify their owners, after the search's
+    // own entry so the log reads in order.
+    for (PersonSearchHit& h : out) {
+      if (!h.shared) continue;
+      WatchlistHitNotice notice;
+      notice.owner = h.shared->owner;
+      notice.reference = h.shared->reference;
+      notice.list_version = h.shared->list_version;
+      notice.source = "search";
+      notice.source_id = search_id;
+      notice.purpose = purpose.text;
+      notice.score = h.score;
+      ASSIGN_OR_RETURN(h.shared->notified, Watchlists::NotifyHit(tx, trail_, actor, notice));
+    }
+    return absl::OkStatus();
   }));
   return out;
+}
+
+absl::StatusOr<std::optional<SharedListHit>> SharedHitFor(store::Reader& reader,
+                                                          std::string_view ref) {
+  std::optional<SharedHitSource> src = ParseSharedRef(ref);
+  if (!src) return std::nullopt;
+  ASSIGN_OR_RETURN(std::optional<store::SharedEntryRow> entry,
+                   reader.GetSharedEntry(src->owner, src->reference));
+  if (!entry) return std::nullopt;
+  absl::StatusOr<records::CrimeArea> area = records::ParseCrimeArea(entry->crime_area);
+  absl::StatusOr<records::HandlingCode> code = records::ParseHandlingCode(entry->handling_code);
+  if (!area.ok() || !code.ok()) return std::nullopt;
+  SharedListHit shared;
+  shared.owner = src->owner;
+  shared.reference = src->reference;
+  shared.list_version = entry->version;
+  shared.crime_area = *area;
+  shared.handling_code = *code;
+  absl::StatusOr<Json> entry_json = ParseJson(entry->entry_json);
+  if (entry_json.ok() && entry_json->is_object() && entry_json->contains("alert") &&
+      (*entry_json)["alert"].is_string()) {
+    shared.alert = (*entry_json)["alert"].get<std::string>();
+  }
+  ASSIGN_OR_RETURN(std::optional<store::PartnerRow> partner, reader.GetPartner(src->owner));
+  if (partner) shared.agency = partner->agency;
+  return shared;
+}
+
+records::RecordMeta SharedHitMeta(const SharedListHit& hit) {
+  records::RecordMeta meta;
+  meta.owner = hit.owner;
+  meta.crime_area = hit.crime_area;
+  meta.handling_code = hit.handling_code;
+  return meta;
+}
+
+Json SharedListHitJson(const SharedListHit& s) {
+  return {{"owner", s.owner},
+          {"agency", s.agency},
+          {"reference", s.reference},
+          {"list_version", s.list_version},
+          {"crime_area", records::Name(s.crime_area)},
+          {"handling_code", records::Name(s.handling_code)},
+          {"alert", s.alert},
+          {"notified", s.notified}};
 }
 
 Json PersonSummaryJson(const records::Record& record) {
@@ -150,7 +234,15 @@ Json PersonSummaryJson(const records::Record& record) {
 }
 
 Json SearchHitJson(const PersonSearchHit& hit) {
-  return {{"record_id", hit.record_id},
+  if (hit.shared) {
+    return {{"source", "shared_watchlist"},
+            {"score", std::round(hit.score * 10000) / 10000},
+            {"summary", hit.result.summary},
+            {"explanation", screening::ExplanationToJson(hit.result)},
+            {"shared", SharedListHitJson(*hit.shared)}};
+  }
+  return {{"source", "own"},
+          {"record_id", hit.record_id},
           {"score", std::round(hit.score * 10000) / 10000},
           {"summary", hit.result.summary},
           {"explanation", screening::ExplanationToJson(hit.result)},

@@ -10,12 +10,16 @@
 // erased meanwhile are dropped as if absent → one `search` audit entry with
 // the keyed hash of the query, the number of hits returned (and withheld),
 // and the returned record ids as objects, so that "who saw this record"
-// includes searches.
+// includes searches. Entries of partners' shared watchlists are searched
+// too (shown as such: owner, reference, crime area; no record to open),
+// under the same clearance rules; a hit on one at or above the strong band
+// notifies its owner (access/watchlists.h) in the same transaction.
 //
 // Thread-safety: safe for concurrent use.
 #ifndef LIAISON_ACCESS_PERSON_SEARCH_H_
 #define LIAISON_ACCESS_PERSON_SEARCH_H_
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -38,11 +42,25 @@ struct PersonQuery {
   size_t limit = 10;  // 1..kMaxSearchLimit
 };
 
+// A hit on an entry of a partner's shared watchlist: no record of this
+// node, only what the owner shared (access/watchlists.h).
+struct SharedListHit {
+  std::string owner;         // the partner's node id
+  std::string agency;        // its agency name, as registered
+  std::string reference;     // the owner's opaque reference
+  int64_t list_version = 0;  // the owner's list version the entry came with
+  records::CrimeArea crime_area = records::CrimeArea::kOther;
+  records::HandlingCode handling_code = records::HandlingCode::kH0;
+  std::string alert;      // as shared; "" for protected persons and victims
+  bool notified = false;  // a watchlist_hit was queued for the owner by this search
+};
+
 struct PersonSearchHit {
-  std::string record_id;
+  std::string record_id;  // "" for a shared-list hit
   double score = 0;
-  match::MatchResult result;  // explanation (query first, record second)
-  records::Record record;     // as stored when the search ran
+  match::MatchResult result;            // explanation (query first, record second)
+  records::Record record;               // as stored when the search ran (own records)
+  std::optional<SharedListHit> shared;  // set for a hit on a partner's shared list
 };
 
 class PersonSearch {
@@ -62,13 +80,28 @@ class PersonSearch {
   screening::ScreeningService& screening_;
 };
 
+// The shared entry a screening-index ref "partner:<owner>:<reference>"
+// stands for, as a hit shows it; nullopt when the ref is not a shared one or
+// the entry is gone.
+absl::StatusOr<std::optional<SharedListHit>> SharedHitFor(store::Reader& reader,
+                                                          std::string_view ref);
+// The metadata a clearance is checked against for a shared-list hit (its
+// crime area and handling code, as the owner shared them).
+records::RecordMeta SharedHitMeta(const SharedListHit& hit);
+// {"owner", "agency", "reference", "list_version", "crime_area",
+// "handling_code", "alert", "notified"}.
+Json SharedListHitJson(const SharedListHit& hit);
+
 // A person record in a hit list: id, name, aliases, father's name, date of
 // birth, gender, nationalities, crime area, handling code (and note), alert,
 // owner. No address, contact or identity numbers.
 Json PersonSummaryJson(const records::Record& record);
 
-// {"record_id", "score", "summary" (the matcher's one line), "explanation"
-// (structured), "record" (PersonSummaryJson)}.
+// {"source": "own", "record_id", "score", "summary" (the matcher's one
+// line), "explanation" (structured), "record" (PersonSummaryJson)}; for a
+// shared-list hit {"source": "shared_watchlist", "score", "summary",
+// "explanation", "shared": {"owner", "agency", "reference", "list_version",
+// "crime_area", "handling_code", "alert", "notified"}}.
 Json SearchHitJson(const PersonSearchHit& hit);
 
 // Refuses `attempted` for `actor` in the audit log (access_denied, in its

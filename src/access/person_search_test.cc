@@ -4,6 +4,7 @@
 
 #include "access/record_access.h"
 #include "access/test_node.h"
+#include "access/watchlists.h"
 #include "common/absl_bridge.h"
 
 namespace liaison::access {
@@ -180,6 +181,77 @@ TEST_F(PersonSearchTest, RejectsABadQueryNamingTheField) {
   q = Query("");
   EXPECT_EQ(search_->Search(analyst_, purpose_, q).status().code(),
             absl::StatusCode::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace liaison::access
+
+namespace liaison::access {
+namespace {
+
+class SharedListSearchTest : public PersonSearchTest {
+ protected:
+  void PutShared(std::string reference, std::string name, std::string code) {
+    store::SharedEntryRow e;
+    e.owner = "node_lahore";
+    e.reference = std::move(reference);
+    e.version = 4;
+    e.crime_area = "narcotics";
+    e.handling_code = std::move(code);
+    e.entry_json = "{\"alert\":\"wanted\",\"names\":[\"" + name +
+                   "\"],\"father_name\":\"بشیر احمد\",\"dob\":\"1984-03-12\"}";
+    e.retain_until_ms = clock_.NowMillis() + 1000;
+    ASSERT_TRUE(store_->Write([&](store::Transaction& tx) { return tx.PutSharedEntry(e); }).ok());
+  }
+  std::vector<store::OutboxRow> Outbox() {
+    std::vector<store::OutboxRow> rows;
+    EXPECT_TRUE(store_
+                    ->Read([&](store::Reader& r) -> absl::Status {
+                      auto got = r.PendingOutbox("node_lahore", 0, 100);
+                      if (got.ok()) rows = *got;
+                      return got.status();
+                    })
+                    .ok());
+    return rows;
+  }
+};
+
+TEST_F(SharedListSearchTest, SharedEntriesAreShownAsSuchAndStrongHitsNotifyTheOwner) {
+  PutShared("wle_01KDVDNA00Q3JZXA1R2YB3KX7A", "محمد آصف", "H1");
+  ASSERT_TRUE(screening_->Build().ok());
+  PersonQuery q = Query("Muhammad Asif", "1984-03-12");
+  q.person.father_name = "Bashir Ahmed";
+  auto hits = search_->Search(analyst_, purpose_, q);
+  ASSERT_TRUE(hits.ok()) << hits.status();
+  ASSERT_EQ(hits->size(), 1u);
+  const PersonSearchHit& h = (*hits)[0];
+  ASSERT_TRUE(h.shared.has_value());
+  EXPECT_EQ(h.record_id, "");
+  EXPECT_EQ(h.shared->owner, "node_lahore");
+  EXPECT_EQ(h.shared->reference, "wle_01KDVDNA00Q3JZXA1R2YB3KX7A");
+  EXPECT_EQ(h.shared->alert, "wanted");
+  EXPECT_EQ(h.shared->list_version, 4);
+  ASSERT_GE(h.score, kWatchlistNotifyScore);
+  EXPECT_TRUE(h.shared->notified);
+  Json j = SearchHitJson(h);
+  EXPECT_EQ(j["source"], "shared_watchlist");
+  EXPECT_FALSE(j.contains("record_id"));
+  EXPECT_EQ(j["shared"]["reference"], "wle_01KDVDNA00Q3JZXA1R2YB3KX7A");
+  std::vector<store::OutboxRow> outbox = Outbox();
+  ASSERT_EQ(outbox.size(), 1u);
+  EXPECT_EQ(outbox[0].kind, "watchlist_hit");
+  // The searched person's features never travel in the notification.
+  EXPECT_EQ(outbox[0].body.find("Muhammad"), std::string::npos);
+  EXPECT_EQ(CountAudit("watchlist_hit_notified"), 1);
+}
+
+TEST_F(SharedListSearchTest, SharedEntriesAboveTheOfficersClearanceAreWithheld) {
+  PutShared("wle_01KDVDNA00Q3JZXA1R2YB3KX7A", "محمد آصف", "H2");  // analyst_ holds H1
+  ASSERT_TRUE(screening_->Build().ok());
+  auto hits = search_->Search(analyst_, purpose_, Query("Muhammad Asif", "1984-03-12"));
+  ASSERT_TRUE(hits.ok()) << hits.status();
+  EXPECT_TRUE(hits->empty());
+  EXPECT_TRUE(Outbox().empty());
 }
 
 }  // namespace

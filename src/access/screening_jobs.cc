@@ -11,6 +11,7 @@
 #include "absl/strings/str_split.h"
 #include "access/permissions.h"
 #include "access/person_search.h"
+#include "access/watchlists.h"
 #include "audit/hex.h"
 #include "common/absl_bridge.h"
 #include "common/status_macros.h"
@@ -257,6 +258,15 @@ absl::StatusOr<JobHitPage> ScreeningJobs::Hits(const Actor& actor, const Purpose
                      tx.ListScreeningHits(job.id, after, limit));
     int withheld = 0;
     for (store::ScreeningHitRow& row : rows) {
+      if (ParseSharedRef(row.record_ref)) {
+        ASSIGN_OR_RETURN(std::optional<SharedListHit> shared, SharedHitFor(tx, row.record_ref));
+        if (!shared || !actor.clearance.Covers(SharedHitMeta(*shared))) {
+          ++withheld;
+          continue;
+        }
+        page.hits.push_back({std::move(row), records::Record{}, *std::move(shared)});
+        continue;
+      }
       absl::StatusOr<records::Record> rec = tx.GetRecord(row.record_ref);
       if (absl::IsNotFound(rec.status())) {
         ++withheld;
@@ -272,7 +282,9 @@ absl::StatusOr<JobHitPage> ScreeningJobs::Hits(const Actor& actor, const Purpose
     page.next_cursor = static_cast<int>(rows.size()) == limit ? rows.back().hit : 0;
     audit::Event e = EventFor(actor, audit::Action::kView, purpose);
     e.object_ids.push_back(job.id);
-    for (const JobHitView& v : page.hits) e.object_ids.push_back(v.record.meta.id);
+    for (const JobHitView& v : page.hits) {
+      if (!v.shared) e.object_ids.push_back(v.record.meta.id);
+    }
     e.details = {{"job", job.id},
                  {"screening_hits", page.hits.size()},
                  {"withheld", withheld},
@@ -304,9 +316,15 @@ absl::StatusOr<store::ScreeningHitRow> ScreeningJobs::Decide(const Actor& actor,
   store::ScreeningHitRow updated;
   RETURN_IF_ERROR(store_.Write([&](store::Transaction& tx) -> absl::Status {
     ASSIGN_OR_RETURN(std::optional<store::ScreeningHitRow> row, tx.GetScreeningHit(job.id, hit));
-    absl::StatusOr<records::Record> rec =
-        row ? tx.GetRecord(row->record_ref) : absl::NotFoundError("no hit");
-    if (!row || !rec.ok() || !actor.clearance.Covers(rec->meta)) {
+    bool visible = false;
+    if (row && ParseSharedRef(row->record_ref)) {
+      ASSIGN_OR_RETURN(std::optional<SharedListHit> shared, SharedHitFor(tx, row->record_ref));
+      visible = shared && actor.clearance.Covers(SharedHitMeta(*shared));
+    } else if (row) {
+      absl::StatusOr<records::Record> rec = tx.GetRecord(row->record_ref);
+      visible = rec.ok() && actor.clearance.Covers(rec->meta);
+    }
+    if (!visible) {
       return absl::NotFoundError(StrCat("screening job '", job.id, "' has no hit ", hit));
     }
     const std::string previous = row->decision;
@@ -421,14 +439,34 @@ absl::StatusOr<bool> ScreeningJobs::RunStep() {
     store::ScreeningJobRow next = *current;
     std::vector<std::string> ids;
     int withheld = 0;
+    std::vector<WatchlistHitNotice> notices;
     for (Found& f : found) {
-      if (!screening::IsOwnRecordRef(f.hit.ref)) continue;
-      absl::StatusOr<records::Record> rec = tx.GetRecord(f.hit.ref);
-      if (absl::IsNotFound(rec.status())) continue;
-      RETURN_IF_ERROR(rec.status());
-      if (!clearance->Covers(rec->meta)) {
-        ++withheld;
+      if (ParseSharedRef(f.hit.ref)) {
+        ASSIGN_OR_RETURN(std::optional<SharedListHit> shared, SharedHitFor(tx, f.hit.ref));
+        if (!shared) continue;  // removed since the index saw it
+        if (!clearance->Covers(SharedHitMeta(*shared))) {
+          ++withheld;
+          continue;
+        }
+        WatchlistHitNotice n;
+        n.owner = shared->owner;
+        n.reference = shared->reference;
+        n.list_version = shared->list_version;
+        n.source = "screening";
+        n.source_id = job->id;  // one notice per entry and job
+        n.purpose = next.purpose;
+        n.score = f.hit.score;
+        notices.push_back(std::move(n));
+      } else if (!screening::IsOwnRecordRef(f.hit.ref)) {
         continue;
+      } else {
+        absl::StatusOr<records::Record> rec = tx.GetRecord(f.hit.ref);
+        if (absl::IsNotFound(rec.status())) continue;
+        RETURN_IF_ERROR(rec.status());
+        if (!clearance->Covers(rec->meta)) {
+          ++withheld;
+          continue;
+        }
       }
       const Parsed::Candidate& cand = parsed_->candidates[f.candidate];
       store::ScreeningHitRow row;
@@ -464,7 +502,11 @@ absl::StatusOr<bool> ScreeningJobs::RunStep() {
                  {"to", static_cast<int64_t>(to)},
                  {"hits", next.hits - current->hits},
                  {"withheld", withheld}};
-    return trail_.Append(tx, std::move(e)).status();
+    RETURN_IF_ERROR(trail_.Append(tx, std::move(e)).status());
+    for (const WatchlistHitNotice& n : notices) {
+      RETURN_IF_ERROR(Watchlists::NotifyHit(tx, trail_, JobActor(next), n).status());
+    }
+    return absl::OkStatus();
   }));
   if (static_cast<int64_t>(to) >= job->total) {
     parsed_job_.clear();
@@ -516,11 +558,17 @@ Json JobHitJson(const JobHitView& view) {
   Json j = {{"hit", h.hit},
             {"candidate",
              {{"id", h.candidate_id}, {"name", h.candidate_name}, {"line", h.candidate_line}}},
-            {"record_id", h.record_ref},
             {"score", h.score_micros / 1e6},
             {"summary", h.reasons},
-            {"explanation", explanation.ok() ? *explanation : Json()},
-            {"record", PersonSummaryJson(view.record)}};
+            {"explanation", explanation.ok() ? *explanation : Json()}};
+  if (view.shared) {
+    j["source"] = "shared_watchlist";
+    j["shared"] = SharedListHitJson(*view.shared);
+  } else {
+    j["source"] = "own";
+    j["record_id"] = h.record_ref;
+    j["record"] = PersonSummaryJson(view.record);
+  }
   if (h.decision.empty()) {
     j["decision"] = Json();
   } else {

@@ -38,6 +38,7 @@
 #include "absl/time/time.h"
 #include "access/actor.h"
 #include "access/audit_trail.h"
+#include "access/person_search.h"
 #include "common/json_text.h"
 #include "common/random.h"
 #include "screening/screening_service.h"
@@ -61,7 +62,8 @@ struct ScreeningJobsOptions {
 // One hit as shown to a reviewer: the stored hit and the record's summary.
 struct JobHitView {
   store::ScreeningHitRow hit;
-  records::Record record;
+  records::Record record;               // own records
+  std::optional<SharedListHit> shared;  // a hit on a partner's shared list
 };
 
 struct JobHitPage {

@@ -10,6 +10,7 @@
 #include "api/record_routes.h"
 #include "api/screening_routes.h"
 #include "api/session_routes.h"
+#include "api/watchlist_routes.h"
 #include "common/status_macros.h"
 
 namespace liaison::api {
@@ -44,6 +45,9 @@ absl::StatusOr<std::shared_ptr<Router>> BuildApiRouter(const ApiServices& servic
     }
     if (services.followups != nullptr) {
       RETURN_IF_ERROR(RegisterFollowupRoutes(*router, *services.followups));
+    }
+    if (services.watchlists != nullptr) {
+      RETURN_IF_ERROR(RegisterWatchlistRoutes(*router, *services.watchlists));
     }
     if (services.search != nullptr && services.screening_jobs != nullptr) {
       RETURN_IF_ERROR(RegisterScreeningRoutes(*router, *services.search, *services.screening_jobs));

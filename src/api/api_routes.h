@@ -31,6 +31,7 @@ class RecordAccess;
 class Retention;
 class PersonSearch;
 class ScreeningJobs;
+class Watchlists;
 }  // namespace liaison::access
 
 namespace liaison::exchange {
@@ -60,6 +61,8 @@ struct ApiServices {
   access::Messaging* messaging = nullptr;
   // Follow-up requests for a hit's data (registered when set).
   access::Followups* followups = nullptr;
+  // Shared watchlists (registered when set).
+  access::Watchlists* watchlists = nullptr;
   // Person search and bulk screening (registered when both are set).
   access::PersonSearch* search = nullptr;
   access::ScreeningJobs* screening_jobs = nullptr;

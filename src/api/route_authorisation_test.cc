@@ -19,6 +19,7 @@
 #include "access/record_access.h"
 #include "access/retention.h"
 #include "access/screening_jobs.h"
+#include "access/watchlists.h"
 #include "api/api_routes.h"
 #include "common/absl_bridge.h"
 #include "exchange/partner_service.h"
@@ -101,6 +102,8 @@ class RouteAuthorisationTest : public ::testing::Test {
     services.messaging = messaging_.get();
     followups_ = std::make_unique<access::Followups>(*store_, *trail_, random_);
     services.followups = followups_.get();
+    watchlists_ = std::make_unique<access::Watchlists>(*store_, *trail_, random_);
+    services.watchlists = watchlists_.get();
     router_ = *BuildApiRouter(services);
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }
@@ -149,6 +152,7 @@ class RouteAuthorisationTest : public ::testing::Test {
   std::unique_ptr<exchange::PartnerService> partner_service_;
   std::unique_ptr<access::Messaging> messaging_;
   std::unique_ptr<access::Followups> followups_;
+  std::unique_ptr<access::Watchlists> watchlists_;
   std::map<Role, std::string> credentials_;
   std::shared_ptr<Router> router_;
 };
@@ -200,6 +204,15 @@ TEST_F(RouteAuthorisationTest, PartnerRoutesAreInTheTable) {
   }
   EXPECT_TRUE(seen.contains("GET /api/v1/partners"));
   EXPECT_TRUE(seen.contains("POST /api/v1/partners/query"));
+}
+
+TEST_F(RouteAuthorisationTest, WatchlistRoutesAreInTheTable) {
+  std::set<std::string> seen;
+  for (const Route& route : router_->routes()) {
+    seen.insert(StrCat(MethodName(route.method), " ", route.pattern));
+  }
+  EXPECT_TRUE(seen.contains("GET /api/v1/watchlists"));
+  EXPECT_TRUE(seen.contains("GET /api/v1/watchlists/hits"));
 }
 
 TEST_F(RouteAuthorisationTest, MessagingRoutesAreInTheTable) {

@@ -17,7 +17,7 @@ struct ActionNameEntry {
   std::string_view name;
 };
 
-constexpr std::array<ActionNameEntry, 35> kActionNames = {{
+constexpr std::array<ActionNameEntry, 39> kActionNames = {{
     {Action::kSignIn, "sign_in"},
     {Action::kSignInFailed, "sign_in_failed"},
     {Action::kSignOut, "sign_out"},
@@ -53,6 +53,10 @@ constexpr std::array<ActionNameEntry, 35> kActionNames = {{
     {Action::kDataReleased, "data_released"},
     {Action::kDataReceived, "data_received"},
     {Action::kDataErased, "data_erased"},
+    {Action::kWatchlistPublished, "watchlist_published"},
+    {Action::kWatchlistPulled, "watchlist_pulled"},
+    {Action::kWatchlistHitNotified, "watchlist_hit_notified"},
+    {Action::kWatchlistHitReceived, "watchlist_hit_received"},
 }};
 
 constexpr std::array<Action, kActionNames.size()> MakeActionList() {

@@ -60,6 +60,11 @@ enum class Action {
   kDataReleased,
   kDataReceived,
   kDataErased,
+  // Shared watchlists (issue 6).
+  kWatchlistPublished,
+  kWatchlistPulled,
+  kWatchlistHitNotified,
+  kWatchlistHitReceived,
 };
 
 // Stable lowercase name, e.g. "partner_query_sent".

@@ -31,6 +31,7 @@ int RunMain(int argc, char** argv) {
   AddSearchCommand(app, ctx);
   AddServeCommand(app, ctx);
   AddUserCommand(app, ctx);
+  AddWatchlistCommand(app, ctx);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

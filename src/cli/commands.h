@@ -42,6 +42,7 @@ void AddScreenCommand(CLI::App& app, CommandContext& ctx);
 void AddPartnerCommands(CLI::App& app, CommandContext& ctx);  // partner, query, agreement
 void AddCaseCommands(CLI::App& app, CommandContext& ctx);     // case, message
 void AddFollowupCommand(CLI::App& app, CommandContext& ctx);
+void AddWatchlistCommand(CLI::App& app, CommandContext& ctx);  // shared watchlists
 void AddSearchCommand(CLI::App& app, CommandContext& ctx);
 void AddAuditCommand(CLI::App& app, CommandContext& ctx);
 void AddUserCommand(CLI::App& app, CommandContext& ctx);

@@ -81,6 +81,7 @@ absl::StatusOr<std::unique_ptr<NodeContext>> OpenNodeContext(const std::string& 
   messaging.records = ctx->records.get();
   ctx->messaging =
       std::make_unique<access::Messaging>(*ctx->store, *ctx->trail, *ctx->random, messaging);
+  ctx->watchlists = std::make_unique<access::Watchlists>(*ctx->store, *ctx->trail, *ctx->random);
   ctx->screening = std::make_unique<screening::ScreeningService>(*ctx->store);
   ctx->search = std::make_unique<access::PersonSearch>(*ctx->store, *ctx->trail, *ctx->screening);
   ctx->screening_jobs = std::make_unique<access::ScreeningJobs>(*ctx->store, *ctx->trail,

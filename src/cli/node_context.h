@@ -21,6 +21,7 @@
 #include "access/record_access.h"
 #include "access/retention.h"
 #include "access/screening_jobs.h"
+#include "access/watchlists.h"
 #include "common/clock.h"
 #include "common/random.h"
 #include "node/node_dir.h"
@@ -47,9 +48,10 @@ struct NodeContext {
   std::unique_ptr<access::RecordAccess> records;
   std::unique_ptr<access::Identity> identity;
   std::unique_ptr<access::Retention> retention;
-  std::unique_ptr<access::Partners> partners;    // registry, agreements, hit/no-hit gate
-  std::unique_ptr<access::Followups> followups;  // follow-up requests, released data
-  std::unique_ptr<access::Messaging> messaging;  // case threads, outbox, receipts
+  std::unique_ptr<access::Partners> partners;      // registry, agreements, hit/no-hit gate
+  std::unique_ptr<access::Followups> followups;    // follow-up requests, released data
+  std::unique_ptr<access::Messaging> messaging;    // case threads, outbox, receipts
+  std::unique_ptr<access::Watchlists> watchlists;  // shared watchlists, both directions
   // The screening index is not built until a command asks (serve: Start;
   // search: Build); the jobs worker runs only under serve.
   std::unique_ptr<screening::ScreeningService> screening;

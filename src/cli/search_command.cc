@@ -79,6 +79,17 @@ absl::Status RunSearch(const SearchArgs& args) {
     return absl::OkStatus();
   }
   for (const access::PersonSearchHit& h : hits) {
+    if (h.shared) {
+      // A partner's shared list: who listed the person and under which
+      // reference; there is no record here to open.
+      const access::SharedListHit& s = *h.shared;
+      std::cout << absl::StrFormat("%.4f", h.score) << "  shared list of "
+                << (s.agency.empty() ? s.owner : s.agency) << " (" << s.owner << ")  "
+                << s.reference << "  [" << records::Name(s.handling_code) << ", "
+                << records::Name(s.crime_area) << (s.alert.empty() ? "" : ", ") << s.alert << "]"
+                << (s.notified ? "  owner notified" : "") << "\n      " << h.result.summary << "\n";
+      continue;
+    }
     const auto& p = std::get<records::Person>(h.record.body);
     std::cout << absl::StrFormat("%.4f", h.score) << "  " << h.record_id << "  " << p.name;
     if (!p.dob.empty()) std::cout << "  " << records::FormatPartialDate(p.dob);

@@ -31,6 +31,7 @@
 #include "exchange/case_delivery.h"
 #include "exchange/own_person_search.h"
 #include "exchange/partner_service.h"
+#include "exchange/watchlist_sync.h"
 #include "node/node_dir.h"
 #include "screening/screening_service.h"
 #include "spdlog/sinks/stdout_color_sinks.h"
@@ -47,6 +48,7 @@ struct ServeArgs {
   std::string listen;
   std::string partner_listen;
   std::string web_root;
+  int watchlist_pull_seconds = 60;
 };
 
 // Logs go to stderr: stdout carries only the address line.
@@ -127,6 +129,21 @@ int RunServe(const ServeArgs& args) {
   // Follow-ups ride the same outbox; their commits wake the worker too.
   (*node)->followups->SetOutboxListener([&delivery] { delivery.Wake(); });
   services.followups = (*node)->followups.get();
+  // Shared watchlists: partners pull this node's lists on the partner
+  // listener; this node pulls theirs every --watchlist-pull-interval.
+  exchange::WatchlistSyncOptions sync_options;
+  sync_options.interval = absl::Seconds(std::max(1, args.watchlist_pull_seconds));
+  exchange::WatchlistSync watchlist_sync(
+      *(*node)->watchlists, *(*node)->partners,
+      [&partner_service](std::string_view partner, std::string_view type, std::string_view body) {
+        return partner_service.SendEnvelope(partner, type, body);
+      },
+      sync_options);
+  partner_service.SetWatchlistPullHandler(
+      [&watchlist_sync](const federation::OpenedEnvelope& envelope, int64_t) {
+        return watchlist_sync.HandlePull(envelope);
+      });
+  services.watchlists = (*node)->watchlists.get();
   std::string partner_listen =
       args.partner_listen.empty() ? dir->config.federation_listen : args.partner_listen;
   if (!args.web_root.empty()) {
@@ -184,6 +201,7 @@ int RunServe(const ServeArgs& args) {
   }
   absl::Time next_partner_refresh = (*node)->clock->Now() + absl::Seconds(2);
   delivery.Start();
+  watchlist_sync.Start();
 
   // Retention runs on this thread: a minute after start, then daily.
   access::Actor scheduler = access::Actor::LocalAdministrator();
@@ -238,6 +256,7 @@ int RunServe(const ServeArgs& args) {
   if (signal_number > 0) {
     spdlog::info("received {}; finishing requests in flight", strsignal(signal_number));
   }
+  watchlist_sync.Stop();
   delivery.Stop();
   partner_service.StopListener();
   (*server)->Shutdown();
@@ -264,6 +283,8 @@ void AddServeCommand(CLI::App& app, CommandContext& ctx) {
   command->add_option("--web-root", args->web_root,
                       "Directory of the built web interface to serve at / (web/dist after "
                       "`npm run build` in web/); default: none, the API only");
+  command->add_option("--watchlist-pull-interval", args->watchlist_pull_seconds,
+                      "Seconds between pulls of each partner's shared watchlist (default 60)");
   command->callback([args, &ctx] { ctx.exit_code = RunServe(*args); });
 }
 

@@ -6,6 +6,7 @@
 #include "audit/hex.h"
 #include "common/absl_bridge.h"
 #include "common/status_macros.h"
+#include "federation/watchlist_messages.h"
 
 namespace liaison::exchange {
 namespace {
@@ -136,6 +137,10 @@ void PartnerService::SetCaseBatchHandler(federation::MessageHandler handler) {
   case_batch_handler_ = std::move(handler);
 }
 
+void PartnerService::SetWatchlistPullHandler(federation::MessageHandler handler) {
+  watchlist_pull_handler_ = std::move(handler);
+}
+
 absl::StatusOr<federation::PartnerClient::Sent> PartnerService::SendEnvelope(
     std::string_view partner, std::string_view message_type, std::string_view body) {
   return client_->Send(partner, message_type, body);
@@ -145,6 +150,9 @@ absl::StatusOr<federation::MessageReply> PartnerService::HandleMessage(
     const federation::OpenedEnvelope& envelope, int64_t received_ms) {
   if (envelope.header.message_type == federation::kCaseBatchType && case_batch_handler_) {
     return case_batch_handler_(envelope, received_ms);
+  }
+  if (envelope.header.message_type == federation::kWatchlistPullType && watchlist_pull_handler_) {
+    return watchlist_pull_handler_(envelope, received_ms);
   }
   if (envelope.header.message_type != federation::kHitQueryType) {
     return absl::UnimplementedError(

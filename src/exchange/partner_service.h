@@ -92,6 +92,9 @@ class PartnerService {
   // HandleBatch). Set before StartListener; without it they are answered
   // unsupported_message_type.
   void SetCaseBatchHandler(federation::MessageHandler handler);
+  // Hands watchlist_pull envelopes to `handler` (WatchlistSync::HandlePull);
+  // set before StartListener, as for case batches.
+  void SetWatchlistPullHandler(federation::MessageHandler handler);
 
   // Sends one envelope to a registered partner over the pinned transport
   // and returns the opened reply (federation::PartnerClient::Send).
@@ -122,6 +125,7 @@ class PartnerService {
   std::unique_ptr<federation::PartnerClient> client_;
   std::unique_ptr<federation::PartnerServer> server_;
   federation::MessageHandler case_batch_handler_;
+  federation::MessageHandler watchlist_pull_handler_;
 };
 
 // Loads the persons `store` holds that `owner` (this node) owns into

@@ -326,6 +326,24 @@ absl::StatusOr<ErasureNoticeItem> ReadErasureNotice(ObjectReader& r) {
   return e;
 }
 
+// --- Shared watchlists (issue 6).
+constexpr std::string_view kHitSources[] = {"search", "screening"};
+constexpr std::string_view kHitBands[] = {"strong", "possible"};
+
+absl::StatusOr<WatchlistHitItem> ReadWatchlistHit(ObjectReader& r) {
+  WatchlistHitItem h;
+  ASSIGN_OR_RETURN(h.id, r.Id("id", "wlh_"));
+  ASSIGN_OR_RETURN(h.reference, r.Id("reference", "wle_"));
+  ASSIGN_OR_RETURN(h.list_version, r.Integer("list_version", 0, kMaxMillis));
+  ASSIGN_OR_RETURN(h.source, r.Enum("source", kHitSources));
+  ASSIGN_OR_RETURN(h.purpose, r.String("purpose", 1, 1000));
+  ASSIGN_OR_RETURN(h.band, r.Enum("band", kHitBands));
+  ASSIGN_OR_RETURN(h.score_permille, r.Integer("score_permille", 0, 1000));
+  ASSIGN_OR_RETURN(h.hit_at_ms, r.Integer("hit_at_ms", 0, kMaxMillis));
+  return h;
+}
+// --- end of shared watchlists
+
 absl::StatusOr<BatchItem> ReadItem(const Json& json, size_t index) {
   std::string where = StrCat("case_batch: item ", index);
   if (!json.is_object()) return absl::InvalidArgumentError(StrCat(where, ": not an object"));
@@ -346,10 +364,12 @@ absl::StatusOr<BatchItem> ReadItem(const Json& json, size_t index) {
     ASSIGN_OR_RETURN(item, ReadFollowupDecision(r));
   } else if (kind == "erasure_notice") {
     ASSIGN_OR_RETURN(item, ReadErasureNotice(r));
+  } else if (kind == "watchlist_hit") {
+    ASSIGN_OR_RETURN(item, ReadWatchlistHit(r));
   } else {
     return r.Error("kind",
                    "must be case_open, case_message, receipt, attachment_part, "
-                   "followup_request, followup_decision or erasure_notice");
+                   "followup_request, followup_decision, erasure_notice or watchlist_hit");
   }
   RETURN_IF_ERROR(r.NoOtherMembers());
   return item;
@@ -385,8 +405,10 @@ std::string_view BatchItemKind(const BatchItem& item) {
       return "followup_request";
     case 5:
       return "followup_decision";
-    default:
+    case 6:
       return "erasure_notice";
+    default:
+      return "watchlist_hit";
   }
 }
 
@@ -500,6 +522,15 @@ Json BatchItemToJson(const BatchItem& item) {
     j["followup_id"] = e->followup_id;
     j["reason"] = e->reason;
     j["erased_at_ms"] = e->erased_at_ms;
+  } else if (const auto* w = std::get_if<WatchlistHitItem>(&item)) {
+    j["id"] = w->id;
+    j["reference"] = w->reference;
+    j["list_version"] = w->list_version;
+    j["source"] = w->source;
+    j["purpose"] = w->purpose;
+    j["band"] = w->band;
+    j["score_permille"] = w->score_permille;
+    j["hit_at_ms"] = w->hit_at_ms;
   }
   return j;
 }

@@ -153,8 +153,25 @@ struct ErasureNoticeItem {
   int64_t erased_at_ms = 0;
 };
 
-using BatchItem = std::variant<CaseOpenItem, CaseMessageItem, ReceiptItem, AttachmentPartItem,
-                               FollowupRequestItem, FollowupDecisionItem, ErasureNoticeItem>;
+// --- Shared watchlists (issue 6): a hit on an entry of the receiver's list.
+// A search or screening hit at or above the strong band on an entry the
+// receiver published (docs/protocol.md 8.4). The id is derived from the
+// entry and the search or job, so repeated hits of one job are one item.
+struct WatchlistHitItem {
+  std::string id;              // "wlh_" + 26 Crockford base32
+  std::string reference;       // the entry's "wle_..." reference
+  int64_t list_version = 0;    // the version of the list the hitting node held
+  std::string source;          // search, screening
+  std::string purpose;         // the hitting officer's stated purpose, 1..1000 bytes
+  std::string band;            // strong, possible
+  int64_t score_permille = 0;  // 0..1000
+  int64_t hit_at_ms = 0;
+};
+// --- end of shared watchlists
+
+using BatchItem =
+    std::variant<CaseOpenItem, CaseMessageItem, ReceiptItem, AttachmentPartItem,
+                 FollowupRequestItem, FollowupDecisionItem, ErasureNoticeItem, WatchlistHitItem>;
 
 // The item's "kind" and "id".
 std::string_view BatchItemKind(const BatchItem& item);

@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "common/absl_bridge.h"
+#include "common/json_text.h"
 #include "common/status_macros.h"
 #include "match/record_person.h"
 #include "screening/population.h"
@@ -40,7 +41,47 @@ void ParallelFor(int threads, size_t n, const Fn& fn) {
   for (std::thread& th : pool) th.join();
 }
 
+// The store's change feed names a shared entry by its partner ref.
+std::optional<std::pair<std::string, std::string>> SplitPartnerRef(std::string_view ref) {
+  if (!ref.starts_with(kPartnerPrefix)) return std::nullopt;
+  ref.remove_prefix(sizeof(kPartnerPrefix) - 1);
+  size_t colon = ref.find(':');
+  if (colon == std::string_view::npos) return std::nullopt;
+  return std::make_pair(std::string(ref.substr(0, colon)), std::string(ref.substr(colon + 1)));
+}
+
 }  // namespace
+
+std::optional<match::PersonInput> PersonInputFromSharedEntry(std::string_view entry_json) {
+  absl::StatusOr<Json> j = ParseJson(entry_json, {.max_bytes = 64 * 1024, .max_depth = 4});
+  if (!j.ok() || !j->is_object()) return std::nullopt;
+  auto text = [&](const char* key) -> std::string {
+    auto it = j->find(key);
+    return it != j->end() && it->is_string() ? it->get<std::string>() : std::string();
+  };
+  auto texts = [&](const char* key) {
+    std::vector<std::string> out;
+    auto it = j->find(key);
+    if (it == j->end() || !it->is_array()) return out;
+    for (const Json& v : *it) {
+      if (v.is_string()) out.push_back(v.get<std::string>());
+    }
+    return out;
+  };
+  match::PersonInput in;
+  in.names = texts("names");
+  if (in.names.empty()) return std::nullopt;
+  in.father_name = text("father_name");
+  in.dob = text("dob");
+  in.gender = text("gender");
+  in.nationalities = texts("nationalities");
+  for (const std::string& id : texts("id_numbers")) {
+    size_t colon = id.find(':');
+    if (colon != std::string::npos)
+      in.id_numbers.push_back({id.substr(0, colon), id.substr(colon + 1)});
+  }
+  return in;
+}
 
 bool IsOwnRecordRef(std::string_view ref) { return ref.starts_with("per_"); }
 
@@ -116,10 +157,21 @@ absl::Status ScreeningService::BuildLocked() {
   // One snapshot: the persons and the feed position they reflect.
   RETURN_IF_ERROR(store_.Read([&](store::Reader& r) -> absl::Status {
     ASSIGN_OR_RETURN(seq, r.LastRecordChange());
-    return r.ScanRecords(records::RecordType::kPerson, [&](records::Record&& rec) {
+    RETURN_IF_ERROR(r.ScanRecords(records::RecordType::kPerson, [&](records::Record&& rec) {
       const auto* person = std::get_if<records::Person>(&rec.body);
       if (person == nullptr) return absl::OkStatus();
       chunk.emplace_back(OwnRecordRef(rec.meta.id), match::PersonInputFromRecord(*person));
+      if (chunk.size() >= kScanChunk) flush();
+      return absl::OkStatus();
+    }));
+    // Partners' shared watchlists, under their partner refs.
+    return r.ScanSharedEntries("", [&](store::SharedEntryRow&& e) {
+      std::optional<match::PersonInput> input = PersonInputFromSharedEntry(e.entry_json);
+      if (!input) {
+        ++skipped;
+        return absl::OkStatus();
+      }
+      chunk.emplace_back(PartnerRef(e.owner, e.reference), *std::move(input));
       if (chunk.size() >= kScanChunk) flush();
       return absl::OkStatus();
     });
@@ -173,6 +225,16 @@ absl::StatusOr<size_t> ScreeningService::CatchUpLocked() {
     for (const store::RecordChange& c : feed) {
       last = c.seq;
       if (c.type != records::RecordType::kPerson) continue;
+      if (auto shared = SplitPartnerRef(c.record_id)) {
+        Change change{c.record_id, std::nullopt};
+        if (!c.erased) {
+          ASSIGN_OR_RETURN(std::optional<store::SharedEntryRow> e,
+                           r.GetSharedEntry(shared->first, shared->second));
+          if (e) change.input = PersonInputFromSharedEntry(e->entry_json);
+        }
+        changes.push_back(std::move(change));
+        continue;
+      }
       Change change{OwnRecordRef(c.record_id), std::nullopt};
       if (!c.erased) {
         absl::StatusOr<records::Record> rec = r.GetRecord(c.record_id);

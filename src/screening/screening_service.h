@@ -4,10 +4,11 @@
 //
 // Refs. Every person the index holds is filed under a ref that says where
 // it comes from: the node's own records under their record id ("per_...");
-// partner watchlists (issue 6) will be added as another source under
-// "partner:<node_id>:<ref>" (PartnerRef below), so one index answers for
-// every source and the access gate can tell, from a hit's ref alone, which
-// rules decide whether the hit may be shown.
+// entries of partners' shared watchlists (issue 6, store::SharedEntryRow)
+// under "partner:<node_id>:<reference>" (PartnerRef below), so one index
+// answers for every source and the access gate can tell, from a hit's ref
+// alone, which rules decide whether the hit may be shown. Shared entries
+// travel on the same change feed, under their partner refs.
 //
 // Keeping current. The hook is the store's record change feed
 // (store::Reader::RecordChangesAfter): every insert, update and erasure of
@@ -36,6 +37,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -55,8 +57,13 @@ namespace liaison::screening {
 inline std::string OwnRecordRef(std::string_view record_id) { return std::string(record_id); }
 // True for refs of the node's own records ("per_...").
 bool IsOwnRecordRef(std::string_view ref);
-// The ref a partner watchlist entry will be filed under (issue 6).
+// The ref a partner's shared watchlist entry is filed under (issue 6):
+// "partner:<node_id>:<reference>".
 std::string PartnerRef(std::string_view node_id, std::string_view partner_ref);
+// The matching fields of a shared watchlist entry as stored
+// (store::SharedEntryRow::entry_json, docs/protocol.md 8.4); nullopt when it
+// holds no name.
+std::optional<match::PersonInput> PersonInputFromSharedEntry(std::string_view entry_json);
 
 struct ServiceOptions {
   int build_threads = 0;  // 0: every core

@@ -270,5 +270,54 @@ TEST_F(ScreeningServiceTest, SearchVisibleScoresAsIfInvisiblePersonsWereNotHeld)
   EXPECT_EQ(failed.status().code(), absl::StatusCode::kUnavailable);
 }
 
+store::SharedEntryRow SharedEntry(std::string reference, std::string names_json) {
+  store::SharedEntryRow e;
+  e.owner = "node_lahore";
+  e.reference = std::move(reference);
+  e.version = 1;
+  e.crime_area = "narcotics";
+  e.handling_code = "H1";
+  e.entry_json = "{\"names\":" + names_json + ",\"dob\":\"1985-03-12\"}";
+  e.retain_until_ms = 1;
+  return e;
+}
+
+TEST_F(ScreeningServiceTest, SharedWatchlistEntriesAreIndexedUnderPartnerRefsAndFollowed) {
+  ASSERT_TRUE(store_
+                  ->Write([&](store::Transaction& tx) {
+                    return tx.PutSharedEntry(SharedEntry("wle_1", "[\"محمد آصف\"]"));
+                  })
+                  .ok());
+  ScreeningService service(*store_, {.build_threads = 1});
+  ASSERT_TRUE(service.Build().ok());
+  EXPECT_EQ(Refs(service, "Mohammed Aasif", "1985-03-12"),
+            std::vector<std::string>{"partner:node_lahore:wle_1"});
+  // A change and a removal arrive through the change feed.
+  ASSERT_TRUE(store_
+                  ->Write([&](store::Transaction& tx) -> absl::Status {
+                    absl::Status s = tx.PutSharedEntry(SharedEntry("wle_2", "[\"Giulia Rossi\"]"));
+                    if (!s.ok()) return s;
+                    return tx.DeleteSharedEntry("node_lahore", "wle_1").status();
+                  })
+                  .ok());
+  ASSERT_TRUE(service.CatchUp().ok());
+  EXPECT_TRUE(Refs(service, "Mohammed Aasif", "1985-03-12").empty());
+  EXPECT_EQ(Refs(service, "Giulia Rossi", "1985-03-12"),
+            std::vector<std::string>{"partner:node_lahore:wle_2"});
+}
+
+TEST(SharedEntryInputTest, ReadsTheMatchingFieldsAndRefusesEntriesWithoutNames) {
+  auto in = PersonInputFromSharedEntry(
+      R"({"names":["Muhammad Asif","محمد آصف"],"father_name":"Bashir","dob":"1984",)"
+      R"("gender":"M","nationalities":["PK"],"id_numbers":["cnic:35202-1234567-1"]})");
+  ASSERT_TRUE(in.has_value());
+  EXPECT_EQ(in->names.size(), 2u);
+  EXPECT_EQ(in->father_name, "Bashir");
+  ASSERT_EQ(in->id_numbers.size(), 1u);
+  EXPECT_EQ(in->id_numbers[0].scheme, "cnic");
+  EXPECT_FALSE(PersonInputFromSharedEntry(R"({"names":[]})").has_value());
+  EXPECT_FALSE(PersonInputFromSharedEntry("not json").has_value());
+}
+
 }  // namespace
 }  // namespace liaison::screening

@@ -362,7 +362,70 @@ CREATE TABLE followup_data (
 CREATE INDEX followup_data_by_retention ON followup_data (erased_ms, retain_until_ms)
 )sql";
 
-constexpr std::array<Migration, 6> kMigrations = {{
+// Shared watchlists (issue 6): the list this node publishes to each partner
+// (its version, and every entry as last published, removals kept so deltas
+// can name them; the record id never leaves the node), the partners' lists
+// this node holds (apart from its own records, with the owner's version and
+// retention limit, and how the last pull went), and the hits partners
+// reported on this node's entries.
+constexpr std::string_view kWatchlists = R"sql(
+CREATE TABLE watchlist_published_lists (
+  partner TEXT PRIMARY KEY,
+  version BIGINT NOT NULL,
+  entries BIGINT NOT NULL,
+  updated_ms BIGINT NOT NULL
+);
+CREATE TABLE watchlist_published_entries (
+  partner TEXT NOT NULL,
+  reference TEXT NOT NULL,
+  record_id TEXT NOT NULL,
+  entry TEXT NOT NULL,
+  version BIGINT NOT NULL,
+  removed INTEGER NOT NULL,
+  PRIMARY KEY (partner, reference),
+  UNIQUE (partner, record_id)
+);
+CREATE INDEX watchlist_published_by_version ON watchlist_published_entries (partner, version, reference);
+CREATE TABLE shared_watchlists (
+  owner TEXT PRIMARY KEY,
+  version BIGINT NOT NULL,
+  cursor_version BIGINT NOT NULL,
+  cursor_reference TEXT NOT NULL,
+  entries BIGINT NOT NULL,
+  retention_days BIGINT NOT NULL,
+  last_pull_ms BIGINT NOT NULL,
+  last_success_ms BIGINT NOT NULL,
+  last_error TEXT NOT NULL
+);
+CREATE TABLE shared_watchlist_entries (
+  owner TEXT NOT NULL,
+  reference TEXT NOT NULL,
+  version BIGINT NOT NULL,
+  crime_area TEXT NOT NULL,
+  handling_code TEXT NOT NULL,
+  entry TEXT NOT NULL,
+  received_ms BIGINT NOT NULL,
+  retain_until_ms BIGINT NOT NULL,
+  PRIMARY KEY (owner, reference)
+);
+CREATE INDEX shared_watchlist_entries_by_retention ON shared_watchlist_entries (retain_until_ms);
+CREATE TABLE watchlist_hits_received (
+  id TEXT PRIMARY KEY,
+  partner TEXT NOT NULL,
+  reference TEXT NOT NULL,
+  record_id TEXT NOT NULL,
+  list_version BIGINT NOT NULL,
+  source TEXT NOT NULL,
+  purpose TEXT NOT NULL,
+  band TEXT NOT NULL,
+  score_permille BIGINT NOT NULL,
+  hit_ms BIGINT NOT NULL,
+  received_ms BIGINT NOT NULL
+);
+CREATE INDEX watchlist_hits_by_time ON watchlist_hits_received (received_ms)
+)sql";
+
+constexpr std::array<Migration, 7> kMigrations = {{
     {1, "records, links, tombstones, audit log, settings", kRecords},
     {2, "users, sessions, API tokens", kUsers},
     {3, "record change feed, screening jobs and hits", kScreening},
@@ -370,6 +433,8 @@ constexpr std::array<Migration, 6> kMigrations = {{
     {5, "cases, case messages, outbox, received items, attachments, message links and forwards",
      kMessaging},
     {6, "follow-up requests and the data partners released", kFollowups},
+    {7, "shared watchlists: published lists and entries, partners' lists held, hits received",
+     kWatchlists},
 }};
 
 }  // namespace
@@ -596,6 +661,43 @@ const std::vector<TransferTable>& TransferTables() {
         {"received_ms", true},
         {"retain_until_ms", true},
         {"erased_ms", true}}},
+      {"watchlist_published_lists",
+       {{"partner"}, {"version", true}, {"entries", true}, {"updated_ms", true}}},
+      {"watchlist_published_entries",
+       {{"partner"}, {"reference"}, {"record_id"}, {"entry"}, {"version", true}, {"removed", true}},
+       2},
+      {"shared_watchlists",
+       {{"owner"},
+        {"version", true},
+        {"cursor_version", true},
+        {"cursor_reference"},
+        {"entries", true},
+        {"retention_days", true},
+        {"last_pull_ms", true},
+        {"last_success_ms", true},
+        {"last_error"}}},
+      {"shared_watchlist_entries",
+       {{"owner"},
+        {"reference"},
+        {"version", true},
+        {"crime_area"},
+        {"handling_code"},
+        {"entry"},
+        {"received_ms", true},
+        {"retain_until_ms", true}},
+       2},
+      {"watchlist_hits_received",
+       {{"id"},
+        {"partner"},
+        {"reference"},
+        {"record_id"},
+        {"list_version", true},
+        {"source"},
+        {"purpose"},
+        {"band"},
+        {"score_permille", true},
+        {"hit_ms", true},
+        {"received_ms", true}}},
   };
   return *kTables;
 }

@@ -400,6 +400,70 @@ struct FollowupDataRow {
   int64_t erased_ms = 0;
 };
 
+// Shared watchlists (issue 6): what this node publishes to each partner, the
+// lists partners publish to it, and the hits partners reported on its
+// entries. Both backends: store/sql/sql_watchlists.cc; migration 7.
+
+// One entry of the list this node publishes to `partner`, as last published.
+// A removed entry stays as a removal so that deltas can name it.
+struct PublishedEntryRow {
+  std::string partner;
+  std::string reference;   // "wle_..." random, per partner; stable across versions
+  std::string record_id;   // the record it stands for (never sent)
+  std::string entry_json;  // the entry as sent (docs/protocol.md 8.4); "" when removed
+  int64_t version = 0;     // the list version in which it last changed
+  bool removed = false;
+};
+
+// The list this node publishes to `partner`: its current version.
+struct PublishedListRow {
+  std::string partner;
+  int64_t version = 0;
+  int64_t entries = 0;  // live entries
+  int64_t updated_ms = 0;
+};
+
+// An entry of a partner's list as this node received it. Never a record of
+// this node: it lives apart, and only the screening index reads it.
+struct SharedEntryRow {
+  std::string owner;      // the partner that published it
+  std::string reference;  // the owner's opaque reference
+  int64_t version = 0;    // the owner's list version it came with
+  std::string crime_area;
+  std::string handling_code;
+  std::string entry_json;  // the entry as received
+  int64_t received_ms = 0;
+  int64_t retain_until_ms = 0;  // the owner's retention limit
+};
+
+// A partner's list as this node holds it, and how pulling it went.
+struct SharedListRow {
+  std::string owner;
+  int64_t version = 0;         // the owner's version this copy is complete at
+  int64_t cursor_version = 0;  // position within the owner's changes (resume point)
+  std::string cursor_reference;
+  int64_t entries = 0;
+  int64_t retention_days = 0;
+  int64_t last_pull_ms = 0;  // last attempt
+  int64_t last_success_ms = 0;
+  std::string last_error;  // "" after a successful pull
+};
+
+// A hit a partner reported on an entry this node published to it.
+struct WatchlistHitRow {
+  std::string id;  // the item id ("wlh_..."), unique
+  std::string partner;
+  std::string reference;
+  std::string record_id;  // what the reference stands for on this node
+  int64_t list_version = 0;
+  std::string source;  // search, screening
+  std::string purpose;
+  std::string band;  // strong, possible
+  int64_t score_permille = 0;
+  int64_t hit_ms = 0;
+  int64_t received_ms = 0;
+};
+
 class Reader {
  public:
   virtual ~Reader() = default;
@@ -525,6 +589,29 @@ class Reader {
   // first, at most `limit` (1..1000).
   virtual absl::StatusOr<std::vector<FollowupDataRow>> FollowupDataDue(int64_t now_ms,
                                                                        int limit) = 0;
+  // Shared watchlists (store/sql/sql_watchlists.cc).
+  virtual absl::StatusOr<std::optional<PublishedListRow>> GetPublishedList(
+      std::string_view partner) = 0;
+  // Every entry (removals included) published to `partner`, by reference.
+  virtual absl::StatusOr<std::vector<PublishedEntryRow>> PublishedEntries(
+      std::string_view partner) = 0;
+  // Entries published to `partner` after (after_version, after_reference) in
+  // (version, reference) order, at most `limit` (1..10000).
+  virtual absl::StatusOr<std::vector<PublishedEntryRow>> PublishedEntriesAfter(
+      std::string_view partner, int64_t after_version, std::string_view after_reference,
+      int limit) = 0;
+  virtual absl::StatusOr<std::optional<PublishedEntryRow>> GetPublishedEntry(
+      std::string_view partner, std::string_view reference) = 0;
+  virtual absl::StatusOr<std::optional<SharedListRow>> GetSharedList(std::string_view owner) = 0;
+  virtual absl::StatusOr<std::vector<SharedListRow>> ListSharedLists() = 0;
+  virtual absl::StatusOr<std::optional<SharedEntryRow>> GetSharedEntry(
+      std::string_view owner, std::string_view reference) = 0;
+  // Calls `fn` for every shared entry (of `owner`, or of every owner when
+  // empty), in (owner, reference) order; stops at fn's error.
+  virtual absl::Status ScanSharedEntries(
+      std::string_view owner, const std::function<absl::Status(SharedEntryRow&&)>& fn) = 0;
+  // Hits reported by partners, newest first, at most `limit` (1..1000).
+  virtual absl::StatusOr<std::vector<WatchlistHitRow>> ListWatchlistHits(int limit) = 0;
 };
 
 class Transaction : public Reader {
@@ -614,6 +701,20 @@ class Transaction : public Reader {
   // Follow-ups: insert or replace by id.
   virtual absl::Status PutFollowup(const FollowupRow& followup) = 0;
   virtual absl::Status PutFollowupData(const FollowupDataRow& data) = 0;
+  // Shared watchlists (store/sql/sql_watchlists.cc).
+  virtual absl::Status PutPublishedList(const PublishedListRow& list) = 0;
+  // Inserts or replaces by (partner, reference). AlreadyExists when another
+  // reference of `partner` stands for the same record.
+  virtual absl::Status PutPublishedEntry(const PublishedEntryRow& entry) = 0;
+  virtual absl::Status PutSharedList(const SharedListRow& list) = 0;
+  // Inserts or replaces by (owner, reference); appends a change feed entry
+  // with the ref "partner:<owner>:<reference>" so screening indexes follow.
+  virtual absl::Status PutSharedEntry(const SharedEntryRow& entry) = 0;
+  // Removes one entry (and appends a change feed entry); false when absent.
+  virtual absl::StatusOr<bool> DeleteSharedEntry(std::string_view owner,
+                                                 std::string_view reference) = 0;
+  // AlreadyExists when a hit with this id was stored before.
+  virtual absl::Status InsertWatchlistHit(const WatchlistHitRow& hit) = 0;
 };
 
 class Store {

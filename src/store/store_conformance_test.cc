@@ -619,6 +619,93 @@ TEST_P(StoreConformanceTest, PartnersAgreementsQuotasAnswersAndReferencesRoundTr
                   .ok());
 }
 
+TEST_P(StoreConformanceTest, WatchlistsPublishedSharedAndHitsRoundTrip) {
+  ASSERT_TRUE(
+      store_
+          ->Write([&](Transaction& tx) -> absl::Status {
+            RETURN_IF_ERROR(tx.PutPublishedList({"node_rome", 2, 1, 10}));
+            RETURN_IF_ERROR(tx.PutPublishedEntry({"node_rome", "wle_b", "per_1", "{}", 1, false}));
+            RETURN_IF_ERROR(tx.PutPublishedEntry({"node_rome", "wle_a", "per_2", "", 2, true}));
+            RETURN_IF_ERROR(tx.PutPublishedEntry({"node_rome", "wle_c", "per_3", "{}", 2, false}));
+            RETURN_IF_ERROR(tx.PutSharedList({"node_lahore", 3, 3, "wle_z", 2, 90, 100, 100, ""}));
+            RETURN_IF_ERROR(tx.PutSharedEntry(
+                {"node_lahore", "wle_y", 3, "narcotics", "H1", "{\"names\":[]}", 100, 900}));
+            RETURN_IF_ERROR(
+                tx.PutSharedEntry({"node_lahore", "wle_x", 2, "terrorism", "H0", "{}", 100, 900}));
+            return tx.InsertWatchlistHit({"wlh_1", "node_rome", "wle_b", "per_1", 2, "search",
+                                          "Operation Indus", "strong", 910, 50, 60});
+          })
+          .ok());
+  // The same record under another reference for the same partner is refused.
+  EXPECT_EQ(store_
+                ->Write([&](Transaction& tx) {
+                  return tx.PutPublishedEntry({"node_rome", "wle_d", "per_1", "{}", 3, false});
+                })
+                .code(),
+            absl::StatusCode::kAlreadyExists);
+  EXPECT_EQ(store_
+                ->Write([&](Transaction& tx) {
+                  return tx.InsertWatchlistHit({"wlh_1", "node_rome", "wle_b", "per_1", 2, "search",
+                                                "again", "strong", 910, 50, 61});
+                })
+                .code(),
+            absl::StatusCode::kAlreadyExists);
+  int64_t feed_before = 0;
+  ASSERT_TRUE(store_
+                  ->Read([&](Reader& rd) -> absl::Status {
+                    ASSIGN_OR_RETURN(feed_before, rd.LastRecordChange());
+                    return absl::OkStatus();
+                  })
+                  .ok());
+  absl::StatusOr<bool> deleted;
+  absl::StatusOr<bool> deleted_again;
+  ASSERT_TRUE(store_
+                  ->Write([&](Transaction& tx) -> absl::Status {
+                    deleted = tx.DeleteSharedEntry("node_lahore", "wle_x");
+                    deleted_again = tx.DeleteSharedEntry("node_lahore", "wle_x");
+                    return deleted.status();
+                  })
+                  .ok());
+  EXPECT_TRUE(*deleted);
+  EXPECT_FALSE(*deleted_again);
+  ASSERT_TRUE(
+      store_
+          ->Read([&](Reader& rd) {
+            EXPECT_EQ((*rd.GetPublishedList("node_rome"))->version, 2);
+            EXPECT_FALSE(rd.GetPublishedList("node_paris")->has_value());
+            EXPECT_EQ(rd.PublishedEntries("node_rome")->size(), 3u);
+            // Changes after (1, "wle_b"), in (version, reference) order.
+            auto after = rd.PublishedEntriesAfter("node_rome", 1, "wle_b", 10);
+            EXPECT_EQ(after->size(), 2u);
+            EXPECT_EQ((*after)[0].reference, "wle_a");
+            EXPECT_TRUE((*after)[0].removed);
+            EXPECT_EQ((*after)[1].reference, "wle_c");
+            EXPECT_EQ(rd.PublishedEntriesAfter("node_rome", 0, "", 1)->front().reference, "wle_b");
+            EXPECT_EQ((*rd.GetPublishedEntry("node_rome", "wle_b"))->record_id, "per_1");
+            EXPECT_EQ((*rd.GetSharedList("node_lahore"))->cursor_reference, "wle_z");
+            EXPECT_EQ(rd.ListSharedLists()->size(), 1u);
+            EXPECT_EQ((*rd.GetSharedEntry("node_lahore", "wle_y"))->entry_json, "{\"names\":[]}");
+            EXPECT_FALSE(rd.GetSharedEntry("node_lahore", "wle_x")->has_value());
+            std::vector<std::string> refs;
+            EXPECT_TRUE(rd.ScanSharedEntries("", [&](SharedEntryRow&& e) {
+                            refs.push_back(e.reference);
+                            return absl::OkStatus();
+                          }).ok());
+            EXPECT_EQ(refs, std::vector<std::string>{"wle_y"});
+            auto hits = rd.ListWatchlistHits(10);
+            EXPECT_EQ(hits->size(), 1u);
+            EXPECT_EQ(hits->front().purpose, "Operation Indus");
+            // Every shared entry change is on the record change feed under its
+            // partner ref, so screening indexes follow it.
+            auto feed = rd.RecordChangesAfter(feed_before, 10);
+            EXPECT_EQ(feed->size(), 1u);
+            EXPECT_EQ(feed->front().record_id, "partner:node_lahore:wle_x");
+            EXPECT_TRUE(feed->front().erased);
+            return absl::OkStatus();
+          })
+          .ok());
+}
+
 TEST_P(StoreConformanceTest, CasesMessagesOutboxAndBinaryAttachmentsRoundTrip) {
   CaseRow c{.id = "cas_1",
             .partner = "node_rome",

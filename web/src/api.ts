@@ -135,12 +135,31 @@ export interface Explanation {
   features: { feature: string; detail: string; points: number }[];
 }
 
+// A hit on an entry of a partner's shared watchlist: no record of this node.
+export interface SharedListHit {
+  owner: string;
+  agency: string;
+  reference: string;
+  list_version: number;
+  crime_area: string;
+  handling_code: string;
+  alert: string;
+  notified: boolean;
+}
+
 export interface SearchHit {
-  record_id: string;
+  source?: 'own' | 'shared_watchlist';
+  record_id?: string;
   score: number;
   summary: string;
   explanation: Explanation | null;
-  record: PersonSummary;
+  record?: PersonSummary;
+  shared?: SharedListHit;
+}
+
+// A stable key for a hit of either source.
+export function hitKey(h: { record_id?: string; shared?: SharedListHit }): string {
+  return h.record_id ?? `${h.shared?.owner ?? ''}:${h.shared?.reference ?? ''}`;
 }
 
 export interface PartnerResult {
@@ -183,11 +202,13 @@ export type Decision = 'confirmed' | 'dismissed' | 'needs_review';
 export interface JobHit {
   hit: number;
   candidate: { id: string; name: string; line: number };
-  record_id: string;
+  source?: 'own' | 'shared_watchlist';
+  record_id?: string;
   score: number;
   summary: string;
   explanation: Explanation | null;
-  record: PersonSummary;
+  record?: PersonSummary;
+  shared?: SharedListHit;
   decision: { decision: Decision; reason: string; reviewer: string; decided_at: string } | null;
 }
 

@@ -15,6 +15,7 @@
 #include "store/sql/sql_partners.h"
 #include "store/sql/sql_query.h"
 #include "store/sql/sql_screening.h"
+#include "store/sql/sql_watchlists.h"
 
 namespace liaison::store::sql {
 namespace {
@@ -696,6 +697,61 @@ class Access final : public Transaction {
                                    "ON CONFLICT (key) DO UPDATE SET value = excluded.value"));
     st->Bind(1, key).Bind(2, value);
     return st->Run();
+  }
+
+  // Shared watchlists: store/sql/sql_watchlists.cc.
+  absl::StatusOr<std::optional<PublishedListRow>> GetPublishedList(
+      std::string_view partner) override {
+    return sql::GetPublishedList(conn_, partner);
+  }
+  absl::StatusOr<std::vector<PublishedEntryRow>> PublishedEntries(
+      std::string_view partner) override {
+    return sql::PublishedEntries(conn_, partner);
+  }
+  absl::StatusOr<std::vector<PublishedEntryRow>> PublishedEntriesAfter(
+      std::string_view partner, int64_t after_version, std::string_view after_reference,
+      int limit) override {
+    return sql::PublishedEntriesAfter(conn_, partner, after_version, after_reference, limit);
+  }
+  absl::StatusOr<std::optional<PublishedEntryRow>> GetPublishedEntry(
+      std::string_view partner, std::string_view reference) override {
+    return sql::GetPublishedEntry(conn_, partner, reference);
+  }
+  absl::StatusOr<std::optional<SharedListRow>> GetSharedList(std::string_view owner) override {
+    return sql::GetSharedList(conn_, owner);
+  }
+  absl::StatusOr<std::vector<SharedListRow>> ListSharedLists() override {
+    return sql::ListSharedLists(conn_);
+  }
+  absl::StatusOr<std::optional<SharedEntryRow>> GetSharedEntry(
+      std::string_view owner, std::string_view reference) override {
+    return sql::GetSharedEntry(conn_, owner, reference);
+  }
+  absl::Status ScanSharedEntries(std::string_view owner,
+                                 const std::function<absl::Status(SharedEntryRow&&)>& fn) override {
+    return sql::ScanSharedEntries(conn_, owner, fn);
+  }
+  absl::StatusOr<std::vector<WatchlistHitRow>> ListWatchlistHits(int limit) override {
+    return sql::ListWatchlistHits(conn_, limit);
+  }
+  absl::Status PutPublishedList(const PublishedListRow& list) override {
+    return sql::PutPublishedList(conn_, list);
+  }
+  absl::Status PutPublishedEntry(const PublishedEntryRow& entry) override {
+    return sql::PutPublishedEntry(conn_, entry);
+  }
+  absl::Status PutSharedList(const SharedListRow& list) override {
+    return sql::PutSharedList(conn_, list);
+  }
+  absl::Status PutSharedEntry(const SharedEntryRow& entry) override {
+    return sql::PutSharedEntry(conn_, entry);
+  }
+  absl::StatusOr<bool> DeleteSharedEntry(std::string_view owner,
+                                         std::string_view reference) override {
+    return sql::DeleteSharedEntry(conn_, owner, reference);
+  }
+  absl::Status InsertWatchlistHit(const WatchlistHitRow& hit) override {
+    return sql::InsertWatchlistHit(conn_, hit);
   }
 
   // Partners: store/sql/sql_partners.cc.

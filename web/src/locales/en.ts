@@ -77,6 +77,8 @@ export const en = {
   'search.disagreed': 'Disagreed',
   'search.total': 'Total {points} points',
   'search.minScore': 'Minimum score',
+  'search.sharedFrom': 'Shared list of {agency}',
+  'search.ownerNotified': 'owner notified',
 
   'partners.title': 'Hit/no-hit query to partners',
   'partners.intro': 'Partners answer at once by machine: hit or no hit and a reference, never personal data.',

@@ -78,6 +78,8 @@ export const it: Record<MessageKey, string> = {
   'search.disagreed': 'Non concorda',
   'search.total': 'Totale {points} punti',
   'search.minScore': 'Punteggio minimo',
+  'search.sharedFrom': 'Lista condivisa di {agency}',
+  'search.ownerNotified': 'titolare avvisato',
 
   'partners.title': 'Interrogazione hit/no-hit ai partner',
   'partners.intro': 'I partner rispondono subito, in automatico: riscontro o nessun riscontro e un riferimento, mai dati personali.',

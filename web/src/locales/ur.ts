@@ -78,6 +78,8 @@ export const ur: Record<MessageKey, string> = {
   'search.disagreed': 'غیر متفق',
   'search.total': 'کل {points} پوائنٹس',
   'search.minScore': 'کم از کم اسکور',
+  'search.sharedFrom': '{agency} کی مشترکہ فہرست',
+  'search.ownerNotified': 'مالک کو اطلاع دی گئی',
 
   'partners.title': 'شراکت داروں سے ہٹ/نو ہٹ استفسار',
   'partners.intro': 'شراکت دار فوراً خودکار جواب دیتے ہیں: ہٹ یا نو ہٹ اور ایک حوالہ، کبھی ذاتی معلومات نہیں۔',

@@ -269,7 +269,7 @@ export function ScreeningReview({ jobId }: { jobId: string }) {
             {hits.map((h, i) => (
               <li>
                 <button type="button" class={`hit-item ${i === index ? 'current' : ''}`} aria-current={i === index ? 'true' : undefined} onClick={() => move(i)}>
-                  <Name text={h.candidate.name} /> → <Name text={h.record.name} />
+                  <Name text={h.candidate.name} /> → {h.record ? <Name text={h.record.name} /> : <bdi>{t('search.sharedFrom', { agency: h.shared?.agency || h.shared?.owner || '' })}</bdi>}
                   <span class={`decision decision-${h.decision?.decision ?? 'none'}`}>{h.decision ? decisionLabel(h.decision.decision) : t('screening.undecided')}</span>
                 </button>
               </li>
@@ -294,7 +294,13 @@ export function ScreeningReview({ jobId }: { jobId: string }) {
                 </div>
                 <div>
                   <h3>{t('common.record')}</h3>
-                  <RecordSummary record={current.record} />
+                  {current.record ? (
+                    <RecordSummary record={current.record} />
+                  ) : (
+                    <p>
+                      {t('search.sharedFrom', { agency: current.shared?.agency || current.shared?.owner || '' })} <span class="mono">{current.shared?.reference}</span> ({current.shared?.crime_area}, {current.shared?.handling_code})
+                    </p>
+                  )}
                 </div>
               </div>
               <p>

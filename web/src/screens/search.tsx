@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { request, type SearchHit } from '../api';
+import { hitKey, request, type SearchHit } from '../api';
 import { ErrorBox, Explanation, Field, Name, PurposeField, RecordSummary, Score } from '../components';
 import { t } from '../i18n';
 import { usePurpose } from '../purpose';
@@ -27,7 +27,7 @@ export function SearchScreen({ canReadRecords }: { canReadRecords: boolean }) {
       if (minScore) body.min_score = Number(minScore);
       const r = await request<{ hits: SearchHit[] }>('POST', '/api/v1/search/persons', { json: body, purpose });
       setHits(r.hits);
-      setOpen(new Set(r.hits.slice(0, 1).map((h) => h.record_id)));
+      setOpen(new Set(r.hits.slice(0, 1).map(hitKey)));
     } catch (err) {
       setError(err);
       setHits(null);
@@ -77,31 +77,53 @@ export function SearchScreen({ canReadRecords }: { canReadRecords: boolean }) {
           <h2>{t('search.results', { count: hits.length })}</h2>
           {hits.length === 0 && <p>{t('common.noResults')}</p>}
           <ol class="hits">
-            {hits.map((h) => (
-              <li class="hit card" data-record={h.record_id}>
-                <div class="hit-head">
-                  <Score value={h.score} />
-                  <span class="hit-name">
-                    <Name text={h.record.name} />
-                  </span>
-                  {canReadRecords ? (
-                    <a href={href(`records/persons/${h.record_id}`)} class="mono">
-                      {h.record_id}
-                    </a>
-                  ) : (
-                    <span class="mono">{h.record_id}</span>
-                  )}
-                </div>
-                <p class="reasons" dir="auto">
-                  {h.summary}
-                </p>
-                <RecordSummary record={h.record} />
-                <button type="button" class="link" aria-expanded={open.has(h.record_id)} onClick={() => toggle(h.record_id)}>
-                  {t('search.explain')}
-                </button>
-                {open.has(h.record_id) && <Explanation explanation={h.explanation} />}
-              </li>
-            ))}
+            {hits.map((h) =>
+              h.shared || !h.record || !h.record_id ? (
+                <li class="hit card shared" data-reference={h.shared?.reference}>
+                  <div class="hit-head">
+                    <Score value={h.score} />
+                    <span class="hit-name">{t('search.sharedFrom', { agency: h.shared?.agency || h.shared?.owner || '' })}</span>
+                    <span class="mono">{h.shared?.reference}</span>
+                  </div>
+                  <p class="reasons" dir="auto">
+                    {h.summary}
+                  </p>
+                  <p class="muted">
+                    {h.shared?.crime_area} · {h.shared?.handling_code}
+                    {h.shared?.alert ? ` · ${h.shared.alert}` : ''}
+                    {h.shared?.notified ? ` · ${t('search.ownerNotified')}` : ''}
+                  </p>
+                  <button type="button" class="link" aria-expanded={open.has(hitKey(h))} onClick={() => toggle(hitKey(h))}>
+                    {t('search.explain')}
+                  </button>
+                  {open.has(hitKey(h)) && <Explanation explanation={h.explanation} />}
+                </li>
+              ) : (
+                <li class="hit card" data-record={h.record_id}>
+                  <div class="hit-head">
+                    <Score value={h.score} />
+                    <span class="hit-name">
+                      <Name text={h.record.name} />
+                    </span>
+                    {canReadRecords ? (
+                      <a href={href(`records/persons/${h.record_id}`)} class="mono">
+                        {h.record_id}
+                      </a>
+                    ) : (
+                      <span class="mono">{h.record_id}</span>
+                    )}
+                  </div>
+                  <p class="reasons" dir="auto">
+                    {h.summary}
+                  </p>
+                  <RecordSummary record={h.record} />
+                  <button type="button" class="link" aria-expanded={open.has(h.record_id)} onClick={() => toggle(hitKey(h))}>
+                    {t('search.explain')}
+                  </button>
+                  {open.has(h.record_id) && <Explanation explanation={h.explanation} />}
+                </li>
+              ),
+            )}
           </ol>
         </div>
       )}
