@@ -42,7 +42,7 @@ struct Options {
   size_t persons = 100'000;
   double seconds = 10;
   int clients = 16;
-  int server_threads = 64;  // as `liaison serve` gives the partner listener
+  int server_threads = 128;  // as `liaison serve` gives the partner listener
 };
 
 struct BenchNode {

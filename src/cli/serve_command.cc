@@ -105,10 +105,10 @@ int RunServe(const ServeArgs& args) {
   exchange::PartnerServiceOptions federation_options;
   federation_options.node_id = dir->config.node_id;
   federation_options.identity = {dir->keys.tls_cert_pem(), dir->keys.tls_key_pem()};
-  // Each partner keeps up to 16 connections open (PartnerClientOptions), and
-  // a kept-alive connection holds a listener thread: enough threads for a
-  // few partners at full concurrency.
-  federation_options.worker_threads = std::max(dir->config.worker_threads, 64);
+  // Each partner keeps up to 32 connections open (PartnerClientOptions), and
+  // a kept-alive connection holds a listener thread: enough threads for four
+  // partners at full concurrency.
+  federation_options.worker_threads = std::max(dir->config.worker_threads, 128);
   exchange::PartnerService partner_service(federation_options, *(*node)->partners, *(*node)->signer,
                                            *(*node)->clock, *(*node)->random, &own_persons);
   if (absl::Status s = partner_service.Refresh(); !s.ok()) return Fail(kCommand, s);

@@ -151,12 +151,12 @@ struct PartnerClientOptions {
   absl::Duration connect_timeout = absl::Seconds(5);
   absl::Duration read_timeout = absl::Seconds(10);
   OpenOptions open;  // for the replies
-  size_t max_idle_connections_per_partner = 16;
+  size_t max_idle_connections_per_partner = 32;
   // Connections open to one partner at once. A send beyond it waits (up to
   // connect_timeout) for one to come free, so that a burst of officers'
   // queries never opens more connections than the partner's listener has
   // threads to serve (a connection it cannot serve would wait unanswered).
-  size_t max_connections_per_partner = 16;
+  size_t max_connections_per_partner = 32;
 };
 
 class PartnerClient {
