@@ -449,6 +449,11 @@ describe('the officers web interface', () => {
     // A Latin name inside Urdu text keeps its own direction.
     const bdi = page.locator('.explanation bdi').first();
     assert.equal(await bdi.getAttribute('dir'), 'auto');
+    // The explanation's labels (how tokens matched, which evidence) are in
+    // Urdu too, not the server's English names.
+    const evidence = await page.locator('.explanation .features').first().textContent();
+    assert.match(evidence, /تاریخ پیدائش/);
+    assert.doesNotMatch(evidence, /\bdob\b/);
     await shot(page, '08-search-urdu');
     await assertAccessible(page, 'search in Urdu');
     await page.getByRole('link', { name: 'ریکارڈ' }).click();

@@ -145,7 +145,7 @@ export function Explanation({ explanation }: { explanation: ExplanationJson | nu
               <td>
                 <Name text={tok.record} />
               </td>
-              <td>{tok.how}</td>
+              <td>{tDyn('how', tok.how)}</td>
               <td>{formatNumber(tok.similarity, { style: 'percent' })}</td>
               <td class="num">{pts(tok.points)}</td>
             </tr>
@@ -187,7 +187,7 @@ export function Explanation({ explanation }: { explanation: ExplanationJson | nu
             {explanation.features.map((f) => (
               <li class={f.points >= 0 ? 'agree' : 'disagree'}>
                 <span class="verdict">{f.points >= 0 ? `✓ ${t('search.agreed')}` : `✗ ${t('search.disagreed')}`}</span>{' '}
-                <strong>{f.feature}</strong>: <bdi dir="auto">{f.detail}</bdi> <bdi class="num">({pts(f.points)})</bdi>
+                <strong>{tDyn('feature', f.feature)}</strong>: <bdi dir="auto">{f.detail}</bdi> <bdi class="num">({pts(f.points)})</bdi>
               </li>
             ))}
           </ul>
