@@ -8,7 +8,9 @@
 // --seconds: half for a variant spelling of a person Rome holds (a hit),
 // half for a person it does not (no hit). Each query is the whole path:
 // purpose check, sealed envelope, TLS, Open with the replay guard,
-// agreement and quota, index search, references and durable audit entries on
+// agreement and quota, search of the screening index with the agreement's
+// scope read from the store (as `liaison serve` answers partners),
+// references and durable audit entries on
 // both nodes (SQLite, synchronous=FULL), sealed answer, Open.
 //
 //   taskset -c 0,1 build/bench/federation/federation_bench --persons 100000 --seconds 20
@@ -28,11 +30,13 @@
 #include "access/node_signer.h"
 #include "access/partners.h"
 #include "audit/hex.h"
+#include "exchange/own_person_search.h"
 #include "exchange/partner_service.h"
 #include "federation/canonical_bytes.h"
 #include "federation/tls_pinning.h"
 #include "node/node_dir.h"
 #include "person_generator.h"
+#include "screening/screening_service.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace liaison {
@@ -97,6 +101,8 @@ records::Record RecordOf(const match::PersonInput& in, size_t i) {
   r.meta.id = "per_" + std::to_string(i);
   r.meta.crime_area = records::CrimeArea::kNarcotics;
   r.meta.handling_code = records::HandlingCode::kH1;
+  r.meta.version = 1;
+  r.meta.review_date = "2030-01-01";
   records::Person p;
   p.name = in.names.empty() ? "" : in.names[0];
   for (size_t k = 1; k < in.names.size(); ++k) p.aliases.push_back(in.names[k]);
@@ -148,19 +154,38 @@ int Main(int argc, char** argv) {
 
   // Rome's persons, and the queries: variants of held persons and new ones.
   synth::PersonGenerator generator(20260101);
-  match::Matcher matcher;
-  federation::IndexedPersonSearch rome_persons(matcher);
+  std::vector<records::Record> rome_records;
   std::vector<federation::QueriedPerson> hits;
   std::vector<federation::QueriedPerson> misses;
   auto t0 = std::chrono::steady_clock::now();
   for (size_t i = 0; i < o.persons; ++i) {
     synth::Identity id = generator.NewIdentity();
-    (void)rome_persons.Upsert(RecordOf(generator.Record(id, false, false), i));
+    rome_records.push_back(RecordOf(generator.Record(id, false, false), i));
+    rome_records.back().meta.owner = rome.dir.config.node_id;
     if (i % 50 == 0 && hits.size() < 2000)
       hits.push_back(QueryOf(generator.Record(id, true, false)));
   }
   for (int i = 0; i < 2000; ++i)
     misses.push_back(QueryOf(generator.Record(generator.NewIdentity(), false, false)));
+  // As `liaison serve` does: the persons are records in Rome's store, the
+  // screening service indexes them, and partners are answered from it.
+  if (absl::Status s = rome.store->Write([&](store::Transaction& tx) -> absl::Status {
+        for (const records::Record& r : rome_records) {
+          if (absl::Status st = tx.InsertRecord(r); !st.ok()) return st;
+        }
+        return absl::OkStatus();
+      });
+      !s.ok()) {
+    fprintf(stderr, "%s\n", s.ToString().c_str());
+    return 1;
+  }
+  rome_records.clear();
+  screening::ScreeningService rome_index(*rome.store);
+  if (absl::Status s = rome_index.Build(); !s.ok()) {
+    fprintf(stderr, "%s\n", s.ToString().c_str());
+    return 1;
+  }
+  exchange::OwnPersonSearch rome_persons(rome_index, *rome.store, rome.dir.config.node_id);
   double load_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 
   exchange::PartnerServiceOptions ro;
@@ -238,8 +263,7 @@ int Main(int argc, char** argv) {
     return all.empty() ? 0.0
                        : all[std::min(all.size() - 1, static_cast<size_t>(p * (all.size() - 1)))];
   };
-  printf("persons held by the answering node: %zu (loaded in %.1f s)\n", rome_persons.size(),
-         load_s);
+  printf("persons held by the answering node: %zu (loaded in %.1f s)\n", rome_index.size(), load_s);
   printf("clients: %d, server threads: %d, duration: %.1f s\n", o.clients, o.server_threads,
          elapsed);
   printf("queries answered: %lld (%.0f q/s), errors: %lld\n",
