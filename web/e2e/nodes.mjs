@@ -93,7 +93,7 @@ export class Node {
 
   async start({ partners = false } = {}) {
     const args = ['serve', '--data', this.dir, '--listen', '127.0.0.1:0', '--web-root', webRoot];
-    if (partners) args.push('--partner-listen', `127.0.0.1:${this.partnerPort}`);
+    if (partners) args.push('--partner-listen', `127.0.0.1:${this.partnerPort}`, '--watchlist-pull-interval', '2');
     this.process = spawn(liaisonBinary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     this.process.stderr.on('data', (d) => {
       this.stderr += d.toString();

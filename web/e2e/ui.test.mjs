@@ -167,7 +167,7 @@ describe('the officers web interface', () => {
 
   uiTest('queries the partner node: a hit with a reference, and no hit', async () => {
     await page.getByRole('link', { name: 'Partner query' }).click();
-    await page.getByRole('cell', { name: 'Polizia di Stato' }).waitFor();
+    await page.getByRole('cell', { name: 'Polizia di Stato' }).first().waitFor();
     await page.getByLabel('Name', { exact: true }).fill('Muhammad Asif');
     await page.getByLabel('Date of birth').fill('1985-12-03');
     await page.getByRole('button', { name: 'Query' }).click();
@@ -182,6 +182,19 @@ describe('the officers web interface', () => {
     await page.getByLabel('Crime area').selectOption('narcotics');
     await page.getByRole('button', { name: 'Query' }).click();
     await page.locator('.partner-results .tag-nohit').waitFor();
+    // Rome's shared watchlist (its alerts within the agreement), pulled every
+    // 2 s, is listed with its version and entries.
+    const row = page.locator('table.watchlists tr[data-partner]');
+    for (let i = 0; i < 40 && !(await row.count()); i++) {
+      await page.waitForTimeout(500);
+      await page.reload();
+      await page.getByRole('cell', { name: 'Polizia di Stato' }).first().waitFor();
+    }
+    assert.match(await row.first().textContent(), /Polizia di Stato/);
+    const entries = Number(await row.first().locator('td').nth(2).textContent());
+    assert.ok(entries >= 1, `Rome shares its alerts (${entries} entries)`);
+    await shot(page, '03b-shared-watchlists');
+    await assertAccessible(page, 'partners with shared watchlists');
   });
 
   uiTest('runs a screening job and decides hits with the keyboard', async () => {

@@ -30,7 +30,7 @@ interface Section {
 
 const SECTIONS: Section[] = [
   { path: 'search', label: 'nav.search', permission: 'screening.search', render: (_, can) => <SearchScreen canReadRecords={can('records.read')} /> },
-  { path: 'partners', label: 'nav.partners', permission: 'partners.query', render: (_, can) => <PartnersScreen canAdmin={can('node.admin')} /> },
+  { path: 'partners', label: 'nav.partners', permission: 'partners.query', render: (_, can) => <PartnersScreen canAdmin={can('node.admin')} canReadRecords={can('records.read')} /> },
   { path: 'inbox', label: 'nav.inbox', permission: 'cases.read', render: () => <InboxScreen /> },
   { path: 'cases', label: 'nav.cases', permission: 'cases.read', render: (r, can) => <CasesScreen caseId={r.path[1]} canWrite={can('cases.write')} /> },
   {

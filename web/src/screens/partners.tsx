@@ -3,8 +3,9 @@ import { request, CRIME_AREAS, HANDLING_CODES, type Partner, type PartnerResult 
 import { ErrorBox, Field, Loading, PurposeField, Tag } from '../components';
 import { formatDateTime, formatNumber, t, tDyn } from '../i18n';
 import { usePurpose } from '../purpose';
+import { WatchlistsPanel } from './watchlists';
 
-export function PartnersScreen({ canAdmin }: { canAdmin: boolean }) {
+export function PartnersScreen({ canAdmin, canReadRecords }: { canAdmin: boolean; canReadRecords: boolean }) {
   const [purpose] = usePurpose();
   const [partners, setPartners] = useState<Partner[] | null>(null);
   const [partner, setPartner] = useState('all');
@@ -162,6 +163,7 @@ export function PartnersScreen({ canAdmin }: { canAdmin: boolean }) {
         </table>
       )}
       {canAdmin && agreementFor && <AgreementPanel partner={agreementFor} key={agreementFor.node_id} />}
+      <WatchlistsPanel agencyOf={agencyOf} canReadRecords={canReadRecords} />
     </section>
   );
 }
