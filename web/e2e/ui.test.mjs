@@ -143,7 +143,7 @@ describe('the officers web interface', () => {
     const nav = page.getByRole('navigation', { name: 'Main' });
     await nav.waitFor();
     const links = await nav.getByRole('link').allTextContents();
-    assert.deepEqual(links, ['Search', 'Partner query', 'Inbox', 'Cases', 'Screening', 'Records', 'Statistics']);
+    assert.deepEqual(links, ['Search', 'Partner query', 'Follow-ups', 'Inbox', 'Cases', 'Screening', 'Records', 'Statistics']);
     await assert.doesNotReject(page.getByText('Signed in as Rana Tariq').waitFor());
   });
 
@@ -428,6 +428,109 @@ describe('the officers web interface', () => {
     assert.deepEqual(await received('any'), ['1', '1', '0']);
     assert.deepEqual(await received('narcotics'), ['1', '0', '0']);
     await ctx.close();
+  });
+
+  // After the statistics tests: the query here would change their counts.
+  uiTest('a follow-up for a hit: Lahore requests, Rome approves in part, Lahore reads the released data', async () => {
+    // Lahore: a hit from Rome, and a follow-up request for its reference.
+    await page.getByRole('link', { name: 'Partner query' }).click();
+    await page.getByRole('cell', { name: 'Polizia di Stato' }).waitFor();
+    await page.getByLabel('Name', { exact: true }).fill('Muhammad Asif');
+    await page.getByLabel('Date of birth').fill('1985-12-03');
+    await page.getByRole('button', { name: 'Query' }).click();
+    await page.locator('.partner-results .tag-hit').waitFor();
+    const reference = (await page.locator('.partner-results td.mono').first().textContent()).trim();
+    await page.getByRole('button', { name: `Request follow-up for ${reference}` }).click();
+    assert.equal(await page.getByLabel('Purpose of the request').inputValue(), PURPOSE, 'the stated purpose is offered');
+    await page.getByLabel('Legal basis').fill('Art. 4 of the cooperation agreement');
+    await page.getByLabel('Urgency').selectOption('urgent');
+    await page.getByLabel('Note').fill('The courier is expected in Rome on 3 March.');
+    await assertLabelled(page);
+    await page.getByRole('button', { name: 'Send request' }).click();
+    const created = page.locator('.followup-created');
+    await created.waitFor();
+    assert.match(await created.textContent(), /Follow-up request fup_[0-9A-Z]+ sent/);
+    assert.match(await created.textContent(), new RegExp(reference));
+    assert.match(await created.textContent(), /Sent/);
+    assert.match(await created.textContent(), /Urgent \(8 hours\)/);
+    await assertAccessible(page, 'follow-up request');
+
+    // Rome: the request in the liaison officer's queue with its deadline.
+    const rp = await newPage();
+    await signIn(rp.p, ROME_OFFICER, '', rome);
+    await rp.p.getByRole('link', { name: 'Follow-ups' }).click();
+    await rp.p.getByLabel('Purpose').fill('Answering Lahore on Operation Indus');
+    const queued = rp.p.locator('table.followups-incoming tbody tr', { hasText: reference });
+    for (let i = 0; i < 60 && (await queued.count()) === 0; i++) {
+      await rp.p.waitForTimeout(500);
+      await rp.p.getByRole('button', { name: 'Refresh' }).click();
+    }
+    assert.equal(await queued.count(), 1);
+    assert.equal(await queued.getAttribute('data-state'), 'pending');
+    assert.match(await queued.textContent(), /Punjab Police/);
+    assert.match(await queued.textContent(), /Rana Tariq/);
+    const incoming = await rp.p.evaluate(async () => (await (await fetch('/api/v1/followups?direction=incoming')).json()).followups[0]);
+    const hours = (incoming.deadline_ms - incoming.received_ms) / 3_600_000;
+    assert.equal(hours, 8, 'an urgent request is due 8 hours after arrival');
+    const shownDeadline = await rp.p.evaluate((ms) => new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short' }).format(ms), incoming.deadline_ms);
+    assert.match(await queued.locator('td.deadline').textContent(), new RegExp(`^${shownDeadline.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+    assert.equal(await queued.getAttribute('class'), null, 'not overdue');
+
+    // Rome opens it (from the keyboard): the record, then approves in part.
+    await queued.getByRole('button', { name: `Open follow-up ${reference}` }).focus();
+    await rp.p.keyboard.press('Enter');
+    const detail = rp.p.locator('.followup-detail');
+    await detail.locator('dl.record-fields').waitFor().catch(async (e) => {
+      await shot(rp.p, 'FAILED-followup-rome');
+      throw e;
+    });
+    assert.match(await detail.textContent(), /Art\. 4 of the cooperation agreement/);
+    assert.match(await detail.locator('dl.record-fields').textContent(), /Mohammed Aasif/);
+    await detail.getByLabel('Approve in part').check();
+    const boxes = detail.getByRole('group', { name: 'Fields to release' }).getByRole('checkbox');
+    assert.ok((await boxes.count()) >= 4, 'every releasable field is offered');
+    await detail.getByRole('checkbox', { name: 'name', exact: true }).check();
+    await detail.getByRole('checkbox', { name: 'dob', exact: true }).check();
+    await detail.getByLabel('Reason').fill('the identity numbers are operational');
+    await shot(rp.p, '18-followup-queue-rome');
+    await assertAccessible(rp.p, 'follow-up queue');
+    await assertLabelled(rp.p);
+    await detail.getByRole('button', { name: 'Record decision' }).click();
+    await rp.p.getByText('Decision recorded: Approved in part.').waitFor();
+    await rp.p.locator(`table.followups-incoming tr[data-state="approved_partial"]`, { hasText: reference }).waitFor();
+    await rp.ctx.close();
+
+    // Lahore: the released data, with its owner, handling code and retention limit
+    // (from the request's own link to the follow-ups screen).
+    await page.getByRole('link', { name: 'All follow-ups' }).click();
+    const ours = page.locator('table.followups-outgoing tbody tr', { hasText: reference });
+    await ours.waitFor();
+    for (let i = 0; i < 60 && (await ours.getAttribute('data-state')) !== 'approved_partial'; i++) {
+      await page.waitForTimeout(500);
+      await page.getByRole('button', { name: 'Refresh' }).click();
+    }
+    assert.equal(await ours.getAttribute('data-state'), 'approved_partial');
+    assert.match(await ours.textContent(), /Approved in part/);
+    assert.match(await ours.textContent(), /the identity numbers are operational/);
+    assert.match(await ours.textContent(), /Marco De Luca/);
+    await ours.getByRole('button', { name: `Open follow-up ${reference}` }).click();
+    const released = page.locator('.followup-detail .released');
+    await released.waitFor();
+    assert.equal(await released.getAttribute('data-erased'), 'false');
+    const summary = await released.locator('dl.summary').textContent();
+    assert.match(summary, /Owner\s*Polizia di Stato/);
+    assert.equal((await released.locator('.tag-H1').textContent()).trim(), 'H1', 'the handling code badge');
+    const id = await ours.getAttribute('data-followup');
+    const one = await page.evaluate(async ([fid, purpose]) => (await (await fetch(`/api/v1/followups/${fid}`, { headers: { 'X-Purpose': purpose } })).json()).followup, [id, PURPOSE]);
+    assert.ok(one.released.retain_until_ms > one.released.received_ms);
+    const keepUntil = await page.evaluate((ms) => new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short' }).format(ms), one.released.retain_until_ms);
+    assert.match(summary, new RegExp(`Keep until\\s*${keepUntil.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+    const fields = await released.locator('dl.released-data dt').allTextContents();
+    assert.deepEqual(fields.sort(), ['dob', 'name'], 'only the fields Rome chose');
+    assert.match(await released.locator('dl.released-data').textContent(), /Mohammed Aasif/);
+    assert.equal(await released.locator('dl.released-data bdi').first().getAttribute('dir'), 'auto');
+    await shot(page, '19-followup-released-lahore');
+    await assertAccessible(page, 'released follow-up');
   });
 
   uiTest('Urdu lays out right to left; Italian and English read as such', async () => {

@@ -3,6 +3,7 @@ import { request, CRIME_AREAS, HANDLING_CODES, type Partner, type PartnerResult 
 import { ErrorBox, Field, Loading, PurposeField, Tag } from '../components';
 import { formatDateTime, formatNumber, t, tDyn } from '../i18n';
 import { usePurpose } from '../purpose';
+import { FollowupRequestForm } from './followups';
 
 export function PartnersScreen({ canAdmin }: { canAdmin: boolean }) {
   const [purpose] = usePurpose();
@@ -16,6 +17,7 @@ export function PartnersScreen({ canAdmin }: { canAdmin: boolean }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [agreementFor, setAgreementFor] = useState<Partner | null>(null);
+  const [followup, setFollowup] = useState<{ partner: string; reference: string } | null>(null);
 
   useEffect(() => {
     request<{ partners: Partner[] }>('GET', '/api/v1/partners')
@@ -36,6 +38,7 @@ export function PartnersScreen({ canAdmin }: { canAdmin: boolean }) {
       if (area) body.crime_area = area;
       const r = await request<{ results: PartnerResult[] }>('POST', '/api/v1/partners/query', { json: body, purpose });
       setResults(r.results);
+      setFollowup(null);
     } catch (err) {
       setError(err);
     } finally {
@@ -106,6 +109,7 @@ export function PartnersScreen({ canAdmin }: { canAdmin: boolean }) {
                     <tr>
                       <th scope="col">{t('partners.references')}</th>
                       <th scope="col">{t('partners.band')}</th>
+                      <th scope="col">{t('common.actions')}</th>
                     </tr>
                   </thead>
                   <tbody>
@@ -113,6 +117,16 @@ export function PartnersScreen({ canAdmin }: { canAdmin: boolean }) {
                       <tr>
                         <td class="mono">{m.reference}</td>
                         <td>{m.band}</td>
+                        <td>
+                          <button
+                            type="button"
+                            aria-label={t('followups.requestFor', { reference: m.reference })}
+                            aria-expanded={followup?.reference === m.reference && followup.partner === r.partner}
+                            onClick={() => setFollowup({ partner: r.partner, reference: m.reference })}
+                          >
+                            {t('followups.request')}
+                          </button>
+                        </td>
                       </tr>
                     ))}
                   </tbody>
@@ -123,6 +137,15 @@ export function PartnersScreen({ canAdmin }: { canAdmin: boolean }) {
         </ul>
       )}
       {results?.some((r) => r.hit) && <p class="muted">{t('partners.followUp')}</p>}
+      {followup && (
+        <FollowupRequestForm
+          key={`${followup.partner}:${followup.reference}`}
+          partner={followup.partner}
+          agency={agencyOf(followup.partner)}
+          reference={followup.reference}
+          onClose={() => setFollowup(null)}
+        />
+      )}
 
       <h2>{t('partners.listTitle')}</h2>
       {partners === null ? (
