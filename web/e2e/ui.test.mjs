@@ -562,6 +562,13 @@ describe('the officers web interface', () => {
     await page.getByRole('link', { name: 'اعداد و شمار' }).click();
     await page.locator('.charts canvas').first().waitFor();
     await assertAccessible(page, 'statistics in Urdu');
+    // The follow-up sent earlier, in Urdu: its state translated, Rome's officer isolated.
+    await page.getByRole('link', { name: 'فالو اپ', exact: true }).click();
+    const followups = page.locator('table.followups-outgoing');
+    await followups.locator('tbody tr').first().waitFor();
+    assert.match(await followups.textContent(), /جزوی طور پر منظور/);
+    assert.equal(await followups.locator('bdi.name').first().getAttribute('dir'), 'auto');
+    await assertAccessible(page, 'follow-ups in Urdu');
 
     await page.getByLabel('زبان').selectOption('it');
     assert.equal(await page.evaluate(() => document.documentElement.dir), 'ltr');
