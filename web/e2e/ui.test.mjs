@@ -3,7 +3,7 @@
 // headless driven by playwright-core. Screenshots of the main screens go to
 // build/e2e-screenshots/ (LIAISON_SCREENSHOTS overrides).
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -98,6 +98,10 @@ describe('the officers web interface', () => {
     rome = new Node('rome', 'Polizia di Stato', 'IT');
     lahore.importPersons(join(repoRoot, 'demo-data', 'lahore_persons.csv'));
     rome.importPersons(join(repoRoot, 'demo-data', 'rome_persons.csv'));
+    // A protected person within the agreement with Lahore: her address and contact are never released.
+    const protectedCsv = join(rome.root, 'protected.csv');
+    writeFileSync(protectedCsv, 'id,name,dob,gender,crime_area,handling_code,alert\nROM-P1,Laila Hosseini,1996-05-14,F,human_trafficking,H1,protected_person\n');
+    rome.importPersons(protectedCsv);
     officerSecret = lahore.addUser({ ...OFFICER, totp: true });
     lahore.addUser(SUPERVISOR);
     lahore.addUser(ADMIN);
@@ -531,6 +535,58 @@ describe('the officers web interface', () => {
     assert.equal(await released.locator('dl.released-data bdi').first().getAttribute('dir'), 'auto');
     await shot(page, '19-followup-released-lahore');
     await assertAccessible(page, 'released follow-up');
+  });
+
+  uiTest("a protected person's address is offered only as withheld; Rome refuses with a reason", async () => {
+    // Rome holds a protected person (imported before the nodes started).
+    const rp = await newPage();
+    await signIn(rp.p, ROME_OFFICER, '', rome);
+    // Lahore gets a hit on her and asks for the data (through the API: the form is tested above).
+    const asked = await page.evaluate(
+      async ([partner, purpose]) => {
+        const q = await fetch('/api/v1/partners/query', {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json', 'X-Purpose': purpose },
+          body: JSON.stringify({ partner, name: 'Laila Hosseini', dob: '1996-05-14' }),
+        });
+        const answer = await q.json();
+        const reference = answer.results?.[0]?.matches?.[0]?.reference;
+        const f = await fetch('/api/v1/followups', {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({ partner, reference, purpose, legal_basis: 'Art. 4 of the cooperation agreement', urgency: 'normal' }),
+        });
+        return { reference, status: f.status, answer: JSON.stringify(answer) };
+      },
+      [rome.id, PURPOSE],
+    );
+    assert.ok(asked.reference, `a hit on the protected person: ${asked.answer}`);
+    assert.equal(asked.status, 201);
+
+    // Rome: the address is marked protected and its box cannot be ticked.
+    await rp.p.getByRole('link', { name: 'Follow-ups' }).click();
+    await rp.p.getByLabel('Purpose').fill('Answering Lahore on a protected person');
+    const queued = rp.p.locator('table.followups-incoming tbody tr', { hasText: asked.reference });
+    for (let i = 0; i < 60 && (await queued.count()) === 0; i++) {
+      await rp.p.waitForTimeout(500);
+      await rp.p.getByRole('button', { name: 'Refresh' }).click();
+    }
+    assert.equal(await queued.count(), 1);
+    await queued.getByRole('button', { name: `Open follow-up ${asked.reference}` }).click();
+    const detail = rp.p.locator('.followup-detail');
+    await detail.locator('dl.record-fields').waitFor();
+    assert.match(await detail.locator('dl.record-fields dt[data-field="address"]').textContent(), /protected/);
+    await detail.getByLabel('Approve in part').check();
+    const address = detail.getByRole('checkbox', { name: 'address (protected: never released)' });
+    assert.ok(await address.isDisabled(), 'the address cannot be chosen');
+    assert.ok(await detail.getByRole('checkbox', { name: 'contact (protected: never released)' }).isDisabled());
+    assert.ok(await detail.getByRole('checkbox', { name: 'name', exact: true }).isEnabled());
+    await assertAccessible(rp.p, 'follow-up with withheld fields');
+    await detail.getByLabel('Refuse').check();
+    await detail.getByLabel('Reason').fill('a protected witness');
+    await detail.getByRole('button', { name: 'Record decision' }).click();
+    await rp.p.getByText('Decision recorded: Refused.').waitFor();
+    await rp.ctx.close();
   });
 
   uiTest('Urdu lays out right to left; Italian and English read as such', async () => {
