@@ -493,8 +493,8 @@ describe('the officers web interface', () => {
     await detail.getByLabel('Approve in part').check();
     const boxes = detail.getByRole('group', { name: 'Fields to release' }).getByRole('checkbox');
     assert.ok((await boxes.count()) >= 4, 'every releasable field is offered');
-    await detail.getByRole('checkbox', { name: 'name', exact: true }).check();
-    await detail.getByRole('checkbox', { name: 'dob', exact: true }).check();
+    await detail.getByRole('checkbox', { name: 'Name', exact: true }).check();
+    await detail.getByRole('checkbox', { name: 'Date of birth', exact: true }).check();
     await detail.getByLabel('Reason').fill('the identity numbers are operational');
     await shot(rp.p, '18-followup-queue-rome');
     await assertAccessible(rp.p, 'follow-up queue');
@@ -529,8 +529,9 @@ describe('the officers web interface', () => {
     assert.ok(one.released.retain_until_ms > one.released.received_ms);
     const keepUntil = await page.evaluate((ms) => new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short' }).format(ms), one.released.retain_until_ms);
     assert.match(summary, new RegExp(`Keep until\\s*${keepUntil.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
-    const fields = await released.locator('dl.released-data dt').allTextContents();
+    const fields = await released.locator('dl.released-data dt').evaluateAll((dts) => dts.map((dt) => dt.dataset.field));
     assert.deepEqual(fields.sort(), ['dob', 'name'], 'only the fields Rome chose');
+    assert.match(await released.locator('dl.released-data').textContent(), /Date of birth1985-12-03/);
     assert.match(await released.locator('dl.released-data').textContent(), /Mohammed Aasif/);
     assert.equal(await released.locator('dl.released-data bdi').first().getAttribute('dir'), 'auto');
     await shot(page, '19-followup-released-lahore');
@@ -577,10 +578,10 @@ describe('the officers web interface', () => {
     await detail.locator('dl.record-fields').waitFor();
     assert.match(await detail.locator('dl.record-fields dt[data-field="address"]').textContent(), /protected/);
     await detail.getByLabel('Approve in part').check();
-    const address = detail.getByRole('checkbox', { name: 'address (protected: never released)' });
+    const address = detail.getByRole('checkbox', { name: 'Address (protected: never released)' });
     assert.ok(await address.isDisabled(), 'the address cannot be chosen');
-    assert.ok(await detail.getByRole('checkbox', { name: 'contact (protected: never released)' }).isDisabled());
-    assert.ok(await detail.getByRole('checkbox', { name: 'name', exact: true }).isEnabled());
+    assert.ok(await detail.getByRole('checkbox', { name: 'Contact details (protected: never released)' }).isDisabled());
+    assert.ok(await detail.getByRole('checkbox', { name: 'Name', exact: true }).isEnabled());
     await assertAccessible(rp.p, 'follow-up with withheld fields');
     await detail.getByLabel('Refuse').check();
     await detail.getByLabel('Reason').fill('a protected witness');

@@ -421,6 +421,18 @@ export const en = {
   'followups.recordDecision': "Record decision",
   'followups.decided': "Decision recorded: {state}. The node sends it to the partner.",
 
+  'followups.field.name': "Name",
+  'followups.field.aliases': "Aliases",
+  'followups.field.father_name': "Father's name",
+  'followups.field.dob': "Date of birth",
+  'followups.field.gender': "Gender",
+  'followups.field.nationalities': "Nationalities",
+  'followups.field.id_numbers': "Identity numbers",
+  'followups.field.place_of_birth': "Place of birth",
+  'followups.field.address': "Address",
+  'followups.field.contact': "Contact details",
+  'followups.field.number': "Number",
+
   'handling.H0': 'H0 — usable in court',
   'handling.H1': "H1 — not in court without the owner's consent",
   'handling.H2': 'H2 — no onward sharing without consent',

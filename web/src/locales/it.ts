@@ -422,6 +422,18 @@ export const it: Record<MessageKey, string> = {
   'followups.recordDecision': "Registra la decisione",
   'followups.decided': "Decisione registrata: {state}. Il nodo la invia al partner.",
 
+  'followups.field.name': "Nome",
+  'followups.field.aliases': "Alias",
+  'followups.field.father_name': "Nome del padre",
+  'followups.field.dob': "Data di nascita",
+  'followups.field.gender': "Sesso",
+  'followups.field.nationalities': "Cittadinanze",
+  'followups.field.id_numbers': "Numeri di identificazione",
+  'followups.field.place_of_birth': "Luogo di nascita",
+  'followups.field.address': "Indirizzo",
+  'followups.field.contact': "Recapiti",
+  'followups.field.number': "Numero",
+
   'handling.H0': 'H0 — utilizzabile in giudizio',
   'handling.H1': 'H1 — non in giudizio senza il consenso del titolare',
   'handling.H2': 'H2 — nessuna ulteriore condivisione senza consenso',

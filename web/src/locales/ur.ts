@@ -422,6 +422,18 @@ export const ur: Record<MessageKey, string> = {
   'followups.recordDecision': "فیصلہ درج کریں",
   'followups.decided': "فیصلہ درج ہو گیا: {state}۔ نوڈ اسے شراکت دار کو بھیجتا ہے۔",
 
+  'followups.field.name': "نام",
+  'followups.field.aliases': "عرفیت",
+  'followups.field.father_name': "والد کا نام",
+  'followups.field.dob': "تاریخ پیدائش",
+  'followups.field.gender': "جنس",
+  'followups.field.nationalities': "قومیتیں",
+  'followups.field.id_numbers': "شناختی نمبر",
+  'followups.field.place_of_birth': "جائے پیدائش",
+  'followups.field.address': "پتہ",
+  'followups.field.contact': "رابطے کی تفصیل",
+  'followups.field.number': "نمبر",
+
   'handling.H0': 'H0 — عدالت میں قابلِ استعمال',
   'handling.H1': 'H1 — مالک کی رضامندی کے بغیر عدالت میں نہیں',
   'handling.H2': 'H2 — رضامندی کے بغیر آگے شیئر نہیں',

@@ -8,6 +8,9 @@ import { ErrorBox, Field, Loading, Name, PurposeField, Tag } from '../components
 import { formatDateTime, t, tDyn } from '../i18n';
 import { currentPurpose, usePurpose } from '../purpose';
 
+/** A record field's name in the interface language (the API's name when there is none). */
+const fieldLabel = (k: string) => tDyn('followups.field', k);
+
 const when = (ms: number) => (ms > 0 ? formatDateTime(ms) : '—');
 
 /** A record field's value as written: names and free text keep their own direction. */
@@ -172,7 +175,7 @@ function Released({ released, agencyOf }: { released: ReleasedData; agencyOf: (i
         <dl class="released-data">
           {Object.entries(released.data ?? {}).map(([k, v]) => (
             <>
-              <dt data-field={k}>{k}</dt>
+              <dt data-field={k}>{fieldLabel(k)}</dt>
               <dd>
                 <FieldValue value={v} />
               </dd>
@@ -301,7 +304,7 @@ function IncomingDetail({ id, agencyOf, onDecided }: { id: string; agencyOf: (id
                 {[...releasable, ...withheld].map((k) => (
                   <>
                     <dt data-field={k}>
-                      {k} {withheld.includes(k) && <Tag kind="denied">{t('followups.protected')}</Tag>}
+                      {fieldLabel(k)} {withheld.includes(k) && <Tag kind="denied">{t('followups.protected')}</Tag>}
                     </dt>
                     <dd>
                       <FieldValue value={body[k]} />
@@ -335,12 +338,12 @@ function IncomingDetail({ id, agencyOf, onDecided }: { id: string; agencyOf: (id
                         checked={fields.includes(k)}
                         onChange={(e) => setFields((e.target as HTMLInputElement).checked ? [...fields, k] : fields.filter((x) => x !== k))}
                       />{' '}
-                      {k}
+                      {fieldLabel(k)}
                     </label>
                   ))}
                   {withheld.map((k) => (
                     <label class="check withheld">
-                      <input type="checkbox" name="fields" value={k} disabled checked={false} /> {t('followups.withheldField', { field: k })}
+                      <input type="checkbox" name="fields" value={k} disabled checked={false} /> {t('followups.withheldField', { field: fieldLabel(k) })}
                     </label>
                   ))}
                 </fieldset>
