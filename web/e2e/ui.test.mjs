@@ -3,7 +3,7 @@
 // headless driven by playwright-core. Screenshots of the main screens go to
 // build/e2e-screenshots/ (LIAISON_SCREENSHOTS overrides).
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -98,6 +98,10 @@ describe('the officers web interface', () => {
     rome = new Node('rome', 'Polizia di Stato', 'IT');
     lahore.importPersons(join(repoRoot, 'demo-data', 'lahore_persons.csv'));
     rome.importPersons(join(repoRoot, 'demo-data', 'rome_persons.csv'));
+    // A protected person within the agreement with Lahore: her address and contact are never released.
+    const protectedCsv = join(rome.root, 'protected.csv');
+    writeFileSync(protectedCsv, 'id,name,dob,gender,crime_area,handling_code,alert\nROM-P1,Laila Hosseini,1996-05-14,F,human_trafficking,H1,protected_person\n');
+    rome.importPersons(protectedCsv);
     officerSecret = lahore.addUser({ ...OFFICER, totp: true });
     lahore.addUser(SUPERVISOR);
     lahore.addUser(ADMIN);
@@ -143,7 +147,7 @@ describe('the officers web interface', () => {
     const nav = page.getByRole('navigation', { name: 'Main' });
     await nav.waitFor();
     const links = await nav.getByRole('link').allTextContents();
-    assert.deepEqual(links, ['Search', 'Partner query', 'Inbox', 'Cases', 'Screening', 'Records', 'Statistics']);
+    assert.deepEqual(links, ['Search', 'Partner query', 'Follow-ups', 'Inbox', 'Cases', 'Screening', 'Records', 'Statistics']);
     await assert.doesNotReject(page.getByText('Signed in as Rana Tariq').waitFor());
   });
 
@@ -443,6 +447,162 @@ describe('the officers web interface', () => {
     await ctx.close();
   });
 
+  // After the statistics tests: the query here would change their counts.
+  uiTest('a follow-up for a hit: Lahore requests, Rome approves in part, Lahore reads the released data', async () => {
+    // Lahore: a hit from Rome, and a follow-up request for its reference.
+    await page.getByRole('link', { name: 'Partner query' }).click();
+    await page.getByRole('cell', { name: 'Polizia di Stato' }).waitFor();
+    await page.getByLabel('Name', { exact: true }).fill('Muhammad Asif');
+    await page.getByLabel('Date of birth').fill('1985-12-03');
+    await page.getByRole('button', { name: 'Query' }).click();
+    await page.locator('.partner-results .tag-hit').waitFor();
+    const reference = (await page.locator('.partner-results td.mono').first().textContent()).trim();
+    await page.getByRole('button', { name: `Request follow-up for ${reference}` }).click();
+    assert.equal(await page.getByLabel('Purpose of the request').inputValue(), PURPOSE, 'the stated purpose is offered');
+    await page.getByLabel('Legal basis').fill('Art. 4 of the cooperation agreement');
+    await page.getByLabel('Urgency').selectOption('urgent');
+    await page.getByLabel('Note').fill('The courier is expected in Rome on 3 March.');
+    await assertLabelled(page);
+    await page.getByRole('button', { name: 'Send request' }).click();
+    const created = page.locator('.followup-created');
+    await created.waitFor();
+    assert.match(await created.textContent(), /Follow-up request fup_[0-9A-Z]+ sent/);
+    assert.match(await created.textContent(), new RegExp(reference));
+    assert.match(await created.textContent(), /Sent/);
+    assert.match(await created.textContent(), /Urgent \(8 hours\)/);
+    await assertAccessible(page, 'follow-up request');
+
+    // Rome: the request in the liaison officer's queue with its deadline.
+    const rp = await newPage();
+    await signIn(rp.p, ROME_OFFICER, '', rome);
+    await rp.p.getByRole('link', { name: 'Follow-ups' }).click();
+    await rp.p.getByLabel('Purpose').fill('Answering Lahore on Operation Indus');
+    const queued = rp.p.locator('table.followups-incoming tbody tr', { hasText: reference });
+    for (let i = 0; i < 60 && (await queued.count()) === 0; i++) {
+      await rp.p.waitForTimeout(500);
+      await rp.p.getByRole('button', { name: 'Refresh' }).click();
+    }
+    assert.equal(await queued.count(), 1);
+    assert.equal(await queued.getAttribute('data-state'), 'pending');
+    assert.match(await queued.textContent(), /Punjab Police/);
+    assert.match(await queued.textContent(), /Rana Tariq/);
+    const incoming = await rp.p.evaluate(async () => (await (await fetch('/api/v1/followups?direction=incoming')).json()).followups[0]);
+    const hours = (incoming.deadline_ms - incoming.received_ms) / 3_600_000;
+    assert.equal(hours, 8, 'an urgent request is due 8 hours after arrival');
+    const shownDeadline = await rp.p.evaluate((ms) => new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short' }).format(ms), incoming.deadline_ms);
+    assert.match(await queued.locator('td.deadline').textContent(), new RegExp(`^${shownDeadline.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+    assert.equal(await queued.getAttribute('class'), null, 'not overdue');
+
+    // Rome opens it (from the keyboard): the record, then approves in part.
+    await queued.getByRole('button', { name: `Open follow-up ${reference}` }).focus();
+    await rp.p.keyboard.press('Enter');
+    const detail = rp.p.locator('.followup-detail');
+    await detail.locator('dl.record-fields').waitFor().catch(async (e) => {
+      await shot(rp.p, 'FAILED-followup-rome');
+      throw e;
+    });
+    assert.match(await detail.textContent(), /Art\. 4 of the cooperation agreement/);
+    assert.match(await detail.locator('dl.record-fields').textContent(), /Mohammed Aasif/);
+    await detail.getByLabel('Approve in part').check();
+    const boxes = detail.getByRole('group', { name: 'Fields to release' }).getByRole('checkbox');
+    assert.ok((await boxes.count()) >= 4, 'every releasable field is offered');
+    await detail.getByRole('checkbox', { name: 'Name', exact: true }).check();
+    await detail.getByRole('checkbox', { name: 'Date of birth', exact: true }).check();
+    await detail.getByLabel('Reason').fill('the identity numbers are operational');
+    await shot(rp.p, '18-followup-queue-rome');
+    await assertAccessible(rp.p, 'follow-up queue');
+    await assertLabelled(rp.p);
+    await detail.getByRole('button', { name: 'Record decision' }).click();
+    await rp.p.getByText('Decision recorded: Approved in part.').waitFor();
+    await rp.p.locator(`table.followups-incoming tr[data-state="approved_partial"]`, { hasText: reference }).waitFor();
+    await rp.ctx.close();
+
+    // Lahore: the released data, with its owner, handling code and retention limit
+    // (from the request's own link to the follow-ups screen).
+    await page.getByRole('link', { name: 'All follow-ups' }).click();
+    const ours = page.locator('table.followups-outgoing tbody tr', { hasText: reference });
+    await ours.waitFor();
+    for (let i = 0; i < 60 && (await ours.getAttribute('data-state')) !== 'approved_partial'; i++) {
+      await page.waitForTimeout(500);
+      await page.getByRole('button', { name: 'Refresh' }).click();
+    }
+    assert.equal(await ours.getAttribute('data-state'), 'approved_partial');
+    assert.match(await ours.textContent(), /Approved in part/);
+    assert.match(await ours.textContent(), /the identity numbers are operational/);
+    assert.match(await ours.textContent(), /Marco De Luca/);
+    await ours.getByRole('button', { name: `Open follow-up ${reference}` }).click();
+    const released = page.locator('.followup-detail .released');
+    await released.waitFor();
+    assert.equal(await released.getAttribute('data-erased'), 'false');
+    const summary = await released.locator('dl.summary').textContent();
+    assert.match(summary, /Owner\s*Polizia di Stato/);
+    assert.equal((await released.locator('.tag-H1').textContent()).trim(), 'H1', 'the handling code badge');
+    const id = await ours.getAttribute('data-followup');
+    const one = await page.evaluate(async ([fid, purpose]) => (await (await fetch(`/api/v1/followups/${fid}`, { headers: { 'X-Purpose': purpose } })).json()).followup, [id, PURPOSE]);
+    assert.ok(one.released.retain_until_ms > one.released.received_ms);
+    const keepUntil = await page.evaluate((ms) => new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short' }).format(ms), one.released.retain_until_ms);
+    assert.match(summary, new RegExp(`Keep until\\s*${keepUntil.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+    const fields = await released.locator('dl.released-data dt').evaluateAll((dts) => dts.map((dt) => dt.dataset.field));
+    assert.deepEqual(fields.sort(), ['dob', 'name'], 'only the fields Rome chose');
+    assert.match(await released.locator('dl.released-data').textContent(), /Date of birth1985-12-03/);
+    assert.match(await released.locator('dl.released-data').textContent(), /Mohammed Aasif/);
+    assert.equal(await released.locator('dl.released-data bdi').first().getAttribute('dir'), 'auto');
+    await shot(page, '19-followup-released-lahore');
+    await assertAccessible(page, 'released follow-up');
+  });
+
+  uiTest("a protected person's address is offered only as withheld; Rome refuses with a reason", async () => {
+    // Rome holds a protected person (imported before the nodes started).
+    const rp = await newPage();
+    await signIn(rp.p, ROME_OFFICER, '', rome);
+    // Lahore gets a hit on her and asks for the data (through the API: the form is tested above).
+    const asked = await page.evaluate(
+      async ([partner, purpose]) => {
+        const q = await fetch('/api/v1/partners/query', {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json', 'X-Purpose': purpose },
+          body: JSON.stringify({ partner, name: 'Laila Hosseini', dob: '1996-05-14' }),
+        });
+        const answer = await q.json();
+        const reference = answer.results?.[0]?.matches?.[0]?.reference;
+        const f = await fetch('/api/v1/followups', {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({ partner, reference, purpose, legal_basis: 'Art. 4 of the cooperation agreement', urgency: 'normal' }),
+        });
+        return { reference, status: f.status, answer: JSON.stringify(answer) };
+      },
+      [rome.id, PURPOSE],
+    );
+    assert.ok(asked.reference, `a hit on the protected person: ${asked.answer}`);
+    assert.equal(asked.status, 201);
+
+    // Rome: the address is marked protected and its box cannot be ticked.
+    await rp.p.getByRole('link', { name: 'Follow-ups' }).click();
+    await rp.p.getByLabel('Purpose').fill('Answering Lahore on a protected person');
+    const queued = rp.p.locator('table.followups-incoming tbody tr', { hasText: asked.reference });
+    for (let i = 0; i < 60 && (await queued.count()) === 0; i++) {
+      await rp.p.waitForTimeout(500);
+      await rp.p.getByRole('button', { name: 'Refresh' }).click();
+    }
+    assert.equal(await queued.count(), 1);
+    await queued.getByRole('button', { name: `Open follow-up ${asked.reference}` }).click();
+    const detail = rp.p.locator('.followup-detail');
+    await detail.locator('dl.record-fields').waitFor();
+    assert.match(await detail.locator('dl.record-fields dt[data-field="address"]').textContent(), /protected/);
+    await detail.getByLabel('Approve in part').check();
+    const address = detail.getByRole('checkbox', { name: 'Address (protected: never released)' });
+    assert.ok(await address.isDisabled(), 'the address cannot be chosen');
+    assert.ok(await detail.getByRole('checkbox', { name: 'Contact details (protected: never released)' }).isDisabled());
+    assert.ok(await detail.getByRole('checkbox', { name: 'Name', exact: true }).isEnabled());
+    await assertAccessible(rp.p, 'follow-up with withheld fields');
+    await detail.getByLabel('Refuse').check();
+    await detail.getByLabel('Reason').fill('a protected witness');
+    await detail.getByRole('button', { name: 'Record decision' }).click();
+    await rp.p.getByText('Decision recorded: Refused.').waitFor();
+    await rp.ctx.close();
+  });
+
   uiTest('Urdu lays out right to left; Italian and English read as such', async () => {
     await page.getByRole('link', { name: 'Search' }).click();
     await page.getByLabel('Language').selectOption('ur');
@@ -477,6 +637,13 @@ describe('the officers web interface', () => {
     await page.getByRole('link', { name: 'اعداد و شمار' }).click();
     await page.locator('.charts canvas').first().waitFor();
     await assertAccessible(page, 'statistics in Urdu');
+    // The follow-up sent earlier, in Urdu: its state translated, Rome's officer isolated.
+    await page.getByRole('link', { name: 'فالو اپ', exact: true }).click();
+    const followups = page.locator('table.followups-outgoing');
+    await followups.locator('tbody tr').first().waitFor();
+    assert.match(await followups.textContent(), /جزوی طور پر منظور/);
+    assert.equal(await followups.locator('bdi.name').first().getAttribute('dir'), 'auto');
+    await assertAccessible(page, 'follow-ups in Urdu');
 
     await page.getByLabel('زبان').selectOption('it');
     assert.equal(await page.evaluate(() => document.documentElement.dir), 'ltr');

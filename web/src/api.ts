@@ -87,7 +87,8 @@ export type Permission =
   | 'screening.search'
   | 'screening.jobs'
   | 'cases.read'
-  | 'cases.write';
+  | 'cases.write'
+  | 'followups.decide';
 
 export interface Me {
   id: string;
@@ -373,3 +374,50 @@ export const ROLES = ['administrator', 'liaison_officer', 'analyst', 'supervisor
 export const COLLECTIONS = ['persons', 'organisations', 'vehicles', 'documents', 'phones', 'cases'] as const;
 export type Collection = (typeof COLLECTIONS)[number];
 export const SUBJECT_CATEGORIES = ['unknown', 'suspect', 'convicted', 'victim', 'witness', 'missing_person', 'other'] as const;
+
+// ---- Follow-up requests for a hit's data (/api/v1/followups) ----
+
+export const URGENCIES = ['urgent', 'urgent_indirect', 'normal'] as const;
+
+export interface ReleasedData {
+  owner: string;
+  record_type: string;
+  crime_area: string;
+  handling_code: string;
+  handling_note: string;
+  received_ms: number;
+  retain_until_ms: number;
+  erased_ms: number;
+  data: Record<string, unknown> | null;
+}
+
+export interface FollowupJson {
+  id: string;
+  direction: 'outgoing' | 'incoming' | string;
+  partner: string;
+  reference: string;
+  record_id: string;
+  purpose: string;
+  legal_basis: string;
+  urgency: string;
+  note: string;
+  requested_by: string;
+  requested_ms: number;
+  received_ms: number;
+  deadline_ms: number;
+  overdue: boolean;
+  state: string;
+  decision_reason: string;
+  decided_by: string;
+  decided_ms: number;
+  crime_area: string;
+  handling_code: string;
+  released_fields: string[];
+  erased_ms: number;
+  /** one outgoing follow-up */
+  released?: ReleasedData | null;
+  /** one incoming follow-up */
+  record?: RecordJson | null;
+  releasable_fields?: string[];
+  withheld_fields?: string[];
+}

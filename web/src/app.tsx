@@ -1,7 +1,7 @@
 // The application shell: who is signed in, the navigation the role allows,
 // the language switch, and the screen for the current route.
 //
-// Adding a screen (follow-up requests, ...): write
+// Adding a screen: write
 // screens/<name>.tsx, add its catalogue keys to locales/en.ts (and it, ur),
 // and add one entry to SECTIONS with the permission that unlocks it.
 import type { ComponentChildren } from 'preact';
@@ -14,6 +14,7 @@ import { href, navigate, useRoute, type Route } from './router';
 import { AuditScreen } from './screens/audit';
 import { CasesScreen, InboxScreen } from './screens/cases';
 import { DashboardScreen } from './screens/dashboard';
+import { FollowupsScreen } from './screens/followups';
 import { PartnersScreen } from './screens/partners';
 import { RecordsScreen } from './screens/records';
 import { ScreeningReview, ScreeningScreen } from './screens/screening';
@@ -31,6 +32,7 @@ interface Section {
 const SECTIONS: Section[] = [
   { path: 'search', label: 'nav.search', permission: 'screening.search', render: (_, can) => <SearchScreen canReadRecords={can('records.read')} /> },
   { path: 'partners', label: 'nav.partners', permission: 'partners.query', render: (_, can) => <PartnersScreen canAdmin={can('node.admin')} canReadRecords={can('records.read')} /> },
+  { path: 'followups', label: 'nav.followups', permission: 'partners.query', render: (_, can) => <FollowupsScreen canDecide={can('followups.decide')} /> },
   { path: 'inbox', label: 'nav.inbox', permission: 'cases.read', render: () => <InboxScreen /> },
   { path: 'cases', label: 'nav.cases', permission: 'cases.read', render: (r, can) => <CasesScreen caseId={r.path[1]} canWrite={can('cases.write')} /> },
   {

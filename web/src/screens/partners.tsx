@@ -3,6 +3,7 @@ import { request, CRIME_AREAS, HANDLING_CODES, type Partner, type PartnerResult 
 import { ErrorBox, Field, Loading, PurposeField, Tag } from '../components';
 import { formatDateTime, formatNumber, t, tDyn } from '../i18n';
 import { usePurpose } from '../purpose';
+import { FollowupRequestForm } from './followups';
 import { WatchlistsPanel } from './watchlists';
 
 export function PartnersScreen({ canAdmin, canReadRecords }: { canAdmin: boolean; canReadRecords: boolean }) {
@@ -17,6 +18,7 @@ export function PartnersScreen({ canAdmin, canReadRecords }: { canAdmin: boolean
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [agreementFor, setAgreementFor] = useState<Partner | null>(null);
+  const [followup, setFollowup] = useState<{ partner: string; reference: string } | null>(null);
 
   useEffect(() => {
     request<{ partners: Partner[] }>('GET', '/api/v1/partners')
@@ -37,6 +39,7 @@ export function PartnersScreen({ canAdmin, canReadRecords }: { canAdmin: boolean
       if (area) body.crime_area = area;
       const r = await request<{ results: PartnerResult[] }>('POST', '/api/v1/partners/query', { json: body, purpose });
       setResults(r.results);
+      setFollowup(null);
     } catch (err) {
       setError(err);
     } finally {
@@ -107,6 +110,7 @@ export function PartnersScreen({ canAdmin, canReadRecords }: { canAdmin: boolean
                     <tr>
                       <th scope="col">{t('partners.references')}</th>
                       <th scope="col">{t('partners.band')}</th>
+                      <th scope="col">{t('common.actions')}</th>
                     </tr>
                   </thead>
                   <tbody>
@@ -114,6 +118,16 @@ export function PartnersScreen({ canAdmin, canReadRecords }: { canAdmin: boolean
                       <tr>
                         <td class="mono">{m.reference}</td>
                         <td>{m.band}</td>
+                        <td>
+                          <button
+                            type="button"
+                            aria-label={t('followups.requestFor', { reference: m.reference })}
+                            aria-expanded={followup?.reference === m.reference && followup.partner === r.partner}
+                            onClick={() => setFollowup({ partner: r.partner, reference: m.reference })}
+                          >
+                            {t('followups.request')}
+                          </button>
+                        </td>
                       </tr>
                     ))}
                   </tbody>
@@ -124,6 +138,15 @@ export function PartnersScreen({ canAdmin, canReadRecords }: { canAdmin: boolean
         </ul>
       )}
       {results?.some((r) => r.hit) && <p class="muted">{t('partners.followUp')}</p>}
+      {followup && (
+        <FollowupRequestForm
+          key={`${followup.partner}:${followup.reference}`}
+          partner={followup.partner}
+          agency={agencyOf(followup.partner)}
+          reference={followup.reference}
+          onClose={() => setFollowup(null)}
+        />
+      )}
 
       <h2>{t('partners.listTitle')}</h2>
       {partners === null ? (
