@@ -451,7 +451,7 @@ describe('the officers web interface', () => {
   uiTest('a follow-up for a hit: Lahore requests, Rome approves in part, Lahore reads the released data', async () => {
     // Lahore: a hit from Rome, and a follow-up request for its reference.
     await page.getByRole('link', { name: 'Partner query' }).click();
-    await page.getByRole('cell', { name: 'Polizia di Stato' }).waitFor();
+    await page.getByRole('cell', { name: 'Polizia di Stato' }).first().waitFor();
     await page.getByLabel('Name', { exact: true }).fill('Muhammad Asif');
     await page.getByLabel('Date of birth').fill('1985-12-03');
     await page.getByRole('button', { name: 'Query' }).click();
