@@ -37,6 +37,8 @@ absl::StatusOr<std::vector<federation::LocalPersonHit>> OwnPersonSearch::Search(
     }));
     return keep;
   };
+  // Read-your-writes, as for the node's own searches.
+  RETURN_IF_ERROR(screening_.CatchUp().status());
   screening::SearchOptions options;
   options.min_score = scope.min_score;
   options.limit = scope.limit;

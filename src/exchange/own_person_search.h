@@ -3,6 +3,10 @@
 // record change, so a person imported or erased a moment ago is answered
 // for correctly, and the node keeps one index in memory, not two.
 //
+// Each search first applies the change feed (ScreeningService::CatchUp), so
+// an answer reflects every change committed before the query arrived: a
+// record erased a moment ago is never answered as a hit.
+//
 // Only records this node owns, of the person type, within the agreement's
 // crime areas and up to its handling code are visible; the others (records
 // of other owners, shared watchlist entries, persons out of scope) are left
@@ -25,8 +29,7 @@ namespace liaison::exchange {
 class OwnPersonSearch final : public federation::LocalPersonSearch {
  public:
   // Everything must outlive this object. `node_id` is this node's.
-  OwnPersonSearch(const screening::ScreeningService& screening, store::Store& store,
-                  std::string node_id)
+  OwnPersonSearch(screening::ScreeningService& screening, store::Store& store, std::string node_id)
       : screening_(screening), store_(store), node_id_(std::move(node_id)) {}
 
   const match::Matcher& matcher() const override { return screening_.matcher(); }
@@ -35,7 +38,7 @@ class OwnPersonSearch final : public federation::LocalPersonSearch {
       const match::PreparedPerson& query, const federation::LocalSearchScope& scope) const override;
 
  private:
-  const screening::ScreeningService& screening_;
+  screening::ScreeningService& screening_;
   store::Store& store_;
   const std::string node_id_;
 };
