@@ -7,6 +7,7 @@
 #include "audit/hex.h"
 #include "common/absl_bridge.h"
 #include "common/status_macros.h"
+#include "federation/body_reader.h"
 #include "federation/canonical_bytes.h"
 #include "federation/strict_object.h"
 
@@ -25,22 +26,6 @@ constexpr std::string_view kUrgencies[] = {"urgent", "urgent_indirect", "normal"
 constexpr std::string_view kDecisions[] = {"approved", "approved_partial", "refused"};
 constexpr std::string_view kErasureReasons[] = {"retention_ended"};
 
-template <size_t N>
-bool OneOf(std::string_view s, const std::string_view (&names)[N]) {
-  for (std::string_view n : names) {
-    if (n == s) return true;
-  }
-  return false;
-}
-
-bool HasControlCharacters(std::string_view s, bool allow_newlines) {
-  for (unsigned char c : s) {
-    if (allow_newlines && (c == '\n' || c == '\t' || c == '\r')) continue;
-    if (c < 0x20 || c == 0x7f) return true;
-  }
-  return false;
-}
-
 bool IsDay(std::string_view d) {
   if (d.size() != 10 || d[4] != '-' || d[7] != '-') return false;
   for (size_t i : {0, 1, 2, 3, 5, 6, 8, 9}) {
@@ -50,98 +35,6 @@ bool IsDay(std::string_view d) {
 }
 
 constexpr int64_t kMaxMillis = (int64_t{1} << 53) - 1;
-
-// Reads the members of one object of a received body, remembering which were
-// asked for, so that unknown members are refused.
-class ObjectReader {
- public:
-  ObjectReader(const Json& object, std::string where) : object_(object), where_(std::move(where)) {}
-
-  absl::Status Error(std::string_view member, std::string_view problem) const {
-    return absl::InvalidArgumentError(StrCat(where_, ": member '", member, "': ", problem));
-  }
-
-  const Json* Member(std::string_view key) {
-    read_.insert(std::string(key));
-    auto it = object_.find(std::string(key));
-    return it == object_.end() ? nullptr : &*it;
-  }
-
-  absl::StatusOr<std::string> String(std::string_view key, size_t min_bytes, size_t max_bytes,
-                                     bool allow_newlines = false) {
-    const Json* v = Member(key);
-    if (v == nullptr) return Error(key, "missing");
-    if (!v->is_string()) return Error(key, "must be a string");
-    std::string s = v->get<std::string>();
-    if (s.size() < min_bytes || s.size() > max_bytes) {
-      return Error(key, StrCat("must be ", min_bytes, " to ", max_bytes, " bytes"));
-    }
-    if (HasControlCharacters(s, allow_newlines)) {
-      return Error(key, "must not contain control characters");
-    }
-    return s;
-  }
-
-  template <size_t N>
-  absl::StatusOr<std::string> Enum(std::string_view key, const std::string_view (&names)[N]) {
-    ASSIGN_OR_RETURN(std::string s, String(key, 1, 64));
-    if (!OneOf(s, names)) {
-      std::string accepted;
-      for (std::string_view n : names) accepted += StrCat(accepted.empty() ? "" : ", ", n);
-      return Error(key, StrCat("must be one of ", accepted));
-    }
-    return s;
-  }
-
-  absl::StatusOr<std::string> Id(std::string_view key, std::string_view prefix,
-                                 bool allow_empty = false) {
-    ASSIGN_OR_RETURN(std::string s, String(key, 0, 64));
-    if (allow_empty && s.empty()) return s;
-    if (!IsLiaisonId(s, prefix)) {
-      return Error(key, StrCat("must be '", prefix, "' and 26 Crockford base32 characters"));
-    }
-    return s;
-  }
-
-  absl::StatusOr<int64_t> Integer(std::string_view key, int64_t min, int64_t max) {
-    const Json* v = Member(key);
-    if (v == nullptr) return Error(key, "missing");
-    if (!v->is_number_integer()) return Error(key, "must be an integer");
-    int64_t n = v->is_number_unsigned() && v->get<uint64_t>() > uint64_t{INT64_MAX}
-                    ? INT64_MAX
-                    : v->get<int64_t>();
-    if (n < min || n > max) return Error(key, StrCat("must be ", min, " to ", max));
-    return n;
-  }
-
-  absl::StatusOr<std::string> Sha256Hex(std::string_view key) {
-    ASSIGN_OR_RETURN(std::string s, String(key, 64, 64));
-    if (!audit::IsLowerHex(s, 32)) return Error(key, "must be 64 lowercase hex digits");
-    return s;
-  }
-
-  absl::StatusOr<const Json*> Array(std::string_view key, size_t max_items) {
-    const Json* v = Member(key);
-    if (v == nullptr) return Error(key, "missing");
-    if (!v->is_array()) return Error(key, "must be an array");
-    if (v->size() > max_items) return Error(key, StrCat("has more than ", max_items, " items"));
-    return v;
-  }
-
-  absl::Status NoOtherMembers() const {
-    for (auto it = object_.begin(); it != object_.end(); ++it) {
-      if (read_.count(it.key()) == 0) return Error(it.key(), "unknown member");
-    }
-    return absl::OkStatus();
-  }
-
-  const std::string& where() const { return where_; }
-
- private:
-  const Json& object_;
-  std::string where_;
-  std::set<std::string> read_;
-};
 
 }  // namespace
 
@@ -165,7 +58,7 @@ absl::StatusOr<std::string> DecodeStandardBase64(std::string_view text, size_t m
 
 namespace {
 
-absl::StatusOr<CaseOpenItem> ReadCaseOpen(ObjectReader& r) {
+absl::StatusOr<CaseOpenItem> ReadCaseOpen(BodyReader& r) {
   CaseOpenItem c;
   ASSIGN_OR_RETURN(c.id, r.Id("id", "cas_"));
   ASSIGN_OR_RETURN(c.title, r.String("title", 1, kMaxCaseTitleBytes));
@@ -178,7 +71,7 @@ absl::StatusOr<CaseOpenItem> ReadCaseOpen(ObjectReader& r) {
   return c;
 }
 
-absl::StatusOr<CaseMessageItem> ReadCaseMessage(ObjectReader& r) {
+absl::StatusOr<CaseMessageItem> ReadCaseMessage(BodyReader& r) {
   CaseMessageItem m;
   ASSIGN_OR_RETURN(m.id, r.Id("id", "cmsg_"));
   ASSIGN_OR_RETURN(m.case_id, r.Id("case_id", "cas_"));
@@ -196,7 +89,7 @@ absl::StatusOr<CaseMessageItem> ReadCaseMessage(ObjectReader& r) {
   for (size_t i = 0; i < entities->size(); ++i) {
     const Json& e = (*entities)[i];
     if (!e.is_object()) return r.Error("entities", StrCat("item ", i, " must be an object"));
-    ObjectReader er(e, StrCat(r.where(), ": entities[", i, "]"));
+    BodyReader er(e, StrCat(r.where(), ": entities[", i, "]"));
     MessageEntity entity;
     ASSIGN_OR_RETURN(entity.type, er.Enum("type", kEntityTypes));
     const Json* body = er.Member("body");
@@ -212,7 +105,7 @@ absl::StatusOr<CaseMessageItem> ReadCaseMessage(ObjectReader& r) {
   for (size_t i = 0; i < attachments->size(); ++i) {
     const Json& a = (*attachments)[i];
     if (!a.is_object()) return r.Error("attachments", StrCat("item ", i, " must be an object"));
-    ObjectReader ar(a, StrCat(r.where(), ": attachments[", i, "]"));
+    BodyReader ar(a, StrCat(r.where(), ": attachments[", i, "]"));
     AttachmentInfo info;
     ASSIGN_OR_RETURN(info.index,
                      ar.Integer("index", static_cast<int64_t>(i), static_cast<int64_t>(i)));
@@ -234,7 +127,7 @@ absl::StatusOr<CaseMessageItem> ReadCaseMessage(ObjectReader& r) {
   return m;
 }
 
-absl::StatusOr<ReceiptItem> ReadReceipt(ObjectReader& r) {
+absl::StatusOr<ReceiptItem> ReadReceipt(BodyReader& r) {
   ReceiptItem c;
   ASSIGN_OR_RETURN(c.id, r.Id("id", "rcp_"));
   ASSIGN_OR_RETURN(c.message_id, r.Id("message_id", "cmsg_"));
@@ -243,7 +136,7 @@ absl::StatusOr<ReceiptItem> ReadReceipt(ObjectReader& r) {
   return c;
 }
 
-absl::StatusOr<AttachmentPartItem> ReadAttachmentPart(ObjectReader& r) {
+absl::StatusOr<AttachmentPartItem> ReadAttachmentPart(BodyReader& r) {
   AttachmentPartItem p;
   ASSIGN_OR_RETURN(p.id, r.Id("id", "apt_"));
   ASSIGN_OR_RETURN(p.message_id, r.Id("message_id", "cmsg_"));
@@ -262,7 +155,7 @@ absl::StatusOr<AttachmentPartItem> ReadAttachmentPart(ObjectReader& r) {
 
 // --- Follow-up items ---
 
-absl::StatusOr<FollowupRequestItem> ReadFollowupRequest(ObjectReader& r) {
+absl::StatusOr<FollowupRequestItem> ReadFollowupRequest(BodyReader& r) {
   FollowupRequestItem f;
   ASSIGN_OR_RETURN(f.id, r.Id("id", "fup_"));
   ASSIGN_OR_RETURN(f.reference, r.Id("reference", "ref_"));
@@ -275,7 +168,7 @@ absl::StatusOr<FollowupRequestItem> ReadFollowupRequest(ObjectReader& r) {
   return f;
 }
 
-absl::StatusOr<FollowupDecisionItem> ReadFollowupDecision(ObjectReader& r) {
+absl::StatusOr<FollowupDecisionItem> ReadFollowupDecision(BodyReader& r) {
   FollowupDecisionItem d;
   ASSIGN_OR_RETURN(d.id, r.Id("id", "fdc_"));
   ASSIGN_OR_RETURN(d.followup_id, r.Id("followup_id", "fup_"));
@@ -317,7 +210,7 @@ absl::StatusOr<FollowupDecisionItem> ReadFollowupDecision(ObjectReader& r) {
   return d;
 }
 
-absl::StatusOr<ErasureNoticeItem> ReadErasureNotice(ObjectReader& r) {
+absl::StatusOr<ErasureNoticeItem> ReadErasureNotice(BodyReader& r) {
   ErasureNoticeItem e;
   ASSIGN_OR_RETURN(e.id, r.Id("id", "ern_"));
   ASSIGN_OR_RETURN(e.followup_id, r.Id("followup_id", "fup_"));
@@ -330,7 +223,7 @@ absl::StatusOr<ErasureNoticeItem> ReadErasureNotice(ObjectReader& r) {
 constexpr std::string_view kHitSources[] = {"search", "screening"};
 constexpr std::string_view kHitBands[] = {"strong", "possible"};
 
-absl::StatusOr<WatchlistHitItem> ReadWatchlistHit(ObjectReader& r) {
+absl::StatusOr<WatchlistHitItem> ReadWatchlistHit(BodyReader& r) {
   WatchlistHitItem h;
   ASSIGN_OR_RETURN(h.id, r.Id("id", "wlh_"));
   ASSIGN_OR_RETURN(h.reference, r.Id("reference", "wle_"));
@@ -347,7 +240,7 @@ absl::StatusOr<WatchlistHitItem> ReadWatchlistHit(ObjectReader& r) {
 absl::StatusOr<BatchItem> ReadItem(const Json& json, size_t index) {
   std::string where = StrCat("case_batch: item ", index);
   if (!json.is_object()) return absl::InvalidArgumentError(StrCat(where, ": not an object"));
-  ObjectReader r(json, where);
+  BodyReader r(json, where);
   ASSIGN_OR_RETURN(std::string kind, r.String("kind", 1, 32));
   BatchItem item;
   if (kind == "case_open") {
@@ -562,7 +455,7 @@ std::string CaseBatchAckToJson(const CaseBatchAck& ack) {
 
 absl::StatusOr<CaseBatch> ParseCaseBatch(std::string_view body) {
   ASSIGN_OR_RETURN(Json json, ParseBody(body, "case_batch", kMaxBatchBodyBytes));
-  ObjectReader r(json, "case_batch");
+  BodyReader r(json, "case_batch");
   CaseBatch batch;
   ASSIGN_OR_RETURN(batch.batch_id, r.Id("batch_id", "bat_"));
   ASSIGN_OR_RETURN(const Json* items, r.Array("items", kMaxBatchItems));
@@ -582,7 +475,7 @@ absl::StatusOr<CaseBatch> ParseCaseBatch(std::string_view body) {
 
 absl::StatusOr<CaseBatchAck> ParseCaseBatchAck(std::string_view body) {
   ASSIGN_OR_RETURN(Json json, ParseBody(body, "case_batch_ack", kMaxBatchBodyBytes));
-  ObjectReader r(json, "case_batch_ack");
+  BodyReader r(json, "case_batch_ack");
   CaseBatchAck ack;
   ASSIGN_OR_RETURN(ack.batch_id, r.Id("batch_id", "bat_"));
   ASSIGN_OR_RETURN(ack.in_reply_to, r.Id("in_reply_to", "msg_"));
@@ -590,7 +483,7 @@ absl::StatusOr<CaseBatchAck> ParseCaseBatchAck(std::string_view body) {
   for (size_t i = 0; i < results->size(); ++i) {
     const Json& item = (*results)[i];
     if (!item.is_object()) return r.Error("results", StrCat("item ", i, " must be an object"));
-    ObjectReader ir(item, StrCat("case_batch_ack: results[", i, "]"));
+    BodyReader ir(item, StrCat("case_batch_ack: results[", i, "]"));
     ItemResult result;
     ASSIGN_OR_RETURN(result.id, ir.String("id", 1, 64));
     ASSIGN_OR_RETURN(std::string status, ir.String("status", 1, 16));

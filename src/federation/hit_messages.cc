@@ -5,6 +5,7 @@
 #include "common/absl_bridge.h"
 #include "common/json_text.h"
 #include "common/status_macros.h"
+#include "federation/body_reader.h"
 #include "federation/strict_object.h"
 
 namespace liaison::federation {
@@ -20,80 +21,6 @@ bool IsCrimeAreaName(std::string_view s) {
   }
   return false;
 }
-
-bool HasControlCharacters(std::string_view s) {
-  for (unsigned char c : s) {
-    if (c < 0x20 || c == 0x7f) return true;
-  }
-  return false;
-}
-
-// Reads the members of one received body, remembering which were asked for.
-class BodyReader {
- public:
-  BodyReader(const Json& object, std::string_view what) : object_(object), what_(what) {}
-
-  absl::Status Error(std::string_view member, std::string_view problem) const {
-    return absl::InvalidArgumentError(StrCat(what_, ": member '", member, "': ", problem));
-  }
-
-  const Json* Member(std::string_view key) {
-    read_.insert(std::string(key));
-    auto it = object_.find(std::string(key));
-    return it == object_.end() ? nullptr : &*it;
-  }
-
-  absl::StatusOr<std::string> String(std::string_view key, size_t min_bytes, size_t max_bytes) {
-    const Json* v = Member(key);
-    if (v == nullptr) return Error(key, "missing");
-    if (!v->is_string()) return Error(key, "must be a string");
-    std::string s = v->get<std::string>();
-    if (s.size() < min_bytes || s.size() > max_bytes) {
-      return Error(key, StrCat("must be ", min_bytes, " to ", max_bytes, " bytes"));
-    }
-    if (HasControlCharacters(s)) return Error(key, "must not contain control characters");
-    return s;
-  }
-
-  absl::StatusOr<bool> Bool(std::string_view key) {
-    const Json* v = Member(key);
-    if (v == nullptr) return Error(key, "missing");
-    if (!v->is_boolean()) return Error(key, "must be true or false");
-    return v->get<bool>();
-  }
-
-  // An array of at most `max_items` strings of at most `max_bytes` each.
-  absl::StatusOr<std::vector<std::string>> Strings(std::string_view key, size_t max_items,
-                                                   size_t max_bytes) {
-    const Json* v = Member(key);
-    if (v == nullptr) return Error(key, "missing");
-    if (!v->is_array()) return Error(key, "must be an array of strings");
-    if (v->size() > max_items) return Error(key, StrCat("has more than ", max_items, " items"));
-    std::vector<std::string> out;
-    for (const Json& item : *v) {
-      if (!item.is_string()) return Error(key, "must be an array of strings");
-      std::string s = item.get<std::string>();
-      if (s.empty() || s.size() > max_bytes || HasControlCharacters(s)) {
-        return Error(key,
-                     StrCat("items must be 1 to ", max_bytes, " bytes without control characters"));
-      }
-      out.push_back(std::move(s));
-    }
-    return out;
-  }
-
-  absl::Status NoOtherMembers() const {
-    for (auto it = object_.begin(); it != object_.end(); ++it) {
-      if (read_.count(it.key()) == 0) return Error(it.key(), "unknown member");
-    }
-    return absl::OkStatus();
-  }
-
- private:
-  const Json& object_;
-  std::string_view what_;
-  std::set<std::string> read_;
-};
 
 absl::StatusOr<Json> ParseBody(std::string_view body, std::string_view what, size_t max_bytes) {
   if (body.size() > max_bytes) {
@@ -205,7 +132,7 @@ absl::Status ValidateHitQuery(const HitQuery& query) {
 absl::StatusOr<HitQuery> ParseHitQuery(std::string_view body) {
   constexpr std::string_view kWhat = "hit_query";
   ASSIGN_OR_RETURN(Json json, ParseBody(body, kWhat, kMaxQueryBodyBytes));
-  BodyReader r(json, kWhat);
+  BodyReader r(json, std::string(kWhat));
   HitQuery q;
   ASSIGN_OR_RETURN(q.query_id, r.String("query_id", 30, 30));
   ASSIGN_OR_RETURN(q.purpose, r.String("purpose", 1, kMaxPurposeBytes));
@@ -225,7 +152,7 @@ absl::StatusOr<HitQuery> ParseHitQuery(std::string_view body) {
 absl::StatusOr<HitAnswer> ParseHitAnswer(std::string_view body) {
   constexpr std::string_view kWhat = "hit_answer";
   ASSIGN_OR_RETURN(Json json, ParseBody(body, kWhat, 64 * 1024));
-  BodyReader r(json, kWhat);
+  BodyReader r(json, std::string(kWhat));
   HitAnswer a;
   ASSIGN_OR_RETURN(a.query_id, r.String("query_id", 30, 30));
   ASSIGN_OR_RETURN(a.in_reply_to, r.String("in_reply_to", 30, 30));

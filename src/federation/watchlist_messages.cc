@@ -5,6 +5,7 @@
 #include "common/absl_bridge.h"
 #include "common/json_text.h"
 #include "common/status_macros.h"
+#include "federation/body_reader.h"
 #include "federation/strict_object.h"
 
 namespace liaison::federation {
@@ -19,21 +20,6 @@ constexpr std::string_view kSharedAlerts[] = {"", "wanted", "surveillance", "mis
                                               "missing_adult"};
 constexpr int64_t kMaxVersion = (int64_t{1} << 53) - 1;
 constexpr size_t kMaxEntryBytes = 8 * 1024;
-
-template <size_t N>
-bool OneOf(std::string_view s, const std::string_view (&names)[N]) {
-  for (std::string_view n : names) {
-    if (n == s) return true;
-  }
-  return false;
-}
-
-bool HasControlCharacters(std::string_view s) {
-  for (unsigned char c : s) {
-    if (c < 0x20 || c == 0x7f) return true;
-  }
-  return false;
-}
 
 bool IsDateForm(std::string_view d) {
   auto digits = [&](size_t from, size_t n) {
@@ -50,106 +36,6 @@ bool IsDateForm(std::string_view d) {
   }
   return false;
 }
-
-// Reads the members of one received object, remembering which were asked
-// for, so that unknown members are refused.
-class Members {
- public:
-  Members(const Json& object, std::string where) : object_(object), where_(std::move(where)) {}
-
-  absl::Status Error(std::string_view member, std::string_view problem) const {
-    return absl::InvalidArgumentError(StrCat(where_, ": member '", member, "': ", problem));
-  }
-
-  const Json* Get(std::string_view key) {
-    read_.insert(std::string(key));
-    auto it = object_.find(std::string(key));
-    return it == object_.end() ? nullptr : &*it;
-  }
-
-  absl::StatusOr<std::string> String(std::string_view key, size_t min_bytes, size_t max_bytes) {
-    const Json* v = Get(key);
-    if (v == nullptr) return Error(key, "missing");
-    if (!v->is_string()) return Error(key, "must be a string");
-    std::string s = v->get<std::string>();
-    if (s.size() < min_bytes || s.size() > max_bytes) {
-      return Error(key, StrCat("must be ", min_bytes, " to ", max_bytes, " bytes"));
-    }
-    if (HasControlCharacters(s)) return Error(key, "must not contain control characters");
-    return s;
-  }
-
-  template <size_t N>
-  absl::StatusOr<std::string> Enum(std::string_view key, const std::string_view (&names)[N]) {
-    ASSIGN_OR_RETURN(std::string s, String(key, 0, 64));
-    if (!OneOf(s, names)) {
-      std::string accepted;
-      for (std::string_view n : names) {
-        accepted += StrCat(accepted.empty() ? "" : ", ", n.empty() ? "\"\"" : n);
-      }
-      return Error(key, StrCat("must be one of ", accepted));
-    }
-    return s;
-  }
-
-  absl::StatusOr<std::string> Id(std::string_view key, std::string_view prefix, bool allow_empty) {
-    ASSIGN_OR_RETURN(std::string s, String(key, 0, 64));
-    if (allow_empty && s.empty()) return s;
-    if (!IsLiaisonId(s, prefix)) {
-      return Error(key, StrCat("must be ", prefix, " followed by 26 Crockford base32 characters"));
-    }
-    return s;
-  }
-
-  absl::StatusOr<int64_t> Integer(std::string_view key, int64_t min, int64_t max) {
-    const Json* v = Get(key);
-    if (v == nullptr) return Error(key, "missing");
-    if (!v->is_number_integer()) return Error(key, "must be an integer");
-    int64_t n = v->is_number_unsigned() && v->get<uint64_t>() > uint64_t{INT64_MAX}
-                    ? INT64_MAX
-                    : v->get<int64_t>();
-    if (n < min || n > max) return Error(key, StrCat("must be ", min, " to ", max));
-    return n;
-  }
-
-  absl::StatusOr<bool> Bool(std::string_view key) {
-    const Json* v = Get(key);
-    if (v == nullptr) return Error(key, "missing");
-    if (!v->is_boolean()) return Error(key, "must be true or false");
-    return v->get<bool>();
-  }
-
-  absl::StatusOr<std::vector<std::string>> Strings(std::string_view key, size_t max_items,
-                                                   size_t max_bytes) {
-    const Json* v = Get(key);
-    if (v == nullptr) return Error(key, "missing");
-    if (!v->is_array()) return Error(key, "must be an array of strings");
-    if (v->size() > max_items) return Error(key, StrCat("has more than ", max_items, " items"));
-    std::vector<std::string> out;
-    for (const Json& item : *v) {
-      if (!item.is_string()) return Error(key, "must be an array of strings");
-      std::string s = item.get<std::string>();
-      if (s.empty() || s.size() > max_bytes || HasControlCharacters(s)) {
-        return Error(key,
-                     StrCat("items must be 1 to ", max_bytes, " bytes without control characters"));
-      }
-      out.push_back(std::move(s));
-    }
-    return out;
-  }
-
-  absl::Status NoOthers() const {
-    for (auto it = object_.begin(); it != object_.end(); ++it) {
-      if (read_.count(it.key()) == 0) return Error(it.key(), "unknown member");
-    }
-    return absl::OkStatus();
-  }
-
- private:
-  const Json& object_;
-  std::string where_;
-  std::set<std::string> read_;
-};
 
 absl::StatusOr<Json> ParseObject(std::string_view body, std::string_view what, size_t max_bytes) {
   if (body.size() > max_bytes) {
@@ -187,7 +73,7 @@ nlohmann::ordered_json EntryJson(const WatchlistEntry& e) {
 
 absl::StatusOr<WatchlistEntry> ReadEntry(const Json& json, std::string where) {
   if (!json.is_object()) return absl::InvalidArgumentError(StrCat(where, ": not an object"));
-  Members m(json, std::move(where));
+  BodyReader m(json, std::move(where));
   WatchlistEntry e;
   ASSIGN_OR_RETURN(e.reference, m.Id("reference", "wle_", /*allow_empty=*/false));
   ASSIGN_OR_RETURN(e.crime_area, m.Enum("crime_area", kCrimeAreas));
@@ -217,7 +103,7 @@ absl::StatusOr<WatchlistEntry> ReadEntry(const Json& json, std::string where) {
       return m.Error("id_numbers", "items must be scheme:value");
     }
   }
-  RETURN_IF_ERROR(m.NoOthers());
+  RETURN_IF_ERROR(m.NoOtherMembers());
   return e;
 }
 
@@ -253,13 +139,13 @@ std::string WatchlistPageToJson(const WatchlistPage& p) {
 absl::StatusOr<WatchlistPull> ParseWatchlistPull(std::string_view body) {
   constexpr std::string_view kWhat = "watchlist_pull";
   ASSIGN_OR_RETURN(Json json, ParseObject(body, kWhat, kMaxWatchlistPullBytes));
-  Members m(json, std::string(kWhat));
+  BodyReader m(json, std::string(kWhat));
   WatchlistPull p;
   ASSIGN_OR_RETURN(p.pull_id, m.Id("pull_id", "wlp_", /*allow_empty=*/false));
   ASSIGN_OR_RETURN(p.after_version, m.Integer("after_version", 0, kMaxVersion));
   ASSIGN_OR_RETURN(p.after_reference, m.Id("after_reference", "wle_", /*allow_empty=*/true));
   ASSIGN_OR_RETURN(p.continuation, m.Bool("continuation"));
-  RETURN_IF_ERROR(m.NoOthers());
+  RETURN_IF_ERROR(m.NoOtherMembers());
   return p;
 }
 
@@ -273,12 +159,12 @@ absl::StatusOr<WatchlistPage> ParseWatchlistPage(std::string_view message_type,
   }
   const std::string what(message_type);
   ASSIGN_OR_RETURN(Json json, ParseObject(body, what, kMaxWatchlistPageBytes));
-  Members m(json, what);
+  BodyReader m(json, what);
   ASSIGN_OR_RETURN(p.pull_id, m.Id("pull_id", "wlp_", /*allow_empty=*/false));
   ASSIGN_OR_RETURN(p.in_reply_to, m.Id("in_reply_to", "msg_", /*allow_empty=*/false));
   ASSIGN_OR_RETURN(p.list_version, m.Integer("list_version", 0, kMaxVersion));
   ASSIGN_OR_RETURN(p.retention_days, m.Integer("retention_days", 1, 3650));
-  const Json* upserts = m.Get("upserts");
+  const Json* upserts = m.Member("upserts");
   if (upserts == nullptr) return m.Error("upserts", "missing");
   if (!upserts->is_array()) return m.Error("upserts", "must be an array of entries");
   if (upserts->size() > kMaxWatchlistPageEntries) {
@@ -311,7 +197,7 @@ absl::StatusOr<WatchlistPage> ParseWatchlistPage(std::string_view message_type,
   if (p.next_version > p.list_version) {
     return m.Error("next_version", "must not be above list_version");
   }
-  RETURN_IF_ERROR(m.NoOthers());
+  RETURN_IF_ERROR(m.NoOtherMembers());
   return p;
 }
 
