@@ -627,6 +627,10 @@ describe('the officers web interface', () => {
     const evidence = await page.locator('.explanation .features').first().textContent();
     assert.match(evidence, /تاریخ پیدائش/);
     assert.doesNotMatch(evidence, /\bdob\b/);
+    // So is the one-line reason under each hit.
+    const reason = await page.locator('li.hit .reasons').first().textContent();
+    assert.match(reason, /^نام/);
+    assert.match(reason, /تاریخ پیدائش/);
     await shot(page, '08-search-urdu');
     await assertAccessible(page, 'search in Urdu');
     await page.getByRole('link', { name: 'ریکارڈ' }).click();

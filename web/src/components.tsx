@@ -120,6 +120,41 @@ export function RecordSummary({ record }: { record: PersonSummary }) {
 }
 
 /** The match explanation: which name parts matched which, what agreed and what disagreed. */
+/**
+ * The one-line reason for a score, composed in the interface language from
+ * the explanation (the server's own summary line is English): the name
+ * parts matched and how, then each other piece of evidence with its points.
+ */
+export function MatchSummary({ explanation, fallback }: { explanation: ExplanationJson | null | undefined; fallback: string }) {
+  if (!explanation) return <>{fallback}</>;
+  const pts = (n: number) => formatNumber(n, { maximumFractionDigits: 1, minimumFractionDigits: 1, signDisplay: 'always' });
+  const parts = explanation.tokens.map((tok) => (
+    <>
+      <bdi>{tok.query}</bdi>
+      {tok.similarity >= 0.999 ? ' = ' : ' ~ '}
+      <bdi>{tok.record}</bdi>
+      {tok.how === 'exact' ? '' : ` (${tDyn('how', tok.how)})`}
+    </>
+  ));
+  return (
+    <>
+      {t('search.nameSummary', { points: pts(explanation.name_points) })}{' '}
+      {parts.map((p, i) => (
+        <>
+          {i > 0 ? ', ' : ''}
+          {p}
+        </>
+      ))}
+      {explanation.features.map((f) => (
+        <>
+          {'; '}
+          {tDyn('feature', f.feature)} <bdi>{f.detail}</bdi> {pts(f.points)}
+        </>
+      ))}
+    </>
+  );
+}
+
 export function Explanation({ explanation }: { explanation: ExplanationJson | null }) {
   if (!explanation) return null;
   const pts = (n: number) => formatNumber(n, { maximumFractionDigits: 2, signDisplay: 'exceptZero' });

@@ -76,6 +76,7 @@ export const en = {
   'search.agreed': 'Agreed',
   'search.disagreed': 'Disagreed',
   'search.total': 'Total {points} points',
+  'search.nameSummary': 'Name {points}:',
   'how.exact': 'same',
   'how.transliteration': 'transliteration',
   'how.spelling variant': 'spelling variant',

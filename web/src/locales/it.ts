@@ -77,6 +77,7 @@ export const it: Record<MessageKey, string> = {
   'search.agreed': 'Concorda',
   'search.disagreed': 'Non concorda',
   'search.total': 'Totale {points} punti',
+  'search.nameSummary': 'Nome {points}:',
   'how.exact': 'uguale',
   'how.transliteration': 'traslitterazione',
   'how.spelling variant': 'variante ortografica',

@@ -77,6 +77,7 @@ export const ur: Record<MessageKey, string> = {
   'search.agreed': 'متفق',
   'search.disagreed': 'غیر متفق',
   'search.total': 'کل {points} پوائنٹس',
+  'search.nameSummary': 'نام {points}:',
   'how.exact': 'یکساں',
   'how.transliteration': 'نقل حرفی',
   'how.spelling variant': 'املا کا فرق',

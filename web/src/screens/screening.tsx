@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { request, type Decision, type JobHit, type ScreeningJob } from '../api';
-import { ErrorBox, Explanation, Field, Loading, Name, PurposeField, RecordSummary, Score, Tag } from '../components';
+import { ErrorBox, Explanation, Field, Loading, MatchSummary, Name, PurposeField, RecordSummary, Score, Tag } from '../components';
 import { formatDateTime, formatNumber, t, tDyn } from '../i18n';
 import { usePurpose } from '../purpose';
 import { href } from '../router';
@@ -304,7 +304,7 @@ export function ScreeningReview({ jobId }: { jobId: string }) {
                 </div>
               </div>
               <p>
-                <Score value={current.score} /> <span dir="auto">{current.summary}</span>
+                <Score value={current.score} /> <span dir="auto"><MatchSummary explanation={current.explanation} fallback={current.summary} /></span>
               </p>
               <Explanation explanation={current.explanation} />
               <p class="current-decision">

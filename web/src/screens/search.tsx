@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { hitKey, request, type SearchHit } from '../api';
-import { ErrorBox, Explanation, Field, Name, PurposeField, RecordSummary, Score } from '../components';
+import { ErrorBox, Explanation, Field, MatchSummary, Name, PurposeField, RecordSummary, Score } from '../components';
 import { t } from '../i18n';
 import { usePurpose } from '../purpose';
 import { href } from '../router';
@@ -86,7 +86,7 @@ export function SearchScreen({ canReadRecords }: { canReadRecords: boolean }) {
                     <span class="mono">{h.shared?.reference}</span>
                   </div>
                   <p class="reasons" dir="auto">
-                    {h.summary}
+                    <MatchSummary explanation={h.explanation} fallback={h.summary} />
                   </p>
                   <p class="muted">
                     {h.shared?.crime_area} · {h.shared?.handling_code}
@@ -114,7 +114,7 @@ export function SearchScreen({ canReadRecords }: { canReadRecords: boolean }) {
                     )}
                   </div>
                   <p class="reasons" dir="auto">
-                    {h.summary}
+                    <MatchSummary explanation={h.explanation} fallback={h.summary} />
                   </p>
                   <RecordSummary record={h.record} />
                   <button type="button" class="link" aria-expanded={open.has(h.record_id)} onClick={() => toggle(hitKey(h))}>
