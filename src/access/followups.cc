@@ -8,6 +8,7 @@
 #include "common/absl_bridge.h"
 #include "common/status_macros.h"
 #include "common/time_format.h"
+#include "federation/body_reader.h"
 #include "federation/strict_object.h"
 #include "records/record_json.h"
 
@@ -19,13 +20,7 @@ constexpr std::string_view kIn = "in";
 constexpr int64_t kHourMs = int64_t{3600} * 1000;
 constexpr int64_t kDayMs = 24 * kHourMs;
 
-bool HasControlCharacters(std::string_view s, bool allow_newlines) {
-  for (unsigned char c : s) {
-    if (allow_newlines && (c == '\n' || c == '\t' || c == '\r')) continue;
-    if (c < 0x20 || c == 0x7f) return true;
-  }
-  return false;
-}
+using federation::HasControlCharacters;
 
 absl::Status CheckText(std::string_view field, std::string_view value, size_t min, size_t max,
                        bool allow_newlines = false) {

@@ -11,6 +11,7 @@
 #include "common/absl_bridge.h"
 #include "common/status_macros.h"
 #include "common/time_format.h"
+#include "federation/body_reader.h"
 #include "federation/canonical_bytes.h"
 #include "records/record_json.h"
 
@@ -21,13 +22,7 @@ constexpr std::string_view kOut = "out";
 constexpr std::string_view kIn = "in";
 constexpr size_t kMaxAuditObjects = 1000;
 
-bool HasControlCharacters(std::string_view s, bool allow_newlines) {
-  for (unsigned char c : s) {
-    if (allow_newlines && (c == '\n' || c == '\t' || c == '\r')) continue;
-    if (c < 0x20 || c == 0x7f) return true;
-  }
-  return false;
-}
+using federation::HasControlCharacters;
 
 absl::Status CheckText(std::string_view field, std::string_view value, size_t min, size_t max,
                        bool allow_newlines = false) {
