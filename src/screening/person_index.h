@@ -49,6 +49,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
 #include "absl/synchronization/mutex.h"
+#include "common/huge_page_allocator.h"
 #include "match/matcher.h"
 #include "match/token_pool.h"
 
@@ -180,7 +181,8 @@ class PersonIndex {
 
   mutable absl::Mutex mu_;
   std::vector<Slot> slots_ ABSL_GUARDED_BY(mu_);
-  std::vector<Summary> summaries_ ABSL_GUARDED_BY(mu_);  // one per slot
+  // One per slot, in huge pages: a search reads hundreds of them at random.
+  std::vector<Summary, HugePageAllocator<Summary>> summaries_ ABSL_GUARDED_BY(mu_);
   std::vector<uint32_t> free_slots_ ABSL_GUARDED_BY(mu_);
   absl::flat_hash_map<std::string, uint32_t> by_ref_ ABSL_GUARDED_BY(mu_);
   // Identity-number schemes met, numbered from 1 (for person summaries).
