@@ -186,7 +186,7 @@ void ScreeningFigures(const Options& o, int threads) {
 
   // Bulk screening: every candidate, best hits at the default threshold.
   std::vector<std::vector<screening::SearchHit>> hits(queries.size());
-  std::atomic<size_t> scored{0}, reached{0}, read{0};
+  std::atomic<size_t> scored{0}, reached{0}, read{0}, summaries{0};
   t0 = Clock::now();
   const double cpu0 = ProcessCpuSeconds();
   Parallel(threads, queries.size(), [&](size_t i) {
@@ -196,6 +196,7 @@ void ScreeningFigures(const Options& o, int threads) {
         queries[i], {.min_score = o.threshold, .limit = o.limit, .list_aware = !o.rule_grid}, &st);
     scored += st.scored;
     reached += st.candidates;
+    summaries += st.summaries_read;
     read += st.postings_read;
   });
   const double screen_s = Seconds(t0, Clock::now());
@@ -226,8 +227,10 @@ void ScreeningFigures(const Options& o, int threads) {
       "  cpu           %.1f µs per candidate (%.0f candidates per CPU-second; "
       "on a busy machine the better guide)\n",
       screen_cpu / n * 1e6, n / screen_cpu);
-  std::printf("  per candidate %.0f list entries read, %.0f persons reached, %.1f scored\n",
-              read / n, reached / n, scored / n);
+  std::printf(
+      "  per candidate %.0f list entries read, %.0f persons reached, %.0f summaries read, %.1f "
+      "scored\n",
+      read / n, reached / n, summaries / n, scored / n);
   std::printf("  quality       precision %.3f, recall %.3f (%zu hit rows, %zu listed candidates)\n",
               hit_rows == 0 ? 0.0 : static_cast<double>(true_rows) / hit_rows,
               positives == 0 ? 0.0 : static_cast<double>(found) / positives, hit_rows, positives);
@@ -292,8 +295,9 @@ void ScreeningFigures(const Options& o, int threads) {
     const size_t i = slowest[k].second;
     screening::SearchStats st;
     index.Search(queries[i], {.min_score = o.threshold}, &st);
-    std::printf("  slow %s %.0f µs: %zu entries read, %zu reached, %zu scored; %s",
-                cands[i].id.c_str(), slowest[k].first, st.postings_read, st.candidates, st.scored,
+    std::printf("  slow %s %.0f µs: %zu entries read, %zu reached, %zu summaries, %zu scored; %s",
+                cands[i].id.c_str(), slowest[k].first, st.postings_read, st.candidates,
+                st.summaries_read, st.scored,
                 PersonListCsvLine(cands[i].id, cands[i].person).c_str());
   }
   std::sort(us.begin(), us.end());

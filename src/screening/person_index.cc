@@ -389,6 +389,85 @@ struct alignas(64) PersonIndex::Summary {
   }
 };
 
+// The first thing a search reads of each person it reaches: 16 bytes, so
+// that a million persons' hot records (16 MB) stay in the processor's cache,
+// where their summaries (128 MB) cannot. From it a search bounds the
+// person's score with its nationality and identity numbers taken at their
+// best and its names known by 8-bit hashes of their tokens' pool ids: a
+// query maps each hash to the terms whose held tokens have it, so a hash
+// collision can only credit a term the person lacks (a looser bound), never
+// miss one it has.
+struct PersonIndex::Hot {
+  static constexpr size_t kOwn = 7, kFather = 3;
+  static constexpr uint16_t kHasFather = 1, kHasSpouse = 2, kDobEmpty = 4, kHasCf = 8,
+                            kOwnAll = 16,  // more own tokens than kOwn, or one not pooled
+      kFatherAll = 32;                     // likewise for the father's name
+  static constexpr int kIdCountShift = 6;  // bits 6-8: identity numbers, 7 meaning 7 or more
+  static constexpr int kGenderShift = 9;   // bits 9-10: 0 unknown, 1 'M', 2 'F', 3 other
+  uint32_t bucket = 0;
+  uint16_t flags = 0;
+  // Hashes of its own tokens and its father's, unused places repeating the
+  // first (so that they add nothing).
+  std::array<uint8_t, kOwn> own{};
+  std::array<uint8_t, kFather> father{};
+
+  static uint8_t Hash(uint32_t pool_id) {
+    return static_cast<uint8_t>((pool_id * 0x9E3779B1u) >> 24);
+  }
+  size_t id_count() const {
+    const size_t n = (flags >> kIdCountShift) & 7;
+    return n == 7 ? match::kMaxIdsPerPerson : n;
+  }
+  // As the summary's, except that a code other than M and F is taken at its
+  // best against `query_gender`.
+  char gender(char query_gender) const {
+    switch ((flags >> kGenderShift) & 3) {
+      case 1:
+        return 'M';
+      case 2:
+        return 'F';
+      case 3:
+        return query_gender;
+      default:
+        return 0;
+    }
+  }
+
+  template <size_t N>
+  static bool HashTokens(const std::vector<PreparedToken>& tokens, size_t* count,
+                         std::array<uint8_t, N>* out) {
+    for (const PreparedToken& t : tokens) {
+      if (*count == N || t->pool_id == match::TokenData::kNotPooled) return false;
+      (*out)[(*count)++] = Hash(t->pool_id);
+    }
+    return true;
+  }
+
+  static Hot Of(const PreparedPerson& p, uint32_t bucket_of) {
+    static_assert(sizeof(Hot) == 16, "a person's hot record is 16 bytes");
+    Hot h;
+    h.bucket = bucket_of;
+    if (!p.father.empty()) h.flags |= kHasFather;
+    if (!p.spouse.empty()) h.flags |= kHasSpouse;
+    if (p.dob.empty()) h.flags |= kDobEmpty;
+    if (p.codice_fiscale.has_value()) h.flags |= kHasCf;
+    h.flags |= static_cast<uint16_t>(std::min<size_t>(p.ids.size(), 7) << kIdCountShift);
+    const char g = p.gender != 0 ? p.gender : p.id_sex;
+    const uint16_t code = g == 0 ? 0 : g == 'M' ? 1 : g == 'F' ? 2 : 3;
+    h.flags |= static_cast<uint16_t>(code << kGenderShift);
+    size_t own_count = 0, father_count = 0;
+    bool own_fits = true;
+    for (const match::PreparedName& n : p.names) {
+      own_fits = own_fits && HashTokens(n.tokens, &own_count, &h.own);
+    }
+    if (!own_fits || own_count == 0) h.flags |= kOwnAll;
+    if (!HashTokens(p.father, &father_count, &h.father)) h.flags |= kFatherAll;
+    for (size_t i = std::max<size_t>(own_count, 1); i < kOwn; ++i) h.own[i] = h.own[0];
+    for (size_t i = std::max<size_t>(father_count, 1); i < kFather; ++i) h.father[i] = h.father[0];
+    return h;
+  }
+};
+
 struct PersonIndex::Filing {
   std::vector<uint64_t> keys;  // hashes of name and id keys
   uint32_t bucket = 0;
@@ -405,6 +484,10 @@ void PrefetchSummary(const void* summary) {
 struct PersonIndex::Scratch {
   std::vector<uint32_t, HugePageAllocator<uint32_t>> epoch;  // by slot
   std::vector<uint32_t> touched;
+  std::vector<uint32_t> kept;  // of those, the ones whose hot bound reaches the bar
+  // By token hash (Hot::Hash): the query terms some held token with that
+  // hash pairs with.
+  std::array<uint64_t, 256> hash_terms{};
   uint32_t current = 0;
   // For each pooled token met among the candidates (by pool id): the query
   // terms it pairs with, valid when its stamp is `current`.
@@ -421,6 +504,7 @@ struct PersonIndex::Scratch {
       token_terms.resize(tokens, 0);
     }
     touched.clear();
+    hash_terms.fill(0);
     similarities.Clear();
     if (++current == 0) {  // wrapped: forget every stamp
       std::fill(epoch.begin(), epoch.end(), 0);
@@ -469,7 +553,14 @@ void PersonIndex::KeyTokensLocked(const PreparedPerson& p) {
     const uint32_t id = t->pool_id;
     if (id == match::TokenData::kNotPooled) return;
     if (id >= token_refs_.size()) token_refs_.resize(id + 1);
-    if (token_refs_[id] == nullptr) token_refs_[id] = t;
+    if (token_refs_[id] == nullptr) {
+      token_refs_[id] = t;
+      if (t->role != names::TokenRole::kName) {
+        unkeyed_ids_.push_back(id);
+        absl::MutexLock lock(&expansion_mu_);
+        expansions_.clear();
+      }
+    }
     if (t->role != names::TokenRole::kName) return;
     if (id >= token_keyed_.size()) token_keyed_.resize(id + 1, false);
     if (token_keyed_[id]) return;
@@ -486,8 +577,8 @@ void PersonIndex::KeyTokensLocked(const PreparedPerson& p) {
   for (const PreparedToken& t : p.father) key(t);
 }
 
-std::vector<uint32_t> PersonIndex::ExpandLocked(const PreparedToken& t,
-                                                match::SimilarityCache* cache) const {
+PersonIndex::Expansion PersonIndex::ExpandLocked(const PreparedToken& t,
+                                                 match::SimilarityCache* cache) const {
   // A token is its role and folded text (as in the pool).
   std::string memo_key(1, static_cast<char>(t->role));
   memo_key += t->text;
@@ -505,11 +596,16 @@ std::vector<uint32_t> PersonIndex::ExpandLocked(const PreparedToken& t,
   }
   std::sort(met.begin(), met.end());
   met.erase(std::unique(met.begin(), met.end()), met.end());
-  std::vector<uint32_t> paired;
+  Expansion paired;
   for (uint32_t id : met) {
     if (id >= token_refs_.size() || token_refs_[id] == nullptr) continue;
     if (matcher_.TokenSimilarity(t, token_refs_[id], cache) >= kPairFloor) {
-      paired.push_back(id);
+      paired.keyed.push_back(id);
+    }
+  }
+  for (uint32_t id : unkeyed_ids_) {
+    if (matcher_.TokenSimilarity(t, token_refs_[id], cache) >= kPairFloor) {
+      paired.unkeyed.push_back(id);
     }
   }
   {
@@ -559,9 +655,11 @@ uint32_t PersonIndex::NewSlotLocked(std::string_view ref, PreparedPerson person)
     slot = static_cast<uint32_t>(slots_.size());
     slots_.emplace_back();
     summaries_.emplace_back();
+    hot_.emplace_back();
   }
   Slot& s = slots_[slot];
   s.bucket = BucketOf(EffectiveDate(person));
+  hot_[slot] = Hot::Of(person, s.bucket);
   summaries_[slot] = Summary::Of(person, s.bucket, [this](const std::string& scheme) -> uint8_t {
     auto it = id_schemes_.find(scheme);
     if (it != id_schemes_.end()) return it->second;
@@ -755,7 +853,10 @@ std::vector<SearchHit> PersonIndex::Search(const PreparedPerson& query,
   Scratch& sc = *scratch;
   // Each term reads the lists of the held tokens it pairs with.
   for (Term& t : terms) {
-    for (uint32_t id : ExpandLocked(*t.token, &sc.similarities)) {
+    const Expansion expansion = ExpandLocked(*t.token, &sc.similarities);
+    for (uint32_t id : expansion.unkeyed) sc.hash_terms[Hot::Hash(id)] |= t.bit;
+    for (uint32_t id : expansion.keyed) {
+      sc.hash_terms[Hot::Hash(id)] |= t.bit;
       const uint64_t k = t.father ? FatherList(id) : OwnList(id);
       if (const auto* l = list_of(k)) {
         t.keys.push_back(k);
@@ -806,12 +907,19 @@ std::vector<SearchHit> PersonIndex::Search(const PreparedPerson& query,
       }
     }
   }
+  // Persons holding one of the query's identity numbers: bounded by their
+  // summaries only (the hot records do not know which numbers they hold).
+  std::vector<uint32_t> by_id;
   for (uint64_t k : id_keys) {
     if (const auto* l = list_of(k)) {
-      for (uint64_t e : *l) sc.Visit(SlotOf(e));
+      for (uint64_t e : *l) {
+        sc.Visit(SlotOf(e));
+        by_id.push_back(SlotOf(e));
+      }
       st.postings_read += l->size();
     }
   }
+  std::sort(by_id.begin(), by_id.end());
   st.candidates = sc.touched.size();
 
   // Candidates are scored only if the upper bound of their score reaches
@@ -853,25 +961,113 @@ std::vector<SearchHit> PersonIndex::Search(const PreparedPerson& query,
     }
     return m;
   };
+  // A bound from the names: the query terms its own and its father's tokens
+  // pair with (bits of Term::bit), and whether it has a father's and a
+  // spouse's name.
+  auto names_bound = [&](uint64_t own, uint64_t of_father, bool has_father, bool has_spouse) {
+    std::copy(fixed.begin(), fixed.end(), name_most.begin());
+    double father_points = 0, father_in_own = 0;
+    for (const Term& t : terms) {
+      if (t.father) {
+        if (of_father & t.bit) father_points += t.most;
+        if (own & t.bit) {
+          father_in_own += points::kRelativeInName * t.most / points::kRelativeScale;
+        }
+      } else if (own & t.bit) {
+        name_most[t.name] += t.most;
+      } else if (q.father.empty() && (of_father & t.bit)) {
+        name_most[t.name] += points::kRelativeInName * t.most;
+      }
+    }
+    if (!has_father) {
+      for (double& v : name_most) v += father_in_own;
+    }
+    double bound = points::kBias + *std::max_element(name_most.begin(), name_most.end()) +
+                   options_.bound_margin;
+    if (!q.father.empty() && has_father) bound += std::min(father_points, points::kFatherMax);
+    if (!q.spouse.empty() && has_spouse) bound += points::kFatherMax;
+    return bound;
+  };
+  // Date, codice fiscale and gender points, as Matcher::EvidenceBound reads
+  // them from the person. The date points of its bucket are its own: the
+  // plan's regions are exact per bucket.
+  auto date_gender_points = [&](uint32_t bucket, bool dob_empty, bool has_cf, char gender) {
+    double rest = 0;
+    if (!q_dob_empty && !dob_empty) rest += plan.RegionOf(bucket).dob_most;
+    if (has_cf && !q_cf) rest += (dob_empty && !q_dob_empty ? points::kDobMax : 0.0) + 0.1;
+    if (q_cf && !has_cf) rest += (q_dob_empty && !dob_empty ? points::kDobMax : 0.0) + 0.1;
+    if (query_gender != 0 && gender != 0) rest += query_gender == gender ? 0.1 : -4.5;
+    return rest;
+  };
+
+  // First the hot records (in cache): the persons whose bound from them
+  // cannot reach the bar are dropped without reading their summaries.
+  // Those found by an identity number always go on to their summaries.
+  std::vector<uint32_t>& kept = sc.kept;
+  kept.clear();
+  if (std::isfinite(bar)) {
+    const bool q_nationality = !q.nationalities.empty();
+    // Identity numbers not equal to any of the query's (those are in
+    // by_id): at most a typo's points for each pair.
+    const double id_pair_most = q.ids.empty() ? 0.0 : points::kIdOneEdit * q.ids.size();
+    uint64_t all_terms = 0;
+    for (const Term& t : terms) all_terms |= t.bit;
+    constexpr size_t kHotAhead = 16;
+    const size_t n = sc.touched.size();
+    for (size_t i = 0; i < std::min(kHotAhead, n); ++i) {
+      __builtin_prefetch(&hot_[sc.touched[i]], 0, 3);
+    }
+    for (size_t at = 0; at < n; ++at) {
+      const uint32_t slot = sc.touched[at];
+      if (at + kHotAhead < n) __builtin_prefetch(&hot_[sc.touched[at + kHotAhead]], 0, 3);
+      if (!by_id.empty() && std::binary_search(by_id.begin(), by_id.end(), slot)) {
+        kept.push_back(slot);
+        continue;
+      }
+      const Hot& h = hot_[slot];
+      uint64_t own = all_terms, of_father = 0;
+      if (!(h.flags & Hot::kOwnAll)) {
+        own = 0;
+        for (uint8_t x : h.own) own |= sc.hash_terms[x];
+      }
+      if (h.flags & Hot::kHasFather) {
+        if (h.flags & Hot::kFatherAll) {
+          of_father = all_terms;
+        } else {
+          for (uint8_t x : h.father) of_father |= sc.hash_terms[x];
+        }
+      }
+      double bound =
+          names_bound(own, of_father, h.flags & Hot::kHasFather, h.flags & Hot::kHasSpouse) +
+          date_gender_points(h.bucket, h.flags & Hot::kDobEmpty, h.flags & Hot::kHasCf,
+                             h.gender(query_gender));
+      if (q_nationality) bound += 0.1;
+      bound += id_pair_most * static_cast<double>(h.id_count());
+      if (bound >= bar) kept.push_back(slot);
+    }
+  } else {
+    kept = sc.touched;
+  }
+  st.summaries_read = kept.size();
+
   // The summaries are spread over the whole index (128 bytes a person), so
   // reading them one after another waits on memory for each: the loop asks
   // for those a few persons ahead while it bounds the current one.
   constexpr size_t kPrefetchAhead = 12;
-  const size_t reached = sc.touched.size();
+  const size_t reached = kept.size();
   for (size_t i = 0; i < std::min(kPrefetchAhead, reached); ++i) {
-    PrefetchSummary(&summaries_[sc.touched[i]]);
+    PrefetchSummary(&summaries_[kept[i]]);
   }
   for (size_t at = 0; at < reached; ++at) {
-    const uint32_t slot = sc.touched[at];
+    const uint32_t slot = kept[at];
     if (at + kPrefetchAhead < reached) {
-      PrefetchSummary(&summaries_[sc.touched[at + kPrefetchAhead]]);
+      PrefetchSummary(&summaries_[kept[at + kPrefetchAhead]]);
     }
     if (std::isfinite(bar)) {
       // Upper bound of the candidate's score, in points, from its summary:
       // the query terms its own and father's tokens pair with (memoised
       // per pooled token), then its other evidence.
       const Summary& m = summaries_[slot];
-      const Region& region = plan.RegionOf(m.bucket);
       uint64_t own = 0, of_father = 0;
       if (m.complete) {
         for (size_t i = 0; i < m.own_count; ++i) own |= terms_of(m.own[i], nullptr);
@@ -883,36 +1079,8 @@ std::vector<SearchHit> PersonIndex::Search(const PreparedPerson& query,
         }
         for (const PreparedToken& g : c.father) of_father |= terms_of(g->pool_id, &g);
       }
-      std::copy(fixed.begin(), fixed.end(), name_most.begin());
-      double father_points = 0, father_in_own = 0;
-      for (const Term& t : terms) {
-        if (t.father) {
-          if (of_father & t.bit) father_points += t.most;
-          if (own & t.bit) {
-            father_in_own += points::kRelativeInName * t.most / points::kRelativeScale;
-          }
-        } else if (own & t.bit) {
-          name_most[t.name] += t.most;
-        } else if (q.father.empty() && (of_father & t.bit)) {
-          name_most[t.name] += points::kRelativeInName * t.most;
-        }
-      }
-      if (!m.has_father) {
-        for (double& v : name_most) v += father_in_own;
-      }
-      const bool fathers = !q.father.empty() && m.has_father;
-      double bound = points::kBias + *std::max_element(name_most.begin(), name_most.end()) +
-                     options_.bound_margin;
-      if (fathers) bound += std::min(father_points, points::kFatherMax);
-      if (!q.spouse.empty() && m.has_spouse) bound += points::kFatherMax;
-      // Date, codice fiscale, gender, nationality and identity numbers, as
-      // Matcher::EvidenceBound reads them from the person. The date points
-      // of its bucket are its own: the plan's regions are exact per bucket.
-      double rest = 0;
-      if (!q_dob_empty && !m.dob_empty) rest += region.dob_most;
-      if (m.has_cf && !q_cf) rest += (m.dob_empty && !q_dob_empty ? points::kDobMax : 0.0) + 0.1;
-      if (q_cf && !m.has_cf) rest += (q_dob_empty && !m.dob_empty ? points::kDobMax : 0.0) + 0.1;
-      if (query_gender != 0 && m.gender != 0) rest += query_gender == m.gender ? 0.1 : -4.5;
+      double bound = names_bound(own, of_father, m.has_father, m.has_spouse);
+      double rest = date_gender_points(m.bucket, m.dob_empty, m.has_cf, m.gender);
       if (!q.nationalities.empty() && m.nationality[0] != 0) {
         bool shared = m.more_nationalities;
         for (uint16_t n : m.nationality) {

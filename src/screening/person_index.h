@@ -109,9 +109,10 @@ std::vector<double> ListAwareScores(const std::vector<double>& pair_scores, doub
 
 // What one search did, for benchmarks and tuning.
 struct SearchStats {
-  size_t postings_read = 0;  // list entries visited
-  size_t candidates = 0;     // distinct persons reached
-  size_t scored = 0;         // of which scored (bound reached the threshold)
+  size_t postings_read = 0;   // list entries visited
+  size_t candidates = 0;      // distinct persons reached
+  size_t summaries_read = 0;  // of which bounded from their summaries (passed the hot bound)
+  size_t scored = 0;          // of which scored (bound reached the threshold)
 };
 
 // A name-frequency table for a population: the built-in table, with the
@@ -157,6 +158,7 @@ class PersonIndex {
  private:
   struct Slot;
   struct Summary;
+  struct Hot;
   struct Scratch;
   struct Filing;  // a person's keys, computed without the lock
 
@@ -164,10 +166,15 @@ class PersonIndex {
   void FileLocked(uint32_t slot, const Filing& f, bool keep_sorted)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void KeyTokensLocked(const match::PreparedPerson& p) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  // The pool ids of the held tokens `t` pairs with (sharing a blocking key
-  // and scoring at least the pairing floor).
-  std::vector<uint32_t> ExpandLocked(const match::PreparedToken& t,
-                                     match::SimilarityCache* cache) const
+  // The pool ids of the held tokens `t` pairs with (scoring at least the
+  // pairing floor): name tokens sharing a blocking key with it (their lists
+  // are read), and the held tokens that have no keys (initials, titles),
+  // which a person's hot record must still credit.
+  struct Expansion {
+    std::vector<uint32_t> keyed;
+    std::vector<uint32_t> unkeyed;
+  };
+  Expansion ExpandLocked(const match::PreparedToken& t, match::SimilarityCache* cache) const
       ABSL_SHARED_LOCKS_REQUIRED(mu_);
   void UnfileLocked(uint32_t slot) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   uint32_t NewSlotLocked(std::string_view ref, match::PreparedPerson person)
@@ -183,6 +190,7 @@ class PersonIndex {
   std::vector<Slot> slots_ ABSL_GUARDED_BY(mu_);
   // One per slot, in huge pages: a search reads hundreds of them at random.
   std::vector<Summary, HugePageAllocator<Summary>> summaries_ ABSL_GUARDED_BY(mu_);
+  std::vector<Hot, HugePageAllocator<Hot>> hot_ ABSL_GUARDED_BY(mu_);  // one per slot
   std::vector<uint32_t> free_slots_ ABSL_GUARDED_BY(mu_);
   absl::flat_hash_map<std::string, uint32_t> by_ref_ ABSL_GUARDED_BY(mu_);
   // Identity-number schemes met, numbered from 1 (for person summaries).
@@ -199,13 +207,14 @@ class PersonIndex {
   // Every pooled token a held person has, by pool id (null where none), so
   // that a search reads tokens without the pool's lock or reference counts.
   std::vector<match::PreparedToken> token_refs_ ABSL_GUARDED_BY(mu_);
+  // The pool ids of the held tokens that are not names (no blocking keys).
+  std::vector<uint32_t> unkeyed_ids_ ABSL_GUARDED_BY(mu_);
   // Expansions of query tokens (held or not): role and folded text → pool
-  // ids of the held tokens it pairs with. Cleared when a new token is keyed
+  // ids of the held tokens it pairs with. Cleared when a new token is held
   // and when it reaches kMaxExpansions.
   static constexpr size_t kMaxExpansions = 200'000;
   mutable absl::Mutex expansion_mu_ ABSL_ACQUIRED_AFTER(mu_);
-  mutable absl::flat_hash_map<std::string, std::vector<uint32_t>> expansions_
-      ABSL_GUARDED_BY(expansion_mu_);
+  mutable absl::flat_hash_map<std::string, Expansion> expansions_ ABSL_GUARDED_BY(expansion_mu_);
 
   mutable absl::Mutex scratch_mu_;
   mutable std::vector<std::unique_ptr<Scratch>> scratch_ ABSL_GUARDED_BY(scratch_mu_);
