@@ -493,6 +493,7 @@ struct PersonIndex::Scratch {
   // terms it pairs with, valid when its stamp is `current`.
   std::vector<uint64_t> token_terms;
   std::vector<uint32_t> token_stamp;
+  std::vector<bool> token_checked;      // token_terms is complete (compared with every term)
   match::SimilarityCache similarities;  // token pairs scored for this query
 
   void Begin(size_t slots, size_t tokens) {
@@ -502,6 +503,7 @@ struct PersonIndex::Scratch {
     if (token_stamp.size() < tokens) {
       token_stamp.resize(tokens, 0);
       token_terms.resize(tokens, 0);
+      token_checked.resize(tokens, false);
     }
     touched.clear();
     hash_terms.fill(0);
@@ -511,6 +513,16 @@ struct PersonIndex::Scratch {
       std::fill(token_stamp.begin(), token_stamp.end(), 0);
       current = 1;
     }
+  }
+  // Notes that the pooled token `id` pairs with the query term `bit`.
+  void MarkTerm(uint32_t id, uint64_t bit) {
+    if (id >= token_stamp.size()) return;
+    if (token_stamp[id] != current) {
+      token_stamp[id] = current;
+      token_terms[id] = 0;
+      token_checked[id] = false;
+    }
+    token_terms[id] |= bit;
   }
   // Notes a person reached (once per query).
   void Visit(uint32_t slot) {
@@ -577,8 +589,8 @@ void PersonIndex::KeyTokensLocked(const PreparedPerson& p) {
   for (const PreparedToken& t : p.father) key(t);
 }
 
-PersonIndex::Expansion PersonIndex::ExpandLocked(const PreparedToken& t,
-                                                 match::SimilarityCache* cache) const {
+std::shared_ptr<const PersonIndex::Expansion> PersonIndex::ExpandLocked(
+    const PreparedToken& t, match::SimilarityCache* cache) const {
   // A token is its role and folded text (as in the pool).
   std::string memo_key(1, static_cast<char>(t->role));
   memo_key += t->text;
@@ -596,16 +608,16 @@ PersonIndex::Expansion PersonIndex::ExpandLocked(const PreparedToken& t,
   }
   std::sort(met.begin(), met.end());
   met.erase(std::unique(met.begin(), met.end()), met.end());
-  Expansion paired;
+  auto paired = std::make_shared<Expansion>();
   for (uint32_t id : met) {
     if (id >= token_refs_.size() || token_refs_[id] == nullptr) continue;
     if (matcher_.TokenSimilarity(t, token_refs_[id], cache) >= kPairFloor) {
-      paired.keyed.push_back(id);
+      paired->keyed.push_back(id);
     }
   }
   for (uint32_t id : unkeyed_ids_) {
     if (matcher_.TokenSimilarity(t, token_refs_[id], cache) >= kPairFloor) {
-      paired.unkeyed.push_back(id);
+      paired->unkeyed.push_back(id);
     }
   }
   {
@@ -784,8 +796,8 @@ std::vector<SearchHit> PersonIndex::Search(const PreparedPerson& query,
     size_t name = 0;  // which of the query's names (name tokens)
     double most = 0;
     uint64_t bit = 0;
-    const PreparedToken* token = nullptr;  // the query's token
-    std::vector<uint64_t> keys;
+    const PreparedToken* token = nullptr;             // the query's token
+    std::vector<const std::vector<uint64_t>*> lists;  // of the held tokens it pairs with
     size_t entries = 0;
   };
   std::vector<Term> terms;
@@ -853,13 +865,17 @@ std::vector<SearchHit> PersonIndex::Search(const PreparedPerson& query,
   Scratch& sc = *scratch;
   // Each term reads the lists of the held tokens it pairs with.
   for (Term& t : terms) {
-    const Expansion expansion = ExpandLocked(*t.token, &sc.similarities);
-    for (uint32_t id : expansion.unkeyed) sc.hash_terms[Hot::Hash(id)] |= t.bit;
-    for (uint32_t id : expansion.keyed) {
+    const std::shared_ptr<const Expansion> expansion = ExpandLocked(*t.token, &sc.similarities);
+    for (uint32_t id : expansion->unkeyed) {
       sc.hash_terms[Hot::Hash(id)] |= t.bit;
+      sc.MarkTerm(id, t.bit);
+    }
+    for (uint32_t id : expansion->keyed) {
+      sc.hash_terms[Hot::Hash(id)] |= t.bit;
+      sc.MarkTerm(id, t.bit);
       const uint64_t k = t.father ? FatherList(id) : OwnList(id);
       if (const auto* l = list_of(k)) {
-        t.keys.push_back(k);
+        t.lists.push_back(l);
         t.entries += l->size();
       }
     }
@@ -895,15 +911,17 @@ std::vector<SearchHit> PersonIndex::Search(const PreparedPerson& query,
   for (const Term& t : terms) {
     const std::vector<BucketRange> ranges = plan.RangesToRead(t.bit);
     if (ranges.empty()) continue;
-    for (uint64_t k : t.keys) {
-      const auto* l = list_of(k);
-      if (l == nullptr) continue;
+    for (const std::vector<uint64_t>* l : t.lists) {
+      // The ranges ascend: each search starts where the last one ended.
+      auto from = l->begin();
       for (const BucketRange& b : ranges) {
-        auto lo = b.lo == 0 ? l->begin() : std::lower_bound(l->begin(), l->end(), Entry(b.lo, 0));
+        auto lo = b.lo == 0 ? from : std::lower_bound(from, l->end(), Entry(b.lo, 0));
         auto hi =
             b.hi == UINT32_MAX ? l->end() : std::lower_bound(lo, l->end(), Entry(b.hi + 1, 0));
         for (auto it = lo; it != hi; ++it) sc.Visit(SlotOf(*it));
         st.postings_read += static_cast<size_t>(hi - lo);
+        from = hi;
+        if (from == l->end()) break;
       }
     }
   }
@@ -939,18 +957,25 @@ std::vector<SearchHit> PersonIndex::Search(const PreparedPerson& query,
   std::vector<uint16_t> query_nationalities;
   for (const std::string& n : q.nationalities) query_nationalities.push_back(NationalityCode(n));
   std::vector<double> name_most(q.names.size());
-  // Which query terms a pooled token pairs with, memoised for the query.
-  auto terms_of = [&](uint32_t id, const PreparedToken* token) {
+  // Which query terms a held token pairs with, memoised for the query. The
+  // tokens of the terms' expansions are known (marked above); others are
+  // compared with each term not known to pair, so that a pair the blocking
+  // keys miss still counts in the bound.
+  auto terms_of = [&](uint32_t id, const PreparedToken* token) -> uint64_t {
     const bool memo = id < sc.token_stamp.size();
-    if (memo && sc.token_stamp[id] == sc.current) return sc.token_terms[id];
+    uint64_t m = 0;
+    if (memo && sc.token_stamp[id] == sc.current) {
+      if (sc.token_checked[id]) return sc.token_terms[id];
+      m = sc.token_terms[id];
+    }
     const PreparedToken* held = token;
     if (held == nullptr && id < token_refs_.size() && token_refs_[id] != nullptr) {
       held = &token_refs_[id];
     }
-    uint64_t m = 0;
     if (held != nullptr) {
       for (const Term& t : terms) {
-        if (matcher_.TokenSimilarity(*t.token, *held, &sc.similarities) >= kPairFloor) {
+        if (!(m & t.bit) &&
+            matcher_.TokenSimilarity(*t.token, *held, &sc.similarities) >= kPairFloor) {
           m |= t.bit;
         }
       }
@@ -958,6 +983,7 @@ std::vector<SearchHit> PersonIndex::Search(const PreparedPerson& query,
     if (memo) {
       sc.token_stamp[id] = sc.current;
       sc.token_terms[id] = m;
+      sc.token_checked[id] = true;
     }
     return m;
   };

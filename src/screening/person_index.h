@@ -174,7 +174,8 @@ class PersonIndex {
     std::vector<uint32_t> keyed;
     std::vector<uint32_t> unkeyed;
   };
-  Expansion ExpandLocked(const match::PreparedToken& t, match::SimilarityCache* cache) const
+  std::shared_ptr<const Expansion> ExpandLocked(const match::PreparedToken& t,
+                                                match::SimilarityCache* cache) const
       ABSL_SHARED_LOCKS_REQUIRED(mu_);
   void UnfileLocked(uint32_t slot) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   uint32_t NewSlotLocked(std::string_view ref, match::PreparedPerson person)
@@ -214,7 +215,8 @@ class PersonIndex {
   // and when it reaches kMaxExpansions.
   static constexpr size_t kMaxExpansions = 200'000;
   mutable absl::Mutex expansion_mu_ ABSL_ACQUIRED_AFTER(mu_);
-  mutable absl::flat_hash_map<std::string, Expansion> expansions_ ABSL_GUARDED_BY(expansion_mu_);
+  mutable absl::flat_hash_map<std::string, std::shared_ptr<const Expansion>> expansions_
+      ABSL_GUARDED_BY(expansion_mu_);
 
   mutable absl::Mutex scratch_mu_;
   mutable std::vector<std::unique_ptr<Scratch>> scratch_ ABSL_GUARDED_BY(scratch_mu_);
