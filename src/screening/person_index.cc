@@ -595,7 +595,7 @@ std::shared_ptr<const PersonIndex::Expansion> PersonIndex::ExpandLocked(
   std::string memo_key(1, static_cast<char>(t->role));
   memo_key += t->text;
   {
-    absl::MutexLock lock(&expansion_mu_);
+    absl::ReaderMutexLock lock(&expansion_mu_);  // searches on other threads look up too
     if (auto it = expansions_.find(memo_key); it != expansions_.end()) return it->second;
   }
   std::vector<std::string> keys;
