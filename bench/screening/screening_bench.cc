@@ -2,7 +2,7 @@
 //
 //   screening_bench [--watchlist N] [--candidates M] [--seed S] [--threads T]
 //                   [--recall-watchlist R] [--recall-queries Q] [--latency-queries L]
-//                   [--surname-tail F] [--threshold T] [--explain K]
+//                   [--surname-tail F] [--threshold T] [--explain K] [--ambiguity 1]
 //
 // Prints, for a seeded synthetic watchlist of N persons (default 1,000,000)
 // and M candidates (default 100,000, ~30% noisy variants of listed persons):
@@ -79,6 +79,9 @@ struct Options {
   // Search with pairwise scores and print the precision and recall of the
   // list-aware rule for a grid of null weights and thresholds (tuning).
   bool rule_grid = false;
+  // Measure how many listed candidates the data set lets any rule single
+  // out: pairwise search with no limit, compared with the true person's score.
+  bool ambiguity = false;
   size_t limit = 10;  // hits kept per candidate  // print this many of the slowest single searches
   // Share of Italian surnames from the long tail (0: the small pools only).
   double surname_tail = 0.85;
@@ -252,6 +255,40 @@ void ScreeningFigures(const Options& o, int threads) {
   }
   std::printf("\n");
 
+  // What the data allows: for each listed candidate, its true person's
+  // pairwise score against every listed person's. A candidate whose listed
+  // person is matched at least as strongly by another listed person cannot
+  // be told from that namesake by any rule reading these fields.
+  if (o.ambiguity) {
+    std::vector<int> outcome(cands.size(), -1);  // 0 below, 1 tied or beaten, 2 best
+    Parallel(threads, queries.size(), [&](size_t i) {
+      if (cands[i].truth < 0 || queries[i].names.empty()) return;
+      const auto all =
+          index.Search(queries[i], {.min_score = o.threshold, .limit = 0, .list_aware = false});
+      double truth_score = -1, best_other = -1;
+      for (const auto& h : all) {
+        if (static_cast<int64_t>(WatchlistIndex(h.ref)) == cands[i].truth) {
+          truth_score = h.pair_score;
+        } else {
+          best_other = std::max(best_other, h.pair_score);
+        }
+      }
+      outcome[i] = truth_score < 0 ? 0 : best_other >= truth_score - 1e-9 ? 1 : 2;
+    });
+    size_t below = 0, tied = 0, best = 0;
+    for (int x : outcome) {
+      below += x == 0;
+      tied += x == 1;
+      best += x == 2;
+    }
+    const double pos = static_cast<double>(std::max<size_t>(1, below + tied + best));
+    std::printf(
+        "  data allows   of %zu listed candidates: %.3f the best pairwise match of their listed "
+        "person (a ceiling for recall at high precision), %.3f matched at least as strongly by "
+        "another listed person, %.3f below the threshold pairwise\n",
+        below + tied + best, best / pos, tied / pos, below / pos);
+  }
+
   // The list-aware decision: each hit's share of the evidence among the
   // candidate's hits and a null ("not listed") of weight e^c.
   if (o.rule_grid) {
@@ -397,6 +434,8 @@ int main(int argc, char** argv) {
       o.surname_tail = std::stod(v);
     } else if (flag == "--threshold") {
       o.threshold = std::stod(v);
+    } else if (flag == "--ambiguity") {
+      o.ambiguity = std::stoi(v) != 0;
     } else if (flag == "--rule-grid") {
       o.rule_grid = std::stoi(v) != 0;
     } else if (flag == "--limit") {
