@@ -75,6 +75,9 @@ struct Region {
   uint64_t skipped = 0;  // query terms not read in this region
 };
 
+// How many candidates ahead Search asks for a candidate's summary.
+constexpr size_t kSummaryPrefetch = 8;
+
 // How a query's date of birth divides the date buckets: every day within
 // two years of the query's year (and of that year with its last two digits
 // swapped) is put in the region of the most points the scorer's date rule
@@ -90,8 +93,16 @@ class DatePlan {
     }
     regions_.push_back({.dob_most = match::points::kDobConflict});  // 0: the rest
     const size_t none = RegionFor(0.0);
-    std::vector<Segment> parts;
-    parts.push_back({0, 0, none});
+    // The parts come in ascending order: each is appended at once, the gap
+    // before it filled with the rest, neighbours of one region merged.
+    segments_.reserve(256);
+    uint32_t next = 0;
+    auto emit = [&](const Segment& p) {
+      if (p.lo > next) Append({next, p.lo - 1, 0});
+      Append(p);
+      next = p.hi + 1;
+    };
+    emit({0, 0, none});
     const int yy = q.year % 100;
     int swapped = q.year - yy + (yy % 10) * 10 + yy / 10;
     if (std::abs(swapped - q.year) <= 2) swapped = 0;
@@ -101,10 +112,10 @@ class DatePlan {
         const uint32_t month = base + static_cast<uint32_t>(m) * 32;
         auto points = [&](int d) { return match::Matcher::DateOfBirthPoints(q, {year, m, d}); };
         if (m == 0) {  // year only
-          parts.push_back({month, month + 31, RegionFor(points(0))});
+          emit({month, month + 31, RegionFor(points(0))});
           continue;
         }
-        parts.push_back({month, month, RegionFor(points(0))});  // year and month only
+        emit({month, month, RegionFor(points(0))});  // year and month only
         // Days differ in points only at the query's day, its month (a
         // swapped day and month) and the 1st (a 01-01 placeholder).
         const int special[3] = {q.day, q.month, 1};
@@ -113,7 +124,7 @@ class DatePlan {
         const size_t other = RegionFor(points(generic));
         for (int d = 1; d <= 31; ++d) {
           const bool is_special = d == special[0] || d == special[1] || d == special[2];
-          parts.push_back({month + d, month + d, is_special ? RegionFor(points(d)) : other});
+          emit({month + d, month + d, is_special ? RegionFor(points(d)) : other});
         }
       }
     };
@@ -123,13 +134,6 @@ class DatePlan {
     if (swapped != 0) years.push_back(swapped);
     std::sort(years.begin(), years.end());
     for (int year : years) add_year(year);
-    // Fill the gaps with the rest and merge neighbours of one region.
-    uint32_t next = 0;
-    for (const Segment& p : parts) {
-      if (p.lo > next) Append({next, p.lo - 1, 0});
-      Append(p);
-      next = p.hi + 1;
-    }
     Append({next, UINT32_MAX, 0});
     // A direct table for the years around the query's (RegionOf is on the
     // path of every person reached).
@@ -845,7 +849,16 @@ std::vector<SearchHit> PersonIndex::Search(const PreparedPerson& query,
     }
     return m;
   };
-  for (uint32_t slot : sc.touched) {
+  for (size_t next = 0; next < sc.touched.size(); ++next) {
+    const uint32_t slot = sc.touched[next];
+    // Candidates are spread over the whole index, so nearly every summary
+    // is a cache miss: ask for the one a few candidates ahead (both of its
+    // lines) while this one is scored.
+    if (next + kSummaryPrefetch < sc.touched.size()) {
+      const Summary* ahead = &summaries_[sc.touched[next + kSummaryPrefetch]];
+      __builtin_prefetch(ahead);
+      __builtin_prefetch(reinterpret_cast<const char*>(ahead) + 64);
+    }
     if (std::isfinite(bar)) {
       // Upper bound of the candidate's score, in points, from its summary:
       // the query terms its own and father's tokens pair with (memoised
