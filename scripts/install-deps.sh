@@ -8,6 +8,7 @@ packages=(
   libabsl-dev libcpp-httplib-dev nlohmann-json3-dev libsqlite3-dev libsodium-dev libssl-dev
   libicu-dev libcli11-dev libspdlog-dev libfmt-dev libtomlplusplus-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  libgoogle-perftools-dev  # tcmalloc (libtcmalloc_minimal), the programs' allocator
   zlib1g-dev libbrotli-dev sqlite3 curl
   libpq-dev postgresql
   # The web interface's end-to-end tests drive Debian's Chromium headless;

@@ -12,7 +12,7 @@ absl::Status GroupCommit::Write(const WriteFn& fn) {
   queue_.push_back(&self);
   while (!self.done) {
     if (leading_) {
-      done_.Wait(&mutex_);
+      self.wake.Wait(&mutex_);
       continue;
     }
     // Lead: commit everything queued so far in one transaction.
@@ -34,9 +34,13 @@ absl::Status GroupCommit::Write(const WriteFn& fn) {
       ++counts_.groups;
       counts_.grouped_writers += static_cast<int64_t>(group.size());
     }
-    for (Waiter* w : group) w->done = true;
     leading_ = false;
-    done_.SignalAll();
+    for (Waiter* w : group) {
+      w->done = true;
+      if (w != &self) w->wake.Signal();
+    }
+    // The first writer queued meanwhile leads the next commit.
+    if (!queue_.empty()) queue_.front()->wake.Signal();
   }
   return self.result;
 }

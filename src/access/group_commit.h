@@ -53,13 +53,15 @@ class GroupCommit {
     const WriteFn* fn = nullptr;
     absl::Status result;
     bool done = false;
+    // Each waiter sleeps on its own: a finished commit wakes the writers it
+    // carried and the next leader, not every writer queued behind it.
+    absl::CondVar wake;
   };
 
   store::Store& store_;
   mutable absl::Mutex mutex_;
   std::vector<Waiter*> queue_ ABSL_GUARDED_BY(mutex_);
   bool leading_ ABSL_GUARDED_BY(mutex_) = false;
-  absl::CondVar done_;
   Counts counts_ ABSL_GUARDED_BY(mutex_);
 };
 

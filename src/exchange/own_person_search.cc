@@ -42,8 +42,9 @@ absl::StatusOr<std::vector<federation::LocalPersonHit>> OwnPersonSearch::Search(
   screening::SearchOptions options;
   options.min_score = scope.min_score;
   options.limit = scope.limit;
-  ASSIGN_OR_RETURN(std::vector<screening::ExplainedHit> hits,
-                   screening_.SearchVisible(query, options, visible));
+  ASSIGN_OR_RETURN(
+      std::vector<screening::ExplainedHit> hits,
+      screening_.SearchVisible(query, options, visible, screening::ScreeningService::Explain::kNo));
   for (screening::ExplainedHit& h : hits) {
     auto meta = metas.find(h.ref);
     if (meta == metas.end()) continue;  // cannot happen: only visible persons are returned

@@ -196,7 +196,10 @@ void PartnerServer::Install() {
   s.set_keep_alive_max_count(1000);
   s.set_payload_max_length(options_.max_body_bytes);
   s.set_tcp_nodelay(true);
-  s.set_socket_options(SetSocketOptions);
+  s.set_socket_options([this](int sock) {
+    SetSocketOptions(sock);
+    listen_socket_ = sock;
+  });
   const size_t threads = static_cast<size_t>(options_.worker_threads);
   s.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
   s.Post(std::string(kMessagesPath), [this](const httplib::Request& req, httplib::Response& res) {
@@ -279,6 +282,9 @@ absl::StatusOr<int> PartnerServer::Start() {
                                          options_.port,
                                          error != 0 ? StrCat(": ", std::strerror(error)) : ""));
   }
+  // Listening again on a listening socket sets its backlog (Linux). Should
+  // it fail, httplib's small backlog still serves, only slower in a burst.
+  if (listen_socket_ >= 0) (void)::listen(listen_socket_, kPartnerListenBacklog);
   port_ = port;
   listener_ = std::thread([this] { server_->listen_after_bind(); });
   while (!server_->is_running()) absl::SleepFor(absl::Milliseconds(1));

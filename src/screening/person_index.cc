@@ -90,8 +90,16 @@ class DatePlan {
     }
     regions_.push_back({.dob_most = match::points::kDobConflict});  // 0: the rest
     const size_t none = RegionFor(0.0);
-    std::vector<Segment> parts;
-    parts.push_back({0, 0, none});
+    // The parts come in ascending order: each is appended at once, the gap
+    // before it filled with the rest, neighbours of one region merged.
+    segments_.reserve(256);
+    uint32_t next = 0;
+    auto emit = [&](const Segment& p) {
+      if (p.lo > next) Append({next, p.lo - 1, 0});
+      Append(p);
+      next = p.hi + 1;
+    };
+    emit({0, 0, none});
     const int yy = q.year % 100;
     int swapped = q.year - yy + (yy % 10) * 10 + yy / 10;
     if (std::abs(swapped - q.year) <= 2) swapped = 0;
@@ -101,10 +109,10 @@ class DatePlan {
         const uint32_t month = base + static_cast<uint32_t>(m) * 32;
         auto points = [&](int d) { return match::Matcher::DateOfBirthPoints(q, {year, m, d}); };
         if (m == 0) {  // year only
-          parts.push_back({month, month + 31, RegionFor(points(0))});
+          emit({month, month + 31, RegionFor(points(0))});
           continue;
         }
-        parts.push_back({month, month, RegionFor(points(0))});  // year and month only
+        emit({month, month, RegionFor(points(0))});  // year and month only
         // Days differ in points only at the query's day, its month (a
         // swapped day and month) and the 1st (a 01-01 placeholder).
         const int special[3] = {q.day, q.month, 1};
@@ -113,7 +121,7 @@ class DatePlan {
         const size_t other = RegionFor(points(generic));
         for (int d = 1; d <= 31; ++d) {
           const bool is_special = d == special[0] || d == special[1] || d == special[2];
-          parts.push_back({month + d, month + d, is_special ? RegionFor(points(d)) : other});
+          emit({month + d, month + d, is_special ? RegionFor(points(d)) : other});
         }
       }
     };
@@ -123,13 +131,6 @@ class DatePlan {
     if (swapped != 0) years.push_back(swapped);
     std::sort(years.begin(), years.end());
     for (int year : years) add_year(year);
-    // Fill the gaps with the rest and merge neighbours of one region.
-    uint32_t next = 0;
-    for (const Segment& p : parts) {
-      if (p.lo > next) Append({next, p.lo - 1, 0});
-      Append(p);
-      next = p.hi + 1;
-    }
     Append({next, UINT32_MAX, 0});
     // A direct table for the years around the query's (RegionOf is on the
     // path of every person reached).

@@ -337,8 +337,8 @@ absl::StatusOr<std::vector<ExplainedHit>> ScreeningService::Search(
 }
 
 absl::StatusOr<std::vector<ExplainedHit>> ScreeningService::SearchVisible(
-    const match::PreparedPerson& query, const SearchOptions& options,
-    const Visible& visible) const {
+    const match::PreparedPerson& query, const SearchOptions& options, const Visible& visible,
+    Explain explain) const {
   std::shared_ptr<Built> built = Current();
   if (!built) {
     return absl::UnavailableError("the screening index is being built; try again shortly");
@@ -387,6 +387,10 @@ absl::StatusOr<std::vector<ExplainedHit>> ScreeningService::SearchVisible(
   if (options.limit > 0 && seen.size() > options.limit) seen.resize(options.limit);
   std::vector<ExplainedHit> out;
   out.reserve(seen.size());
+  if (explain == Explain::kNo) {
+    for (SearchHit& h : seen) out.push_back({std::move(h.ref), h.score, {}});
+    return out;
+  }
   const match::PreparedPerson q = Reweighed(*built->population, query);
   for (SearchHit& h : seen) {
     ExplainedHit e;

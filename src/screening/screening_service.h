@@ -131,9 +131,14 @@ class ScreeningService {
   // are dropped before list-aware scores are computed, so they change
   // neither which persons are found nor their scores, exactly as if they
   // were not held. For answering partners under an agreement's scope.
+  // Explain::kNo leaves each hit's `result` empty (no Matcher::Compare), for
+  // callers that need only references and scores, such as a hit/no-hit
+  // answer; which persons are found and their scores are the same.
+  enum class Explain { kYes, kNo };
   absl::StatusOr<std::vector<ExplainedHit>> SearchVisible(const match::PreparedPerson& query,
                                                           const SearchOptions& options,
-                                                          const Visible& visible) const;
+                                                          const Visible& visible,
+                                                          Explain explain = Explain::kYes) const;
 
   // The matcher Prepare uses (built-in weights).
   const match::Matcher& matcher() const { return base_; }

@@ -270,6 +270,40 @@ TEST_F(ScreeningServiceTest, SearchVisibleScoresAsIfInvisiblePersonsWereNotHeld)
   EXPECT_EQ(failed.status().code(), absl::StatusCode::kUnavailable);
 }
 
+// Without explanations (a hit/no-hit answer needs none) the same persons are
+// found with the same scores; only the explanation is left out.
+TEST_F(ScreeningServiceTest, SearchVisibleWithoutExplanationFindsTheSamePersonsAndScores) {
+  Insert(PersonRecord("per_01", "Muhammad Asif Khan", "1984"));
+  Insert(PersonRecord("per_02", "Muhammad Asif Khan", "1984"));
+  Insert(PersonRecord("per_03", "Mohammad Asif Khan", "1985"));
+  Insert(PersonRecord("per_04", "Ayesha Bibi", "1990"));
+  ScreeningService service(*store_, {.build_threads = 1});
+  ASSERT_TRUE(service.Build().ok());
+  match::PersonInput in;
+  in.names = {"Mohammad Asif Khan"};
+  in.dob = "1984";
+  auto q = service.Prepare(in);
+  ASSERT_TRUE(q.ok()) << q.status();
+  const SearchOptions options{.min_score = 0.1, .limit = 10};
+  auto all_but_02 = [](const std::vector<std::string>& refs) -> absl::StatusOr<std::vector<bool>> {
+    std::vector<bool> keep;
+    for (const std::string& r : refs) keep.push_back(r != "per_02");
+    return keep;
+  };
+  auto explained = service.SearchVisible(*q, options, all_but_02);
+  auto bare = service.SearchVisible(*q, options, all_but_02, ScreeningService::Explain::kNo);
+  ASSERT_TRUE(explained.ok()) << explained.status();
+  ASSERT_TRUE(bare.ok()) << bare.status();
+  ASSERT_EQ(explained->size(), 2u);
+  ASSERT_EQ(bare->size(), explained->size());
+  for (size_t i = 0; i < bare->size(); ++i) {
+    EXPECT_EQ((*bare)[i].ref, (*explained)[i].ref);
+    EXPECT_DOUBLE_EQ((*bare)[i].score, (*explained)[i].score);
+    EXPECT_FALSE((*explained)[i].result.summary.empty());
+    EXPECT_TRUE((*bare)[i].result.summary.empty());
+  }
+}
+
 store::SharedEntryRow SharedEntry(std::string reference, std::string names_json) {
   store::SharedEntryRow e;
   e.owner = "node_lahore";

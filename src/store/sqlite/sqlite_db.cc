@@ -1,6 +1,7 @@
 #include "store/sqlite/sqlite_db.h"
 
 #include "common/absl_bridge.h"
+#include "common/status_macros.h"
 
 namespace liaison::store::sqlite {
 
@@ -71,6 +72,14 @@ Connection::~Connection() {
 }
 
 absl::Status Connection::Exec(std::string_view sql) {
+  // Every transaction begins and ends with one of these: a statement kept
+  // prepared saves parsing it again each time.
+  if (sql == "BEGIN" || sql == "BEGIN IMMEDIATE" || sql == "COMMIT" || sql == "ROLLBACK") {
+    ASSIGN_OR_RETURN(sql::Statement * statement, Prepare(std::string(sql)));
+    absl::StatusOr<bool> stepped = statement->Step();
+    statement->Reset();
+    return stepped.status();
+  }
   char* err = nullptr;
   std::string text(sql);
   int rc = sqlite3_exec(db_, text.c_str(), nullptr, nullptr, &err);
