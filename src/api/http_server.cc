@@ -16,6 +16,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "api/errors.h"
+#include "common/listen_backlog.h"
 #include "spdlog/spdlog.h"
 
 namespace liaison::api {
@@ -179,7 +180,10 @@ void HttpServer::InstallHandlers() {
   s.set_keep_alive_max_count(options_.keep_alive_max_requests);
   s.set_payload_max_length(router_->LargestBodyLimit());
   s.set_tcp_nodelay(true);
-  s.set_socket_options(SetSocketOptions);
+  s.set_socket_options([this](int sock) {
+    SetSocketOptions(sock);
+    listen_socket_ = sock;
+  });
   const size_t threads = static_cast<size_t>(options_.worker_threads);
   s.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
 
@@ -363,6 +367,10 @@ absl::StatusOr<int> HttpServer::Start() {
         absl::StrCat("cannot listen on ", options_.host, ":", options_.port,
                      error != 0 ? absl::StrCat(": ", std::strerror(error)) : std::string()));
   }
+  // Officers signing in at once must not overflow httplib's backlog of 5
+  // (each dropped connection waits a second); should widening fail, the
+  // server still serves, only slower in a burst.
+  (void)WidenListenBacklog(listen_socket_);
   started_ = true;
   {
     absl::MutexLock state(&state_mutex_);

@@ -113,6 +113,8 @@ class HttpServer {
 
   absl::Mutex lifecycle_mutex_;  // serialises Start and Shutdown
   std::thread listener_ ABSL_GUARDED_BY(lifecycle_mutex_);
+  // The socket httplib listens on (set while Start binds).
+  int listen_socket_ = -1;
   bool started_ ABSL_GUARDED_BY(lifecycle_mutex_) = false;
 
   mutable absl::Mutex state_mutex_;

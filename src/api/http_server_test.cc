@@ -19,6 +19,7 @@
 #include "absl/time/clock.h"
 #include "api/errors.h"
 #include "api/health_routes.h"
+#include "common/listen_backlog.h"
 #include "node/node_keys.h"
 #include "spdlog/sinks/ostream_sink.h"
 #include "spdlog/spdlog.h"
@@ -154,6 +155,12 @@ TEST_F(HttpServerTest, HealthOverVerifiedTls) {
   EXPECT_EQ(BodyOf(result)["version"], "9.9.9");
   EXPECT_THAT(result->get_header_value("X-Request-Id"), ::testing::StartsWith("req_"));
   EXPECT_THAT(result->get_header_value("Content-Type"), HasSubstr("application/json"));
+}
+
+// Regression: the officers' listener kept cpp-httplib's backlog of 5, so
+// officers connecting at once could wait a second for a SYN retransmission.
+TEST_F(HttpServerTest, ListenerQueuesABurstOfNewConnections) {
+  EXPECT_EQ(ListenBacklogOfPort(port_), kListenBacklog);
 }
 
 TEST_F(HttpServerTest, ClientThatDoesNotTrustTheCertIsRefused) {

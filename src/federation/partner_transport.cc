@@ -14,6 +14,7 @@
 #include "absl/time/time.h"
 #include "common/absl_bridge.h"
 #include "common/json_text.h"
+#include "common/listen_backlog.h"
 #include "common/status_macros.h"
 #include "federation/strict_object.h"
 
@@ -282,9 +283,9 @@ absl::StatusOr<int> PartnerServer::Start() {
                                          options_.port,
                                          error != 0 ? StrCat(": ", std::strerror(error)) : ""));
   }
-  // Listening again on a listening socket sets its backlog (Linux). Should
-  // it fail, httplib's small backlog still serves, only slower in a burst.
-  if (listen_socket_ >= 0) (void)::listen(listen_socket_, kPartnerListenBacklog);
+  // A burst of first queries must not overflow httplib's backlog of 5.
+  // Should widening fail, the listener still serves, only slower in a burst.
+  (void)WidenListenBacklog(listen_socket_);
   port_ = port;
   listener_ = std::thread([this] { server_->listen_after_bind(); });
   while (!server_->is_running()) absl::SleepFor(absl::Milliseconds(1));

@@ -89,12 +89,6 @@ using MessageHandler = std::function<absl::StatusOr<MessageReply>(const OpenedEn
 using RefusalObserver = std::function<void(const EnvelopeRefusal& refusal, std::string_view sender,
                                            std::string_view message_id)>;
 
-// Connections the kernel queues for the partner listener until it accepts
-// them. Debian's cpp-httplib listens with a backlog of 5: a burst of first
-// queries from many officers overflowed it, and each dropped connection
-// waited for the client's SYN retransmission, a whole second.
-inline constexpr int kPartnerListenBacklog = 1024;
-
 struct PartnerServerOptions {
   std::string host = "127.0.0.1";
   int port = 0;

@@ -1,17 +1,13 @@
 #include "federation/partner_transport.h"
 
-#include <arpa/inet.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
-#include <sys/socket.h>
 
 #include <atomic>
-#include <filesystem>
 #include <string>
 #include <thread>
 
+#include "common/listen_backlog.h"
 #include "node/node_keys.h"
 
 namespace liaison::federation {
@@ -148,39 +144,6 @@ TEST_F(PartnerTransportTest, MoreConcurrentSendsThanListenerThreadsAllSucceed) {
   for (std::thread& t : senders) t.join();
   EXPECT_EQ(failed.load(), 0) << errors[0] << " " << errors[kSenders - 1];
   EXPECT_EQ(handled_.load(), kSenders * kEach);
-}
-
-// The kernel's queue limit of the listening socket on `port` of this
-// process (Linux reports it in TCP_INFO's tcpi_sacked for a listener), or -1.
-int ListenBacklogOfPort(int port) {
-  for (const auto& entry : std::filesystem::directory_iterator("/proc/self/fd")) {
-    int fd = -1;
-    try {
-      fd = std::stoi(entry.path().filename().string());
-    } catch (const std::exception&) {
-      continue;
-    }
-    sockaddr_storage addr{};
-    socklen_t len = sizeof addr;
-    if (getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) continue;
-    int bound_port = -1;
-    if (addr.ss_family == AF_INET) {
-      bound_port = ntohs(reinterpret_cast<const sockaddr_in*>(&addr)->sin_port);
-    } else if (addr.ss_family == AF_INET6) {
-      bound_port = ntohs(reinterpret_cast<const sockaddr_in6*>(&addr)->sin6_port);
-    }
-    int listening = 0;
-    socklen_t size = sizeof listening;
-    if (bound_port != port || getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &size) != 0 ||
-        listening == 0) {
-      continue;
-    }
-    tcp_info info{};
-    socklen_t info_size = sizeof info;
-    if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &info, &info_size) != 0) return -1;
-    return static_cast<int>(info.tcpi_sacked);
-  }
-  return -1;
 }
 
 // Regression: the listener kept cpp-httplib's backlog of 5, so a burst of
