@@ -153,6 +153,7 @@ describe('the officers web interface', () => {
 
   uiTest('searches persons with a stated purpose and shows the match explanation', async () => {
     await page.getByRole('link', { name: 'Search' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Person search' }).waitFor();
     await page.getByLabel('Purpose').fill(PURPOSE);
     await page.getByLabel('Name', { exact: true }).fill('Mohammed Aasif');
     await page.getByLabel('Date of birth').fill('1985-03-12');
@@ -476,6 +477,8 @@ describe('the officers web interface', () => {
     const rp = await newPage();
     await signIn(rp.p, ROME_OFFICER, '', rome);
     await rp.p.getByRole('link', { name: 'Follow-ups' }).click();
+    // Filled once the screen is there: the screen it replaces has a Purpose field too.
+    await rp.p.getByRole('heading', { level: 1, name: "Follow-up requests for a hit's data" }).waitFor();
     await rp.p.getByLabel('Purpose').fill('Answering Lahore on Operation Indus');
     const queued = rp.p.locator('table.followups-incoming tbody tr', { hasText: reference });
     for (let i = 0; i < 60 && (await queued.count()) === 0; i++) {
@@ -579,6 +582,8 @@ describe('the officers web interface', () => {
 
     // Rome: the address is marked protected and its box cannot be ticked.
     await rp.p.getByRole('link', { name: 'Follow-ups' }).click();
+    // Filled once the screen is there: the screen it replaces has a Purpose field too.
+    await rp.p.getByRole('heading', { level: 1, name: "Follow-up requests for a hit's data" }).waitFor();
     await rp.p.getByLabel('Purpose').fill('Answering Lahore on a protected person');
     const queued = rp.p.locator('table.followups-incoming tbody tr', { hasText: asked.reference });
     for (let i = 0; i < 60 && (await queued.count()) === 0; i++) {
@@ -706,6 +711,8 @@ describe('the officers web interface', () => {
     // A person list imported from the browser, a bad row skipped and named.
     await p.getByRole('link', { name: 'Records' }).click();
     await p.getByRole('link', { name: 'Import a person list' }).click();
+    // Filled once the screen is there: the Records screen has a Purpose field too.
+    await p.getByRole('heading', { level: 1, name: 'Import a person list' }).waitFor();
     await p.getByLabel('Purpose').fill('Hotel guest register, Lahore');
     const list = 'id,name,dob\nH-1,Giulia Bianchi,1990-01-01\nH-2,Bad Date,1985-02-30\nH-3,Marco Rossi,1975\n';
     await p.getByLabel('File (CSV or JSON lines)').setInputFiles({ name: 'hotel.csv', mimeType: 'text/csv', buffer: Buffer.from(list) });
