@@ -627,6 +627,44 @@ describe('the officers web interface', () => {
     await rp.ctx.close();
   });
 
+  // Regression: the screens subscribed to the stated purpose only in an
+  // effect, which Preact runs after the next frame; a purpose typed or pasted
+  // between the screen's first render and that effect reached sessionStorage
+  // but not the screen, whose field then showed empty and which refused to
+  // open a follow-up. The purpose is typed here at exactly that moment: in a
+  // MutationObserver callback, a microtask right after the render that puts
+  // the Follow-ups screen in the document, as an input event through the
+  // field's own handler (what a paste or Playwright's fill does).
+  uiTest('a purpose stated as the screen first renders is kept', async () => {
+    const { ctx, p } = await newPage();
+    await signIn(p, ROME_OFFICER, '', rome);
+    const stated = 'Reviewing the answers given to Lahore';
+    await p.evaluate((text) => {
+      const observer = new MutationObserver(() => {
+        if (!document.getElementById('followups-title')) return;
+        observer.disconnect();
+        const field = document.querySelector('input[name="purpose"]');
+        field.value = text;
+        field.dispatchEvent(new Event('input', { bubbles: true }));
+      });
+      observer.observe(document.body, { childList: true, subtree: true });
+    }, stated);
+    await p.getByRole('link', { name: 'Follow-ups' }).click();
+    // Rome's queue holds the two requests answered above; once it is shown,
+    // the screen has run its effects and rendered again.
+    const first = p.locator('table.followups-incoming tbody tr').first();
+    await first.waitFor();
+    assert.equal(await p.evaluate(() => sessionStorage.getItem('liaison.purpose')), stated, 'the app holds the stated purpose');
+    assert.equal(await p.getByLabel('Purpose').inputValue(), stated, 'the Purpose field shows it');
+    await first.getByRole('button', { name: /^Open follow-up / }).click();
+    const detail = p.locator('.followup-detail');
+    const refused = p.getByText('State a purpose first.');
+    await detail.or(refused).first().waitFor();
+    assert.equal(await refused.count(), 0, 'the follow-up opens with the stated purpose');
+    await detail.locator('dl.record-fields').waitFor();
+    await ctx.close();
+  });
+
   uiTest('Urdu lays out right to left; Italian and English read as such', async () => {
     await page.getByRole('link', { name: 'Search' }).click();
     await page.getByLabel('Language').selectOption('ur');

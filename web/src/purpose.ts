@@ -23,6 +23,10 @@ export function usePurpose(): [string, (p: string) => void] {
   const [value, setValue] = useState(currentPurpose());
   useEffect(() => {
     listeners.add(setValue);
+    // The effect runs a frame after the first render: a purpose stated in
+    // between (a paste as the screen appears) reached sessionStorage but no
+    // listener, so read it again now that this one listens.
+    setValue(currentPurpose());
     return () => {
       listeners.delete(setValue);
     };
