@@ -665,6 +665,31 @@ describe('the officers web interface', () => {
     await ctx.close();
   });
 
+  // Regression, the same race in the router: the hash was read at the first
+  // render but followed only from the effect, a frame later; a hash change in
+  // between (the back button, a link followed as the page appears) left the
+  // interface on the screen it first chose. The hash changes here right after
+  // the interface's first render (a MutationObserver callback, set up before
+  // the page's scripts run).
+  uiTest('a screen chosen as the interface first renders is the one shown', async () => {
+    const { ctx, p } = await newPage();
+    await signIn(p, ROME_OFFICER, '', rome);
+    await p.addInitScript(() => {
+      const observer = new MutationObserver(() => {
+        if (!document.querySelector('header.top')) return;
+        observer.disconnect();
+        location.hash = '#/followups';
+      });
+      observer.observe(document, { childList: true, subtree: true });
+    });
+    await p.goto(`${rome.url}/`);
+    await p.getByRole('navigation', { name: 'Main' }).waitFor();
+    assert.equal(await p.evaluate(() => location.hash), '#/followups');
+    assert.equal(await p.getByRole('heading', { level: 1 }).textContent(), "Follow-up requests for a hit's data");
+    assert.equal(await p.getByRole('link', { name: 'Follow-ups' }).getAttribute('aria-current'), 'page');
+    await ctx.close();
+  });
+
   uiTest('Urdu lays out right to left; Italian and English read as such', async () => {
     await page.getByRole('link', { name: 'Search' }).click();
     await page.getByLabel('Language').selectOption('ur');

@@ -1,7 +1,7 @@
 // Hash routes (#/search, #/records/persons/per_…): the node serves one
 // index.html, so every screen is reachable without server-side routes, and
 // the browser's back button works.
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useMemo, useState } from 'preact/hooks';
 
 export interface Route {
   path: string[];
@@ -25,11 +25,16 @@ export function navigate(path: string, query: Record<string, string> = {}): void
 }
 
 export function useRoute(): Route {
-  const [route, setRoute] = useState(parseHash());
+  // The hash itself is the state: setting an unchanged one renders nothing.
+  const [hash, setHash] = useState(location.hash);
   useEffect(() => {
-    const onChange = () => setRoute(parseHash());
+    const onChange = () => setHash(location.hash);
     window.addEventListener('hashchange', onChange);
+    // The effect runs a frame after the first render: a hash changed in
+    // between (the back button as the page appears) fired its event before
+    // anyone listened, so read it again now that this listens.
+    onChange();
     return () => window.removeEventListener('hashchange', onChange);
   }, []);
-  return route;
+  return useMemo(() => parseHash(hash), [hash]);
 }
