@@ -196,10 +196,15 @@ class PersonIndex {
   absl::flat_hash_map<std::string, uint32_t> by_ref_ ABSL_GUARDED_BY(mu_);
   // Identity-number schemes met, numbered from 1 (for person summaries).
   absl::flat_hash_map<std::string, uint8_t> id_schemes_ ABSL_GUARDED_BY(mu_);
-  // List key → entries (date bucket << 32 | slot), sorted. A list per
-  // pooled token as an own name, one per pooled token as a father's name,
-  // one per identity number (OwnList, FatherList, IdList).
-  absl::flat_hash_map<uint64_t, std::vector<uint64_t>> postings_ ABSL_GUARDED_BY(mu_);
+  // Lists of entries (date bucket << 32 | slot), sorted: one per pooled
+  // token as an own name and one as a father's name, by pool id (a search
+  // reads dozens of them for each query term: an array, not a hash table),
+  // and one per identity number, by key (OwnList, FatherList, IdList).
+  std::vector<std::vector<uint64_t>> name_lists_ ABSL_GUARDED_BY(mu_);
+  absl::flat_hash_map<uint64_t, std::vector<uint64_t>> id_lists_ ABSL_GUARDED_BY(mu_);
+  // The list under a key, created if absent; the list under it, or null.
+  std::vector<uint64_t>& ListLocked(uint64_t key) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  const std::vector<uint64_t>* FindListLocked(uint64_t key) const ABSL_SHARED_LOCKS_REQUIRED(mu_);
   // The vocabulary by blocking key: key hash → pool ids of the tokens held
   // with that key (Matcher::TokenKeys), for expanding a query's token into
   // the held tokens it pairs with.
