@@ -141,15 +141,21 @@ class DatePlan {
         }
         emit({month, month, RegionFor(points(0))});  // year and month only
         // Days differ in points only at the query's day, its month (a
-        // swapped day and month) and the 1st (a 01-01 placeholder).
-        const int special[3] = {q.day, q.month, 1};
+        // swapped day and month) and the 1st (a 01-01 placeholder); the
+        // days between them are one part each.
+        std::array<int, 3> special = {q.day, q.month, 1};
+        std::sort(special.begin(), special.end());
         int generic = 2;
         while (generic == q.day || generic == q.month) ++generic;
         const size_t other = RegionFor(points(generic));
-        for (int d = 1; d <= 31; ++d) {
-          const bool is_special = d == special[0] || d == special[1] || d == special[2];
-          emit({month + d, month + d, is_special ? RegionFor(points(d)) : other});
+        int next_day = 1;
+        for (int d : special) {
+          if (d < next_day || d > 31) continue;
+          if (d > next_day) emit({month + next_day, month + d - 1, other});
+          emit({month + d, month + d, RegionFor(points(d))});
+          next_day = d + 1;
         }
+        if (next_day <= 31) emit({month + next_day, month + 31, other});
       }
     };
     // Years in ascending order, so that the parts come out sorted.
@@ -166,9 +172,9 @@ class DatePlan {
     table_.assign(span_hi - span_lo_ + 1, 0);
     for (const Segment& seg : segments_) {
       const uint32_t lo = std::max(seg.lo, span_lo_), hi = std::min(seg.hi, span_hi);
-      for (uint32_t b = lo; b <= hi && b >= lo; ++b) {
-        table_[b - span_lo_] = static_cast<uint8_t>(seg.region);
-      }
+      if (lo > hi || seg.region == 0) continue;  // outside, or already 0 (the rest)
+      std::fill(table_.begin() + (lo - span_lo_), table_.begin() + (hi - span_lo_) + 1,
+                static_cast<uint8_t>(seg.region));
     }
     zero_region_ = none;
   }
