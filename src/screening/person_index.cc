@@ -78,9 +78,7 @@ constexpr size_t kScanPerRange = 16;
 // outwards from `first` (steps 1, 2, 4, ...): a query's bucket ranges are
 // narrow and near each other, so each is found in a few reads near the
 // last instead of a binary search of the whole list.
-std::vector<uint64_t>::const_iterator Gallop(std::vector<uint64_t>::const_iterator first,
-                                             std::vector<uint64_t>::const_iterator last,
-                                             uint64_t value) {
+const uint64_t* Gallop(const uint64_t* first, const uint64_t* last, uint64_t value) {
   size_t step = 1;
   while (true) {
     const auto left = static_cast<size_t>(last - first);
@@ -681,14 +679,14 @@ std::shared_ptr<const PersonIndex::Expansion> PersonIndex::ExpandLocked(
   return paired;
 }
 
-std::vector<uint64_t>& PersonIndex::ListLocked(uint64_t key) {
+PersonIndex::List& PersonIndex::ListLocked(uint64_t key) {
   if (!IsNameList(key)) return id_lists_[key];
   const size_t at = NameListIndex(key);
   if (at >= name_lists_.size()) name_lists_.resize(std::max(at + 1, name_lists_.size() * 3 / 2));
   return name_lists_[at];
 }
 
-const std::vector<uint64_t>* PersonIndex::FindListLocked(uint64_t key) const {
+const PersonIndex::List* PersonIndex::FindListLocked(uint64_t key) const {
   if (IsNameList(key)) {
     const size_t at = NameListIndex(key);
     return at < name_lists_.size() && !name_lists_[at].empty() ? &name_lists_[at] : nullptr;
@@ -700,7 +698,7 @@ const std::vector<uint64_t>* PersonIndex::FindListLocked(uint64_t key) const {
 void PersonIndex::FileLocked(uint32_t slot, const Filing& f, bool keep_sorted) {
   const uint64_t e = Entry(f.bucket, slot);
   for (uint64_t k : f.keys) {
-    std::vector<uint64_t>& list = ListLocked(k);
+    List& list = ListLocked(k);
     if (keep_sorted) {
       list.insert(std::lower_bound(list.begin(), list.end(), e), e);
     } else {
@@ -716,14 +714,14 @@ void PersonIndex::UnfileLocked(uint32_t slot) {
   for (uint64_t k : f.keys) {
     if (IsNameList(k)) {
       if (NameListIndex(k) >= name_lists_.size()) continue;
-      std::vector<uint64_t>& list = name_lists_[NameListIndex(k)];
+      List& list = name_lists_[NameListIndex(k)];
       auto pos = std::lower_bound(list.begin(), list.end(), e);
       if (pos != list.end() && *pos == e) list.erase(pos);
       continue;
     }
     auto it = id_lists_.find(k);
     if (it == id_lists_.end()) continue;
-    std::vector<uint64_t>& list = it->second;
+    List& list = it->second;
     auto pos = std::lower_bound(list.begin(), list.end(), e);
     if (pos != list.end() && *pos == e) list.erase(pos);
     if (list.empty()) id_lists_.erase(it);
@@ -822,7 +820,7 @@ void PersonIndex::AddBatch(std::vector<std::pair<std::string, PreparedPerson>> p
   }
   persons.clear();
   // Sort every list, in parallel.
-  std::vector<std::vector<uint64_t>*> lists;
+  std::vector<List*> lists;
   lists.reserve(name_lists_.size() + id_lists_.size());
   for (auto& list : name_lists_) lists.push_back(&list);
   for (auto& [k, list] : id_lists_) lists.push_back(&list);
@@ -875,8 +873,8 @@ std::vector<SearchHit> PersonIndex::Search(const PreparedPerson& query,
     size_t name = 0;  // which of the query's names (name tokens)
     double most = 0;
     uint64_t bit = 0;
-    const PreparedToken* token = nullptr;             // the query's token
-    std::vector<const std::vector<uint64_t>*> lists;  // of the held tokens it pairs with
+    const PreparedToken* token = nullptr;  // the query's token
+    std::vector<const List*> lists;        // of the held tokens it pairs with
     size_t entries = 0;
   };
   std::vector<Term> terms;
@@ -987,7 +985,7 @@ std::vector<SearchHit> PersonIndex::Search(const PreparedPerson& query,
   for (const Term& t : terms) {
     const std::vector<BucketRange> ranges = plan.RangesToRead(t.bit);
     if (ranges.empty()) continue;
-    for (const std::vector<uint64_t>* l : t.lists) {
+    for (const List* l : t.lists) {
       if (l->size() <= kScanPerRange * ranges.size()) {
         // A short list (most are: a term pairs with dozens of rare
         // spellings) is read whole, walking the ranges alongside, which
