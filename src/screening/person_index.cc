@@ -29,6 +29,11 @@ uint64_t FatherList(uint32_t pool_id) { return (uint64_t{2} << 62) | pool_id; }
 uint64_t IdList(const match::PreparedId& id) {
   return KeyHash(match::Matcher::IdKey(id)) & ~kTagMask;
 }
+// Where a name list is kept in PersonIndex::name_lists_.
+size_t NameListIndex(uint64_t key) {
+  return 2 * static_cast<size_t>(static_cast<uint32_t>(key)) + ((key >> 63) & 1);
+}
+bool IsNameList(uint64_t key) { return (key & kTagMask) != 0; }
 
 // The similarity at which the scorer pairs two tokens; a query term reads
 // the lists of the held tokens at or above it.
@@ -64,6 +69,26 @@ uint16_t NationalityCode(const std::string& n) {
   return static_cast<uint16_t>((static_cast<uint8_t>(n[0]) << 8) | static_cast<uint8_t>(n[1]));
 }
 uint32_t SlotOf(uint64_t entry) { return static_cast<uint32_t>(entry); }
+uint32_t BucketOf(uint64_t entry) { return static_cast<uint32_t>(entry >> 32); }
+// A list of at most this many entries per bucket range to read is read
+// whole rather than searched for each range.
+constexpr size_t kScanPerRange = 16;
+
+// The first entry of the sorted [first, last) not below `value`, searched
+// outwards from `first` (steps 1, 2, 4, ...): a query's bucket ranges are
+// narrow and near each other, so each is found in a few reads near the
+// last instead of a binary search of the whole list.
+const uint64_t* Gallop(const uint64_t* first, const uint64_t* last, uint64_t value) {
+  size_t step = 1;
+  while (true) {
+    const auto left = static_cast<size_t>(last - first);
+    if (left <= step) return std::lower_bound(first, last, value);
+    const auto probe = first + static_cast<std::ptrdiff_t>(step);
+    if (*probe >= value) return std::lower_bound(first, probe, value);
+    first = probe + 1;
+    step *= 2;
+  }
+}
 
 struct BucketRange {
   uint32_t lo = 0, hi = 0;  // inclusive
@@ -114,15 +139,21 @@ class DatePlan {
         }
         emit({month, month, RegionFor(points(0))});  // year and month only
         // Days differ in points only at the query's day, its month (a
-        // swapped day and month) and the 1st (a 01-01 placeholder).
-        const int special[3] = {q.day, q.month, 1};
+        // swapped day and month) and the 1st (a 01-01 placeholder); the
+        // days between them are one part each.
+        std::array<int, 3> special = {q.day, q.month, 1};
+        std::sort(special.begin(), special.end());
         int generic = 2;
         while (generic == q.day || generic == q.month) ++generic;
         const size_t other = RegionFor(points(generic));
-        for (int d = 1; d <= 31; ++d) {
-          const bool is_special = d == special[0] || d == special[1] || d == special[2];
-          emit({month + d, month + d, is_special ? RegionFor(points(d)) : other});
+        int next_day = 1;
+        for (int d : special) {
+          if (d < next_day || d > 31) continue;
+          if (d > next_day) emit({month + next_day, month + d - 1, other});
+          emit({month + d, month + d, RegionFor(points(d))});
+          next_day = d + 1;
         }
+        if (next_day <= 31) emit({month + next_day, month + 31, other});
       }
     };
     // Years in ascending order, so that the parts come out sorted.
@@ -139,9 +170,9 @@ class DatePlan {
     table_.assign(span_hi - span_lo_ + 1, 0);
     for (const Segment& seg : segments_) {
       const uint32_t lo = std::max(seg.lo, span_lo_), hi = std::min(seg.hi, span_hi);
-      for (uint32_t b = lo; b <= hi && b >= lo; ++b) {
-        table_[b - span_lo_] = static_cast<uint8_t>(seg.region);
-      }
+      if (lo > hi || seg.region == 0) continue;  // outside, or already 0 (the rest)
+      std::fill(table_.begin() + (lo - span_lo_), table_.begin() + (hi - span_lo_) + 1,
+                static_cast<uint8_t>(seg.region));
     }
     zero_region_ = none;
   }
@@ -483,7 +514,10 @@ void PrefetchSummary(const void* summary) {
 }  // namespace
 
 struct PersonIndex::Scratch {
-  std::vector<uint32_t, HugePageAllocator<uint32_t>> epoch;  // by slot
+  // A bit per slot, set for the persons reached (`touched`) and cleared
+  // again by End: 128 KB at a million persons, which stays in cache where
+  // a stamp per slot (4 MB) did not.
+  std::vector<uint64_t> seen;
   std::vector<uint32_t> touched;
   std::vector<uint32_t> kept;  // of those, the ones whose hot bound reaches the bar
   // By token hash (Hot::Hash): the query terms some held token with that
@@ -498,9 +532,7 @@ struct PersonIndex::Scratch {
   match::SimilarityCache similarities;  // token pairs scored for this query
 
   void Begin(size_t slots, size_t tokens) {
-    if (epoch.size() < slots) {
-      epoch.resize(slots, 0);
-    }
+    if (seen.size() * 64 < slots) seen.resize((slots + 63) / 64, 0);
     if (token_stamp.size() < tokens) {
       token_stamp.resize(tokens, 0);
       token_terms.resize(tokens, 0);
@@ -510,7 +542,6 @@ struct PersonIndex::Scratch {
     hash_terms.fill(0);
     similarities.Clear();
     if (++current == 0) {  // wrapped: forget every stamp
-      std::fill(epoch.begin(), epoch.end(), 0);
       std::fill(token_stamp.begin(), token_stamp.end(), 0);
       current = 1;
     }
@@ -527,10 +558,17 @@ struct PersonIndex::Scratch {
   }
   // Notes a person reached (once per query).
   void Visit(uint32_t slot) {
-    if (epoch[slot] != current) {
-      epoch[slot] = current;
+    uint64_t& word = seen[slot >> 6];
+    const uint64_t bit = uint64_t{1} << (slot & 63);
+    if (!(word & bit)) {
+      word |= bit;
       touched.push_back(slot);
     }
+  }
+  // Forgets the persons reached (before the scratch is used again).
+  void End() {
+    for (uint32_t slot : touched) seen[slot >> 6] = 0;
+    touched.clear();
   }
 };
 
@@ -610,7 +648,19 @@ std::shared_ptr<const PersonIndex::Expansion> PersonIndex::ExpandLocked(
   std::sort(met.begin(), met.end());
   met.erase(std::unique(met.begin(), met.end()), met.end());
   auto paired = std::make_shared<Expansion>();
-  for (uint32_t id : met) {
+  // The held tokens are spread over the heap, several cache lines each:
+  // each is asked for a few comparisons ahead.
+  constexpr size_t kAhead = 4;
+  auto prefetch = [this](uint32_t id) {
+    if (id >= token_refs_.size() || token_refs_[id] == nullptr) return;
+    const char* p = reinterpret_cast<const char*>(token_refs_[id].get());
+    for (size_t off = 0; off < sizeof(match::TokenData); off += 64)
+      __builtin_prefetch(p + off, 0, 1);
+  };
+  for (size_t i = 0; i < std::min(kAhead, met.size()); ++i) prefetch(met[i]);
+  for (size_t at = 0; at < met.size(); ++at) {
+    const uint32_t id = met[at];
+    if (at + kAhead < met.size()) prefetch(met[at + kAhead]);
     if (id >= token_refs_.size() || token_refs_[id] == nullptr) continue;
     if (matcher_.TokenSimilarity(t, token_refs_[id], cache) >= kPairFloor) {
       paired->keyed.push_back(id);
@@ -629,10 +679,26 @@ std::shared_ptr<const PersonIndex::Expansion> PersonIndex::ExpandLocked(
   return paired;
 }
 
+PersonIndex::List& PersonIndex::ListLocked(uint64_t key) {
+  if (!IsNameList(key)) return id_lists_[key];
+  const size_t at = NameListIndex(key);
+  if (at >= name_lists_.size()) name_lists_.resize(std::max(at + 1, name_lists_.size() * 3 / 2));
+  return name_lists_[at];
+}
+
+const PersonIndex::List* PersonIndex::FindListLocked(uint64_t key) const {
+  if (IsNameList(key)) {
+    const size_t at = NameListIndex(key);
+    return at < name_lists_.size() && !name_lists_[at].empty() ? &name_lists_[at] : nullptr;
+  }
+  auto it = id_lists_.find(key);
+  return it == id_lists_.end() ? nullptr : &it->second;
+}
+
 void PersonIndex::FileLocked(uint32_t slot, const Filing& f, bool keep_sorted) {
   const uint64_t e = Entry(f.bucket, slot);
   for (uint64_t k : f.keys) {
-    std::vector<uint64_t>& list = postings_[k];
+    List& list = ListLocked(k);
     if (keep_sorted) {
       list.insert(std::lower_bound(list.begin(), list.end(), e), e);
     } else {
@@ -646,12 +712,19 @@ void PersonIndex::UnfileLocked(uint32_t slot) {
   const Filing f = KeysOf(s.person);
   const uint64_t e = Entry(f.bucket, slot);
   for (uint64_t k : f.keys) {
-    auto it = postings_.find(k);
-    if (it == postings_.end()) continue;
-    std::vector<uint64_t>& list = it->second;
+    if (IsNameList(k)) {
+      if (NameListIndex(k) >= name_lists_.size()) continue;
+      List& list = name_lists_[NameListIndex(k)];
+      auto pos = std::lower_bound(list.begin(), list.end(), e);
+      if (pos != list.end() && *pos == e) list.erase(pos);
+      continue;
+    }
+    auto it = id_lists_.find(k);
+    if (it == id_lists_.end()) continue;
+    List& list = it->second;
     auto pos = std::lower_bound(list.begin(), list.end(), e);
     if (pos != list.end() && *pos == e) list.erase(pos);
-    if (list.empty()) postings_.erase(it);
+    if (list.empty()) id_lists_.erase(it);
   }
   s.alive = false;
   s.person = PreparedPerson();
@@ -733,7 +806,8 @@ void PersonIndex::AddBatch(std::vector<std::pair<std::string, PreparedPerson>> p
     for (auto& t : pool) t.join();
   }
   absl::MutexLock lock(&mu_);
-  postings_.reserve(postings_.size() + persons.size() / 8);
+  id_lists_.reserve(id_lists_.size() + persons.size() / 8);
+  name_lists_.reserve(2 * tokens_.size() + 2);
   for (size_t i = 0; i < persons.size(); ++i) {
     if (auto it = by_ref_.find(persons[i].first); it != by_ref_.end()) {
       const uint32_t old = it->second;
@@ -746,9 +820,10 @@ void PersonIndex::AddBatch(std::vector<std::pair<std::string, PreparedPerson>> p
   }
   persons.clear();
   // Sort every list, in parallel.
-  std::vector<std::vector<uint64_t>*> lists;
-  lists.reserve(postings_.size());
-  for (auto& [k, list] : postings_) lists.push_back(&list);
+  std::vector<List*> lists;
+  lists.reserve(name_lists_.size() + id_lists_.size());
+  for (auto& list : name_lists_) lists.push_back(&list);
+  for (auto& [k, list] : id_lists_) lists.push_back(&list);
   std::vector<std::thread> pool;
   for (int t = 0; t < threads; ++t) {
     pool.emplace_back([&lists, t, threads] {
@@ -776,6 +851,7 @@ std::unique_ptr<PersonIndex::Scratch> PersonIndex::TakeScratch(size_t slots, siz
 }
 
 void PersonIndex::ReturnScratch(std::unique_ptr<Scratch> s) const {
+  s->End();
   absl::MutexLock lock(&scratch_mu_);
   scratch_.push_back(std::move(s));
 }
@@ -797,8 +873,8 @@ std::vector<SearchHit> PersonIndex::Search(const PreparedPerson& query,
     size_t name = 0;  // which of the query's names (name tokens)
     double most = 0;
     uint64_t bit = 0;
-    const PreparedToken* token = nullptr;             // the query's token
-    std::vector<const std::vector<uint64_t>*> lists;  // of the held tokens it pairs with
+    const PreparedToken* token = nullptr;  // the query's token
+    std::vector<const List*> lists;        // of the held tokens it pairs with
     size_t entries = 0;
   };
   std::vector<Term> terms;
@@ -858,15 +934,12 @@ std::vector<SearchHit> PersonIndex::Search(const PreparedPerson& query,
   }
   const double needed = Logit(options.min_score) + null_log_odds;
   const double pair_min = 1 / (1 + std::exp(-needed));
-  auto list_of = [this](uint64_t k) -> const std::vector<uint64_t>* {
-    auto it = postings_.find(k);
-    return it == postings_.end() ? nullptr : &it->second;
-  };
+  auto list_of = [this](uint64_t k) { return FindListLocked(k); };
   std::unique_ptr<Scratch> scratch = TakeScratch(slots_.size(), tokens_.size());
   Scratch& sc = *scratch;
   // Each term reads the lists of the held tokens it pairs with.
   for (Term& t : terms) {
-    const std::shared_ptr<const Expansion> expansion = ExpandLocked(*t.token, &sc.similarities);
+    const std::shared_ptr<const Expansion> expansion = ExpandLocked(*t.token, nullptr);
     for (uint32_t id : expansion->unkeyed) {
       sc.hash_terms[Hot::Hash(id)] |= t.bit;
       sc.MarkTerm(id, t.bit);
@@ -912,13 +985,28 @@ std::vector<SearchHit> PersonIndex::Search(const PreparedPerson& query,
   for (const Term& t : terms) {
     const std::vector<BucketRange> ranges = plan.RangesToRead(t.bit);
     if (ranges.empty()) continue;
-    for (const std::vector<uint64_t>* l : t.lists) {
+    for (const List* l : t.lists) {
+      if (l->size() <= kScanPerRange * ranges.size()) {
+        // A short list (most are: a term pairs with dozens of rare
+        // spellings) is read whole, walking the ranges alongside, which
+        // costs less than searching it for each range.
+        size_t r = 0;
+        for (uint64_t e : *l) {
+          const uint32_t bucket = BucketOf(e);
+          while (r < ranges.size() && ranges[r].hi < bucket) ++r;
+          if (r == ranges.size()) break;
+          if (bucket >= ranges[r].lo) {
+            sc.Visit(SlotOf(e));
+            ++st.postings_read;
+          }
+        }
+        continue;
+      }
       // The ranges ascend: each search starts where the last one ended.
       auto from = l->begin();
       for (const BucketRange& b : ranges) {
-        auto lo = b.lo == 0 ? from : std::lower_bound(from, l->end(), Entry(b.lo, 0));
-        auto hi =
-            b.hi == UINT32_MAX ? l->end() : std::lower_bound(lo, l->end(), Entry(b.hi + 1, 0));
+        auto lo = b.lo == 0 ? from : Gallop(from, l->end(), Entry(b.lo, 0));
+        auto hi = b.hi == UINT32_MAX ? l->end() : Gallop(lo, l->end(), Entry(b.hi + 1, 0));
         for (auto it = lo; it != hi; ++it) sc.Visit(SlotOf(*it));
         st.postings_read += static_cast<size_t>(hi - lo);
         from = hi;

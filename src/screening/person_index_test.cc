@@ -29,6 +29,19 @@ class PersonIndexTest : public ::testing::Test {
     for (const auto& h : hits) r.push_back(h.ref);
     return r;
   }
+  // Prepares `listed` and adds them to `index` in one batch, as "w0000",
+  // "w0001", ... (the refs ExpectSameAsExhaustive reports).
+  std::vector<PreparedPerson> LoadAsBatch(const std::vector<PersonInput>& listed,
+                                          PersonIndex* index) {
+    std::vector<std::pair<std::string, PreparedPerson>> batch;
+    std::vector<PreparedPerson> prepared;
+    for (size_t i = 0; i < listed.size(); ++i) {
+      prepared.push_back(P(listed[i]));
+      batch.push_back({absl::StrFormat("w%04d", i), prepared.back()});
+    }
+    index->AddBatch(std::move(batch), 2);
+    return prepared;
+  }
   // Searches `queries` with pairwise scores and no limit and expects
   // exactly the listed persons that scoring every one of them finds at the
   // default threshold; each miss is reported with its explanation.
@@ -222,13 +235,7 @@ TEST_F(PersonIndexTest, FindsEveryoneExhaustiveScoringFindsAmongCommonNames) {
     listed.push_back(person(1960 + rng() % 30, 1 + rng() % 12, 1 + rng() % 28));
   }
   PersonIndex index(matcher_);
-  std::vector<std::pair<std::string, PreparedPerson>> batch;
-  std::vector<PreparedPerson> prepared;
-  for (size_t i = 0; i < listed.size(); ++i) {
-    prepared.push_back(P(listed[i]));
-    batch.push_back({absl::StrFormat("w%04d", i), prepared.back()});
-  }
-  index.AddBatch(std::move(batch), 2);
+  const std::vector<PreparedPerson> prepared = LoadAsBatch(listed, &index);
   ASSERT_EQ(index.size(), listed.size());
 
   std::vector<PersonInput> queries;
@@ -292,13 +299,7 @@ TEST_F(PersonIndexTest, FindsEveryoneExhaustiveScoringFindsAmongTitlesInitialsAn
     listed.push_back(std::move(in));
   }
   PersonIndex index(matcher_);
-  std::vector<std::pair<std::string, PreparedPerson>> batch;
-  std::vector<PreparedPerson> prepared;
-  for (size_t i = 0; i < listed.size(); ++i) {
-    prepared.push_back(P(listed[i]));
-    batch.push_back({absl::StrFormat("w%04d", i), prepared.back()});
-  }
-  index.AddBatch(std::move(batch), 2);
+  const std::vector<PreparedPerson> prepared = LoadAsBatch(listed, &index);
 
   std::vector<PersonInput> queries;
   for (int qi = 0; qi < 200; ++qi) {

@@ -41,6 +41,19 @@ class ScreeningServiceTest : public ::testing::Test {
   }
   std::string Path() const { return (dir_ / "node.db").string(); }
 
+  // The query of the visibility tests ("Mohammad Asif Khan", born 1984),
+  // prepared by `service`.
+  static std::optional<match::PreparedPerson> AsifKhanBorn1984(const ScreeningService& service) {
+    match::PersonInput in;
+    in.names = {"Mohammad Asif Khan"};
+    in.dob = "1984";
+    auto q = service.Prepare(in);
+    EXPECT_TRUE(q.ok()) << q.status();
+    if (!q.ok()) return std::nullopt;
+    return *std::move(q);
+  }
+  // Low enough that every namesake of the visibility tests is a hit.
+  static constexpr SearchOptions kVisibilityOptions{.min_score = 0.1, .limit = 10};
   void Insert(const records::Record& r) {
     ASSERT_TRUE(store_->Write([&](store::Transaction& tx) { return tx.InsertRecord(r); }).ok());
   }
@@ -233,24 +246,21 @@ TEST_F(ScreeningServiceTest, SearchVisibleScoresAsIfInvisiblePersonsWereNotHeld)
   ScreeningService both(*store_, {.build_threads = 1});
   ASSERT_TRUE(both.Build().ok());
 
-  match::PersonInput in;
-  in.names = {"Mohammad Asif Khan"};
-  in.dob = "1984";
-  auto q = both.Prepare(in);
-  ASSERT_TRUE(q.ok()) << q.status();
-  const SearchOptions options{.min_score = 0.1, .limit = 10};
-  auto reference = alone.Search(*q, options);
+  const std::optional<match::PreparedPerson> q = AsifKhanBorn1984(both);
+  ASSERT_TRUE(q.has_value());
+  auto reference = alone.Search(*q, kVisibilityOptions);
   ASSERT_TRUE(reference.ok());
   ASSERT_EQ(reference->size(), 1u);
 
-  auto shared = both.Search(*q, options);
+  auto shared = both.Search(*q, kVisibilityOptions);
   ASSERT_TRUE(shared.ok());
   ASSERT_EQ(shared->size(), 2u);
   EXPECT_LT((*shared)[0].score, (*reference)[0].score);
 
   std::vector<std::string> asked;
   auto visible = both.SearchVisible(
-      *q, options, [&](const std::vector<std::string>& refs) -> absl::StatusOr<std::vector<bool>> {
+      *q, kVisibilityOptions,
+      [&](const std::vector<std::string>& refs) -> absl::StatusOr<std::vector<bool>> {
         asked = refs;
         std::vector<bool> keep;
         for (const std::string& r : refs) keep.push_back(r == "per_01");
@@ -263,10 +273,11 @@ TEST_F(ScreeningServiceTest, SearchVisibleScoresAsIfInvisiblePersonsWereNotHeld)
   EXPECT_DOUBLE_EQ((*visible)[0].score, (*reference)[0].score);
 
   // A failing visibility check fails the search.
-  auto failed = both.SearchVisible(
-      *q, options, [](const std::vector<std::string>&) -> absl::StatusOr<std::vector<bool>> {
-        return absl::UnavailableError("store down");
-      });
+  auto failed =
+      both.SearchVisible(*q, kVisibilityOptions,
+                         [](const std::vector<std::string>&) -> absl::StatusOr<std::vector<bool>> {
+                           return absl::UnavailableError("store down");
+                         });
   EXPECT_EQ(failed.status().code(), absl::StatusCode::kUnavailable);
 }
 
@@ -279,19 +290,16 @@ TEST_F(ScreeningServiceTest, SearchVisibleWithoutExplanationFindsTheSamePersonsA
   Insert(PersonRecord("per_04", "Ayesha Bibi", "1990"));
   ScreeningService service(*store_, {.build_threads = 1});
   ASSERT_TRUE(service.Build().ok());
-  match::PersonInput in;
-  in.names = {"Mohammad Asif Khan"};
-  in.dob = "1984";
-  auto q = service.Prepare(in);
-  ASSERT_TRUE(q.ok()) << q.status();
-  const SearchOptions options{.min_score = 0.1, .limit = 10};
+  const std::optional<match::PreparedPerson> q = AsifKhanBorn1984(service);
+  ASSERT_TRUE(q.has_value());
   auto all_but_02 = [](const std::vector<std::string>& refs) -> absl::StatusOr<std::vector<bool>> {
     std::vector<bool> keep;
     for (const std::string& r : refs) keep.push_back(r != "per_02");
     return keep;
   };
-  auto explained = service.SearchVisible(*q, options, all_but_02);
-  auto bare = service.SearchVisible(*q, options, all_but_02, ScreeningService::Explain::kNo);
+  auto explained = service.SearchVisible(*q, kVisibilityOptions, all_but_02);
+  auto bare =
+      service.SearchVisible(*q, kVisibilityOptions, all_but_02, ScreeningService::Explain::kNo);
   ASSERT_TRUE(explained.ok()) << explained.status();
   ASSERT_TRUE(bare.ok()) << bare.status();
   ASSERT_EQ(explained->size(), 2u);
