@@ -788,12 +788,14 @@ bool PersonIndex::Remove(std::string_view ref) {
 void PersonIndex::AddBatch(std::vector<std::pair<std::string, PreparedPerson>> persons,
                            int threads) {
   threads = std::max(1, threads);
+  // Tokens are pooled in the batch's order, on one thread (the pool's lock
+  // serialises interning anyway): their pool numbers, and so the hot
+  // records' hashes and what a search reaches, are the same however the
+  // threads below run.
+  for (auto& [ref, person] : persons) tokens_.Intern(&person, &matcher_);
   std::vector<Filing> filings(persons.size());
   auto prepare = [&](size_t begin, size_t end) {
-    for (size_t i = begin; i < end; ++i) {
-      tokens_.Intern(&persons[i].second, &matcher_);
-      filings[i] = KeysOf(persons[i].second);
-    }
+    for (size_t i = begin; i < end; ++i) filings[i] = KeysOf(persons[i].second);
   };
   {
     std::vector<std::thread> pool;

@@ -185,6 +185,35 @@ TEST(ListAwareScoresTest, AreSharesOfTheOddsWithTheNull) {
   EXPECT_LT(ListAwareScores({0.9}, 2.0)[0], 0.9);
 }
 
+// A batch's tokens are numbered in the batch's order whatever the threads
+// filing it do, so that one list gives one index (the numbers choose the
+// hot records' hashes, and so which persons a search reaches).
+TEST_F(PersonIndexTest, BatchNumbersTokensInTheBatchOrder) {
+  constexpr int kPersons = 4000;
+  auto token = [](int i) {
+    std::string t = "zq";
+    for (int k = 0; k < 3; ++k, i /= 26) t.push_back(static_cast<char>('a' + i % 26));
+    return t;
+  };
+  std::vector<PersonInput> listed(kPersons);
+  for (int i = 0; i < kPersons; ++i) listed[i].names = {token(i) + " Khan"};
+  PersonIndex index(matcher_);
+  LoadAsBatch(listed, &index);
+  uint32_t last = 0;
+  for (int i = 0; i < kPersons; ++i) {
+    const std::optional<PreparedPerson> p = index.Get(absl::StrFormat("w%04d", i));
+    ASSERT_TRUE(p.has_value());
+    ASSERT_FALSE(p->names.empty());
+    ASSERT_EQ(p->names[0].tokens.size(), 2u) << listed[i].names[0];
+    const uint32_t id = p->names[0].tokens[0]->pool_id;
+    ASSERT_EQ(p->names[0].tokens[0]->text, token(i));
+    if (i > 0) {
+      ASSERT_GT(id, last) << "person " << i << " (" << token(i) << ")";
+    }
+    last = id;
+  }
+}
+
 TEST_F(PersonIndexTest, UpsertReplacesAndRemoveForgets) {
   PersonIndex index(matcher_);
   index.Upsert("r1", P({.names = {"Salvatore Esposito"}, .dob = "1977-04-04"}));
