@@ -648,19 +648,7 @@ std::shared_ptr<const PersonIndex::Expansion> PersonIndex::ExpandLocked(
   std::sort(met.begin(), met.end());
   met.erase(std::unique(met.begin(), met.end()), met.end());
   auto paired = std::make_shared<Expansion>();
-  // The held tokens are spread over the heap, several cache lines each:
-  // each is asked for a few comparisons ahead.
-  constexpr size_t kAhead = 4;
-  auto prefetch = [this](uint32_t id) {
-    if (id >= token_refs_.size() || token_refs_[id] == nullptr) return;
-    const char* p = reinterpret_cast<const char*>(token_refs_[id].get());
-    for (size_t off = 0; off < sizeof(match::TokenData); off += 64)
-      __builtin_prefetch(p + off, 0, 1);
-  };
-  for (size_t i = 0; i < std::min(kAhead, met.size()); ++i) prefetch(met[i]);
-  for (size_t at = 0; at < met.size(); ++at) {
-    const uint32_t id = met[at];
-    if (at + kAhead < met.size()) prefetch(met[at + kAhead]);
+  for (uint32_t id : met) {
     if (id >= token_refs_.size() || token_refs_[id] == nullptr) continue;
     if (matcher_.TokenSimilarity(t, token_refs_[id], cache) >= kPairFloor) {
       paired->keyed.push_back(id);
@@ -711,20 +699,19 @@ void PersonIndex::UnfileLocked(uint32_t slot) {
   Slot& s = slots_[slot];
   const Filing f = KeysOf(s.person);
   const uint64_t e = Entry(f.bucket, slot);
+  auto erase = [e](List* list) {
+    auto pos = std::lower_bound(list->begin(), list->end(), e);
+    if (pos != list->end() && *pos == e) list->erase(pos);
+  };
   for (uint64_t k : f.keys) {
     if (IsNameList(k)) {
-      if (NameListIndex(k) >= name_lists_.size()) continue;
-      List& list = name_lists_[NameListIndex(k)];
-      auto pos = std::lower_bound(list.begin(), list.end(), e);
-      if (pos != list.end() && *pos == e) list.erase(pos);
+      if (NameListIndex(k) < name_lists_.size()) erase(&name_lists_[NameListIndex(k)]);
       continue;
     }
     auto it = id_lists_.find(k);
     if (it == id_lists_.end()) continue;
-    List& list = it->second;
-    auto pos = std::lower_bound(list.begin(), list.end(), e);
-    if (pos != list.end() && *pos == e) list.erase(pos);
-    if (list.empty()) id_lists_.erase(it);
+    erase(&it->second);
+    if (it->second.empty()) id_lists_.erase(it);
   }
   s.alive = false;
   s.person = PreparedPerson();
