@@ -642,6 +642,8 @@ double Matcher::DateOfBirthPoints(const names::BirthDate& a, const names::BirthD
   return DatePoints(names::CompareBirthDates(a, b));
 }
 
+double Matcher::SimilarityShare(double similarity) { return SimFactor(similarity); }
+
 double Matcher::TokenSimilarity(const PreparedToken& a, const PreparedToken& b,
                                 SimilarityCache* cache) const {
   return PairSimilarity(a, b, Sim{&parser_->model(), cache}, kPairMin);

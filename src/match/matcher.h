@@ -219,6 +219,11 @@ class Matcher {
   // identical, one edit apart (a typo), or different.
   static double IdPairPoints(std::string_view scheme, std::string_view a, std::string_view b);
 
+  // The most points a pair of name tokens earns, as a share of an exact
+  // pair's (kNameScale times the lighter token's weight): 0 at the pairing
+  // floor, 1 from a similarity of 0.94. Indexes bound a pair's points by it.
+  static double SimilarityShare(double similarity);
+
   // Similarity in [0,1] of two name tokens as the scorer sees them; values
   // below the pairing floor (0.80) are reported as they fall, or 0.
   double TokenSimilarity(const PreparedToken& a, const PreparedToken& b,

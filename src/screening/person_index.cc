@@ -19,6 +19,9 @@ namespace points = match::points;
 constexpr size_t kMaxNameTerms = 40;
 constexpr size_t kFirstFatherBit = 40;
 constexpr size_t kMaxFatherTerms = 16;
+// A term's lists are read in up to this many groups by the points a pair
+// earns (Search).
+constexpr size_t kPairLevels = 4;
 
 uint64_t KeyHash(std::string_view key) { return std::hash<std::string_view>()(key); }
 
@@ -97,7 +100,7 @@ struct BucketRange {
 // Persons whose dates give the same most points against the query's date.
 struct Region {
   double dob_most = 0;
-  uint64_t skipped = 0;  // query terms not read in this region
+  uint64_t skipped = 0;  // groups of a query's lists not read in this region (Search)
 };
 
 // How a query's date of birth divides the date buckets: every day within
@@ -190,7 +193,7 @@ class DatePlan {
     return regions_[std::prev(it)->region];
   }
 
-  // The bucket ranges in which a term with mask bit `bit` is read: those of
+  // The bucket ranges in which the group of lists with mask bit `bit` is read: those of
   // the regions that do not skip it, merged.
   std::vector<BucketRange> RangesToRead(uint64_t bit) const {
     std::vector<BucketRange> out;
@@ -650,8 +653,10 @@ std::shared_ptr<const PersonIndex::Expansion> PersonIndex::ExpandLocked(
   auto paired = std::make_shared<Expansion>();
   for (uint32_t id : met) {
     if (id >= token_refs_.size() || token_refs_[id] == nullptr) continue;
-    if (matcher_.TokenSimilarity(t, token_refs_[id], cache) >= kPairFloor) {
+    const double s = matcher_.TokenSimilarity(t, token_refs_[id], cache);
+    if (s >= kPairFloor) {
       paired->keyed.push_back(id);
+      paired->keyed_similarity.push_back(static_cast<float>(s));
     }
   }
   for (uint32_t id : unkeyed_ids_) {
@@ -863,8 +868,6 @@ std::vector<SearchHit> PersonIndex::Search(const PreparedPerson& query,
     double most = 0;
     uint64_t bit = 0;
     const PreparedToken* token = nullptr;  // the query's token
-    std::vector<const List*> lists;        // of the held tokens it pairs with
-    size_t entries = 0;
   };
   std::vector<Term> terms;
   std::vector<double> fixed(q.names.size(), 0.0);  // titles and initials per name
@@ -926,55 +929,98 @@ std::vector<SearchHit> PersonIndex::Search(const PreparedPerson& query,
   auto list_of = [this](uint64_t k) { return FindListLocked(k); };
   std::unique_ptr<Scratch> scratch = TakeScratch(slots_.size(), tokens_.size());
   Scratch& sc = *scratch;
-  // Each term reads the lists of the held tokens it pairs with.
-  for (Term& t : terms) {
+  // Each term reads the lists of the held tokens it pairs with. A pair earns
+  // a share of the term's points that falls with its similarity and with
+  // the held token's weight, so a term's lists are read in groups by the
+  // most a pair in them earns: a region can skip a term's weak pairs (most
+  // of the dozens a term has) and still read its strong ones.
+  struct Group {
+    size_t term = 0;
+    double most = 0;
+    uint64_t bit = 0;  // in Region::skipped
+    std::vector<const List*> lists;
+    size_t entries = 0;
+  };
+  const size_t levels = std::clamp<size_t>(64 / std::max<size_t>(terms.size(), 1), 1, kPairLevels);
+  std::vector<Group> groups;
+  groups.reserve(terms.size() * levels);
+  for (size_t i = 0; i < terms.size(); ++i) {
+    const Term& t = terms[i];
+    const size_t first = groups.size();
+    for (size_t l = 0; l < levels; ++l) {
+      groups.push_back({.term = i, .bit = uint64_t{1} << groups.size()});
+    }
     const std::shared_ptr<const Expansion> expansion = ExpandLocked(*t.token, nullptr);
     for (uint32_t id : expansion->unkeyed) {
       sc.hash_terms[Hot::Hash(id)] |= t.bit;
       sc.MarkTerm(id, t.bit);
     }
-    for (uint32_t id : expansion->keyed) {
+    const float query_weight = (*t.token)->weight;
+    for (size_t k = 0; k < expansion->keyed.size(); ++k) {
+      const uint32_t id = expansion->keyed[k];
       sc.hash_terms[Hot::Hash(id)] |= t.bit;
       sc.MarkTerm(id, t.bit);
-      const uint64_t k = t.father ? FatherList(id) : OwnList(id);
-      if (const auto* l = list_of(k)) {
-        t.lists.push_back(l);
-        t.entries += l->size();
-      }
+      const List* l = list_of(t.father ? FatherList(id) : OwnList(id));
+      if (l == nullptr) continue;
+      // The scorer's points for the pair: kNameScale * the lighter weight *
+      // SimilarityShare(similarity); the similarity is rounded to a float.
+      const float held_weight = token_refs_[id]->weight;
+      const double share =
+          query_weight <= 0
+              ? 0.0
+              : std::min(held_weight, query_weight) / query_weight *
+                    match::Matcher::SimilarityShare(expansion->keyed_similarity[k] + 1e-6);
+      Group& g = groups[first + std::min(levels - 1, static_cast<size_t>(share * levels))];
+      g.most = std::max(g.most, t.most * share);
+      g.lists.push_back(l);
+      g.entries += l->size();
     }
   }
-  // In each date region, skip the most common terms while the candidates
-  // sharing only skipped terms cannot reach the threshold (MaxScore).
-  std::vector<size_t> order(terms.size());
-  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::sort(order.begin(), order.end(),
-            [&](size_t a, size_t b) { return terms[a].entries > terms[b].entries; });
+  // In each date region, skip the groups with the most entries for their
+  // points while the candidates sharing only skipped groups cannot reach the
+  // threshold (MaxScore).
+  std::vector<size_t> order;
+  for (size_t i = 0; i < groups.size(); ++i) {
+    if (!groups[i].lists.empty()) order.push_back(i);
+  }
+  std::sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+    // entries / most, descending, without dividing by zero
+    return groups[a].entries * groups[b].most > groups[b].entries * groups[a].most;
+  });
+  // A person pairs each query token with one of its own at most, so a term
+  // brings the most of its skipped groups, not their sum.
   std::vector<double> name_sum(q.names.size());
+  std::vector<double> term_skipped(terms.size());
   for (Region& r : plan.regions()) {
     const double need = needed - points::kBias - r.dob_most - extra;  // from names and fathers
     std::fill(name_sum.begin(), name_sum.end(), 0.0);
+    std::fill(term_skipped.begin(), term_skipped.end(), 0.0);
     double father_sum = 0;
     for (size_t i : order) {
-      const Term& t = terms[i];
+      const Group& g = groups[i];
+      const Term& t = terms[g.term];
+      const double more = std::max(0.0, g.most - term_skipped[g.term]);
       double best_name = 0;
       for (size_t n = 0; n < name_sum.size(); ++n) {
-        best_name = std::max(best_name, name_sum[n] + (!t.father && t.name == n ? t.most : 0.0));
+        best_name = std::max(best_name, name_sum[n] + (!t.father && t.name == n ? more : 0.0));
       }
-      const double fathers = std::min(father_sum + (t.father ? t.most : 0.0), points::kFatherMax);
+      const double fathers = std::min(father_sum + (t.father ? more : 0.0), points::kFatherMax);
       if (best_name + fixed_most + fathers >= need) continue;  // must be read here
-      r.skipped |= t.bit;
+      r.skipped |= g.bit;
+      term_skipped[g.term] += more;
       if (t.father) {
-        father_sum += t.most;
+        father_sum += more;
       } else {
-        name_sum[t.name] += t.most;
+        name_sum[t.name] += more;
       }
     }
   }
 
-  for (const Term& t : terms) {
-    const std::vector<BucketRange> ranges = plan.RangesToRead(t.bit);
+  for (const Group& g : groups) {
+    if (g.lists.empty()) continue;
+    const std::vector<BucketRange> ranges = plan.RangesToRead(g.bit);
     if (ranges.empty()) continue;
-    for (const List* l : t.lists) {
+    for (const List* l : g.lists) {
       if (l->size() <= kScanPerRange * ranges.size()) {
         // A short list (most are: a term pairs with dozens of rare
         // spellings) is read whole, walking the ranges alongside, which

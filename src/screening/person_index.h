@@ -173,6 +173,7 @@ class PersonIndex {
   // which a person's hot record must still credit.
   struct Expansion {
     std::vector<uint32_t> keyed;
+    std::vector<float> keyed_similarity;  // of each keyed token to `t`
     std::vector<uint32_t> unkeyed;
   };
   std::shared_ptr<const Expansion> ExpandLocked(const match::PreparedToken& t,
