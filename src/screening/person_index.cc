@@ -531,7 +531,13 @@ struct PersonIndex::Scratch {
   // terms it pairs with, valid when its stamp is `current`.
   std::vector<uint64_t> token_terms;
   std::vector<uint32_t> token_stamp;
-  std::vector<bool> token_checked;      // token_terms is complete (compared with every term)
+  std::vector<bool> token_checked;  // token_terms is complete (compared with every term)
+  // For a token that pairs with some term: where its pairs' shares start in
+  // `shares`, one per term (the most points the pair earns, as a share of
+  // the term's; see Search), valid with its stamp.
+  std::vector<uint32_t> token_shares_at;
+  std::vector<float> shares;
+  size_t terms = 0;
   match::SimilarityCache similarities;  // token pairs scored for this query
 
   void Begin(size_t slots, size_t tokens) {
@@ -540,7 +546,9 @@ struct PersonIndex::Scratch {
       token_stamp.resize(tokens, 0);
       token_terms.resize(tokens, 0);
       token_checked.resize(tokens, false);
+      token_shares_at.resize(tokens, 0);
     }
+    shares.clear();
     touched.clear();
     hash_terms.fill(0);
     similarities.Clear();
@@ -549,15 +557,27 @@ struct PersonIndex::Scratch {
       current = 1;
     }
   }
-  // Notes that the pooled token `id` pairs with the query term `bit`.
-  void MarkTerm(uint32_t id, uint64_t bit) {
+  // Notes that the pooled token `id` pairs with the query's term number
+  // `term` (mask bit `bit`), earning at most `share` of its points.
+  void MarkTerm(uint32_t id, size_t term, uint64_t bit, float share) {
     if (id >= token_stamp.size()) return;
     if (token_stamp[id] != current) {
       token_stamp[id] = current;
       token_terms[id] = 0;
       token_checked[id] = false;
     }
+    if (token_terms[id] == 0) {
+      token_shares_at[id] = static_cast<uint32_t>(shares.size());
+      shares.resize(shares.size() + terms, 0.0f);
+    }
     token_terms[id] |= bit;
+    float& s = shares[token_shares_at[id] + term];
+    s = std::max(s, share);
+  }
+  // The share noted for a token and term (0 if it does not pair).
+  float ShareOf(uint32_t id, size_t term) const {
+    if (id >= token_stamp.size() || token_stamp[id] != current || token_terms[id] == 0) return 0;
+    return shares[token_shares_at[id] + term];
   }
   // Notes a person reached (once per query).
   void Visit(uint32_t slot) {
@@ -941,6 +961,16 @@ std::vector<SearchHit> PersonIndex::Search(const PreparedPerson& query,
     std::vector<const List*> lists;
     size_t entries = 0;
   };
+  // The scorer's points for a pair: kNameScale * the lighter weight *
+  // SimilarityShare(similarity), with the similarity rounded to a float.
+  auto pair_share = [](const Term& t, const PreparedToken& held, double similarity) -> float {
+    const float query_weight = (*t.token)->weight;
+    if (query_weight <= 0) return 0.0f;
+    return static_cast<float>(std::min(held->weight, query_weight) / query_weight *
+                              match::Matcher::SimilarityShare(similarity + 1e-6)) +
+           1e-6f;
+  };
+  sc.terms = terms.size();
   const size_t levels = std::clamp<size_t>(64 / std::max<size_t>(terms.size(), 1), 1, kPairLevels);
   std::vector<Group> groups;
   groups.reserve(terms.size() * levels);
@@ -951,25 +981,17 @@ std::vector<SearchHit> PersonIndex::Search(const PreparedPerson& query,
       groups.push_back({.term = i, .bit = uint64_t{1} << groups.size()});
     }
     const std::shared_ptr<const Expansion> expansion = ExpandLocked(*t.token, nullptr);
-    for (uint32_t id : expansion->unkeyed) {
+    for (uint32_t id : expansion->unkeyed) {  // initials and titles: their own points
       sc.hash_terms[Hot::Hash(id)] |= t.bit;
-      sc.MarkTerm(id, t.bit);
+      sc.MarkTerm(id, i, t.bit, 1.0f);
     }
-    const float query_weight = (*t.token)->weight;
     for (size_t k = 0; k < expansion->keyed.size(); ++k) {
       const uint32_t id = expansion->keyed[k];
+      const float share = pair_share(t, token_refs_[id], expansion->keyed_similarity[k]);
       sc.hash_terms[Hot::Hash(id)] |= t.bit;
-      sc.MarkTerm(id, t.bit);
+      sc.MarkTerm(id, i, t.bit, share);
       const List* l = list_of(t.father ? FatherList(id) : OwnList(id));
       if (l == nullptr) continue;
-      // The scorer's points for the pair: kNameScale * the lighter weight *
-      // SimilarityShare(similarity); the similarity is rounded to a float.
-      const float held_weight = token_refs_[id]->weight;
-      const double share =
-          query_weight <= 0
-              ? 0.0
-              : std::min(held_weight, query_weight) / query_weight *
-                    match::Matcher::SimilarityShare(expansion->keyed_similarity[k] + 1e-6);
       Group& g = groups[first + std::min(levels - 1, static_cast<size_t>(share * levels))];
       g.most = std::max(g.most, t.most * share);
       g.lists.push_back(l);
@@ -1097,37 +1119,59 @@ std::vector<SearchHit> PersonIndex::Search(const PreparedPerson& query,
       held = &token_refs_[id];
     }
     if (held != nullptr) {
-      for (const Term& t : terms) {
-        if (!(m & t.bit) &&
-            matcher_.TokenSimilarity(*t.token, *held, &sc.similarities) >= kPairFloor) {
-          m |= t.bit;
-        }
+      for (size_t i = 0; i < terms.size(); ++i) {
+        const Term& t = terms[i];
+        if (m & t.bit) continue;
+        const double similarity = matcher_.TokenSimilarity(*t.token, *held, &sc.similarities);
+        if (similarity < kPairFloor) continue;
+        m |= t.bit;
+        if (memo) sc.MarkTerm(id, i, t.bit, pair_share(t, *held, similarity));
       }
     }
     if (memo) {
-      sc.token_stamp[id] = sc.current;
-      sc.token_terms[id] = m;
+      if (sc.token_stamp[id] != sc.current) {  // pairs with no term
+        sc.token_stamp[id] = sc.current;
+        sc.token_terms[id] = 0;
+      }
       sc.token_checked[id] = true;
     }
     return m;
   };
+  // The terms by mask bit, for reading a held token's shares.
+  std::array<uint8_t, 64> term_of_bit{};
+  for (size_t i = 0; i < terms.size(); ++i) {
+    term_of_bit[static_cast<size_t>(__builtin_ctzll(terms[i].bit))] = static_cast<uint8_t>(i);
+  }
+  // Adds to `share` (by term) the shares of a held token's pairs `m`.
+  auto add_shares = [&](uint32_t id, uint64_t m, float* share) {
+    const bool memo = id < sc.token_stamp.size();
+    for (; m != 0; m &= m - 1) {
+      const size_t i = term_of_bit[static_cast<size_t>(__builtin_ctzll(m))];
+      share[i] = std::max(share[i], memo ? sc.ShareOf(id, i) : 1.0f);
+    }
+  };
   // A bound from the names: the query terms its own and its father's tokens
-  // pair with (bits of Term::bit), and whether it has a father's and a
-  // spouse's name.
-  auto names_bound = [&](uint64_t own, uint64_t of_father, bool has_father, bool has_spouse) {
+  // pair with (bits of Term::bit) and, when known, the share of a term's
+  // points the pairs earn at most (by term; null: all of them); and whether
+  // it has a father's and a spouse's name.
+  auto names_bound = [&](uint64_t own, uint64_t of_father, const float* own_share,
+                         const float* father_share, bool has_father, bool has_spouse) {
     std::copy(fixed.begin(), fixed.end(), name_most.begin());
     double father_points = 0, father_in_own = 0;
-    for (const Term& t : terms) {
+    for (size_t i = 0; i < terms.size(); ++i) {
+      const Term& t = terms[i];
       if (t.father) {
-        if (of_father & t.bit) father_points += t.most;
+        if (of_father & t.bit) father_points += t.most * (father_share ? father_share[i] : 1.0);
         if (own & t.bit) {
           father_in_own += points::kRelativeInName * t.most / points::kRelativeScale;
         }
-      } else if (own & t.bit) {
-        name_most[t.name] += t.most;
-      } else if (q.father.empty() && (of_father & t.bit)) {
-        name_most[t.name] += points::kRelativeInName * t.most;
+        continue;
       }
+      // A name token paired with one of the person's, or else matching its
+      // father's name written in the name.
+      double share = (own & t.bit) ? (own_share ? own_share[i] : 1.0) : 0.0;
+      if (q.father.empty() && (of_father & t.bit)) share = std::max(share, points::kRelativeInName);
+      name_most[t.name] += share * t.most;
     }
     if (!has_father) {
       for (double& v : name_most) v += father_in_own;
@@ -1187,10 +1231,10 @@ std::vector<SearchHit> PersonIndex::Search(const PreparedPerson& query,
           for (uint8_t x : h.father) of_father |= sc.hash_terms[x];
         }
       }
-      double bound =
-          names_bound(own, of_father, h.flags & Hot::kHasFather, h.flags & Hot::kHasSpouse) +
-          date_gender_points(h.bucket, h.flags & Hot::kDobEmpty, h.flags & Hot::kHasCf,
-                             h.gender(query_gender));
+      double bound = names_bound(own, of_father, nullptr, nullptr, h.flags & Hot::kHasFather,
+                                 h.flags & Hot::kHasSpouse) +
+                     date_gender_points(h.bucket, h.flags & Hot::kDobEmpty, h.flags & Hot::kHasCf,
+                                        h.gender(query_gender));
       if (q_nationality) bound += 0.1;
       bound += id_pair_most * static_cast<double>(h.id_count());
       if (bound >= bar) kept.push_back(slot);
@@ -1203,6 +1247,7 @@ std::vector<SearchHit> PersonIndex::Search(const PreparedPerson& query,
   // The summaries are spread over the whole index (128 bytes a person), so
   // reading them one after another waits on memory for each: the loop asks
   // for those a few persons ahead while it bounds the current one.
+  std::array<float, 64> own_share{}, father_share{};  // by term
   constexpr size_t kPrefetchAhead = 12;
   const size_t reached = kept.size();
   for (size_t i = 0; i < std::min(kPrefetchAhead, reached); ++i) {
@@ -1219,17 +1264,29 @@ std::vector<SearchHit> PersonIndex::Search(const PreparedPerson& query,
       // per pooled token), then its other evidence.
       const Summary& m = summaries_[slot];
       uint64_t own = 0, of_father = 0;
+      std::fill_n(own_share.begin(), terms.size(), 0.0f);
+      std::fill_n(father_share.begin(), terms.size(), 0.0f);
+      auto read = [&](uint32_t id, const PreparedToken* token, uint64_t* bits, float* share) {
+        const uint64_t pairs = terms_of(id, token);
+        *bits |= pairs;
+        add_shares(id, pairs, share);
+      };
       if (m.complete) {
-        for (size_t i = 0; i < m.own_count; ++i) own |= terms_of(m.own[i], nullptr);
-        for (size_t i = 0; i < m.father_count; ++i) of_father |= terms_of(m.father[i], nullptr);
+        for (size_t i = 0; i < m.own_count; ++i) read(m.own[i], nullptr, &own, own_share.data());
+        for (size_t i = 0; i < m.father_count; ++i) {
+          read(m.father[i], nullptr, &of_father, father_share.data());
+        }
       } else {
         const PreparedPerson& c = slots_[slot].person;
         for (const match::PreparedName& n : c.names) {
-          for (const PreparedToken& g : n.tokens) own |= terms_of(g->pool_id, &g);
+          for (const PreparedToken& g : n.tokens) read(g->pool_id, &g, &own, own_share.data());
         }
-        for (const PreparedToken& g : c.father) of_father |= terms_of(g->pool_id, &g);
+        for (const PreparedToken& g : c.father) {
+          read(g->pool_id, &g, &of_father, father_share.data());
+        }
       }
-      double bound = names_bound(own, of_father, m.has_father, m.has_spouse);
+      double bound = names_bound(own, of_father, own_share.data(), father_share.data(),
+                                 m.has_father, m.has_spouse);
       double rest = date_gender_points(m.bucket, m.dob_empty, m.has_cf, m.gender);
       if (!q.nationalities.empty() && m.nationality[0] != 0) {
         bool shared = m.more_nationalities;
