@@ -526,6 +526,10 @@ struct PersonIndex::Scratch {
   // By token hash (Hot::Hash): the query terms some held token with that
   // hash pairs with.
   std::array<uint64_t, 256> hash_terms{};
+  // By level l (1 to kPairLevels - 1) and token hash: the query terms some
+  // held token with that hash pairs with, earning more than l / kPairLevels
+  // of the term's points.
+  std::array<std::array<uint64_t, 256>, kPairLevels - 1> hash_levels{};
   uint32_t current = 0;
   // For each pooled token met among the candidates (by pool id): the query
   // terms it pairs with, valid when its stamp is `current`.
@@ -551,6 +555,7 @@ struct PersonIndex::Scratch {
     shares.clear();
     touched.clear();
     hash_terms.fill(0);
+    for (auto& level : hash_levels) level.fill(0);
     similarities.Clear();
     if (++current == 0) {  // wrapped: forget every stamp
       std::fill(token_stamp.begin(), token_stamp.end(), 0);
@@ -573,6 +578,13 @@ struct PersonIndex::Scratch {
     token_terms[id] |= bit;
     float& s = shares[token_shares_at[id] + term];
     s = std::max(s, share);
+  }
+  // Notes that a held token with hash `hash` pairs with the term `bit`,
+  // earning at most `share` of its points.
+  void MarkHash(uint8_t hash, uint64_t bit, float share) {
+    hash_terms[hash] |= bit;
+    const size_t level = std::min(kPairLevels - 1, static_cast<size_t>(share * kPairLevels));
+    for (size_t l = 1; l <= level; ++l) hash_levels[l - 1][hash] |= bit;
   }
   // The share noted for a token and term (0 if it does not pair).
   float ShareOf(uint32_t id, size_t term) const {
@@ -982,13 +994,13 @@ std::vector<SearchHit> PersonIndex::Search(const PreparedPerson& query,
     }
     const std::shared_ptr<const Expansion> expansion = ExpandLocked(*t.token, nullptr);
     for (uint32_t id : expansion->unkeyed) {  // initials and titles: their own points
-      sc.hash_terms[Hot::Hash(id)] |= t.bit;
+      sc.MarkHash(Hot::Hash(id), t.bit, 1.0f);
       sc.MarkTerm(id, i, t.bit, 1.0f);
     }
     for (size_t k = 0; k < expansion->keyed.size(); ++k) {
       const uint32_t id = expansion->keyed[k];
       const float share = pair_share(t, token_refs_[id], expansion->keyed_similarity[k]);
-      sc.hash_terms[Hot::Hash(id)] |= t.bit;
+      sc.MarkHash(Hot::Hash(id), t.bit, share);
       sc.MarkTerm(id, i, t.bit, share);
       const List* l = list_of(t.father ? FatherList(id) : OwnList(id));
       if (l == nullptr) continue;
@@ -1206,6 +1218,7 @@ std::vector<SearchHit> PersonIndex::Search(const PreparedPerson& query,
     const double id_pair_most = q.ids.empty() ? 0.0 : points::kIdOneEdit * q.ids.size();
     uint64_t all_terms = 0;
     for (const Term& t : terms) all_terms |= t.bit;
+    std::array<float, 64> hot_own_share{}, hot_father_share{};  // by term
     constexpr size_t kHotAhead = 16;
     const size_t n = sc.touched.size();
     for (size_t i = 0; i < std::min(kHotAhead, n); ++i) {
@@ -1219,22 +1232,41 @@ std::vector<SearchHit> PersonIndex::Search(const PreparedPerson& query,
         continue;
       }
       const Hot& h = hot_[slot];
-      uint64_t own = all_terms, of_father = 0;
-      if (!(h.flags & Hot::kOwnAll)) {
-        own = 0;
-        for (uint8_t x : h.own) own |= sc.hash_terms[x];
+      // The terms the tokens' hashes pair with, and at which levels.
+      std::array<uint64_t, kPairLevels> own{}, of_father{};
+      if (h.flags & Hot::kOwnAll) {
+        own.fill(all_terms);
+      } else {
+        for (uint8_t x : h.own) {
+          own[0] |= sc.hash_terms[x];
+          for (size_t l = 1; l < kPairLevels; ++l) own[l] |= sc.hash_levels[l - 1][x];
+        }
       }
       if (h.flags & Hot::kHasFather) {
         if (h.flags & Hot::kFatherAll) {
-          of_father = all_terms;
+          of_father.fill(all_terms);
         } else {
-          for (uint8_t x : h.father) of_father |= sc.hash_terms[x];
+          for (uint8_t x : h.father) {
+            of_father[0] |= sc.hash_terms[x];
+            for (size_t l = 1; l < kPairLevels; ++l) of_father[l] |= sc.hash_levels[l - 1][x];
+          }
         }
       }
-      double bound = names_bound(own, of_father, nullptr, nullptr, h.flags & Hot::kHasFather,
-                                 h.flags & Hot::kHasSpouse) +
-                     date_gender_points(h.bucket, h.flags & Hot::kDobEmpty, h.flags & Hot::kHasCf,
-                                        h.gender(query_gender));
+      for (size_t i = 0; i < terms.size(); ++i) {
+        const uint64_t bit = terms[i].bit;
+        size_t own_level = 0, father_level = 0;
+        for (size_t l = 0; l < kPairLevels; ++l) {
+          own_level += (own[l] & bit) != 0;
+          father_level += (of_father[l] & bit) != 0;
+        }
+        hot_own_share[i] = static_cast<float>(own_level) / kPairLevels;
+        hot_father_share[i] = static_cast<float>(father_level) / kPairLevels;
+      }
+      double bound =
+          names_bound(own[0], of_father[0], hot_own_share.data(), hot_father_share.data(),
+                      h.flags & Hot::kHasFather, h.flags & Hot::kHasSpouse) +
+          date_gender_points(h.bucket, h.flags & Hot::kDobEmpty, h.flags & Hot::kHasCf,
+                             h.gender(query_gender));
       if (q_nationality) bound += 0.1;
       bound += id_pair_most * static_cast<double>(h.id_count());
       if (bound >= bar) kept.push_back(slot);
