@@ -62,6 +62,17 @@ uint32_t BucketOf(const names::BirthDate& d) {
 }
 constexpr uint32_t kYearBuckets = 512;
 
+// The most points a pair of name tokens earns, as a share of an exact pair's
+// for the query's token: the scorer gives kNameScale * the lighter weight *
+// SimilarityShare(similarity), with the similarity rounded to a float (hence
+// the margins).
+float PairShare(float query_weight, float held_weight, double similarity) {
+  if (query_weight <= 0) return 0.0f;
+  return static_cast<float>(std::min(held_weight, query_weight) / query_weight *
+                            match::Matcher::SimilarityShare(similarity + 1e-6)) +
+         1e-6f;
+}
+
 uint64_t Entry(uint32_t bucket, uint32_t slot) { return (uint64_t{bucket} << 32) | slot; }
 
 // A nationality's code in two bytes (ISO 3166-1 alpha-2 after
@@ -685,11 +696,17 @@ std::shared_ptr<const PersonIndex::Expansion> PersonIndex::ExpandLocked(
   auto paired = std::make_shared<Expansion>();
   for (uint32_t id : met) {
     if (id >= token_refs_.size() || token_refs_[id] == nullptr) continue;
-    const double s = matcher_.TokenSimilarity(t, token_refs_[id], cache);
-    if (s >= kPairFloor) {
-      paired->keyed.push_back(id);
-      paired->keyed_similarity.push_back(static_cast<float>(s));
-    }
+    const match::PreparedToken& held = token_refs_[id];
+    const double s = matcher_.TokenSimilarity(t, held, cache);
+    if (s < kPairFloor) continue;
+    auto entries = [this](uint64_t key) {
+      const List* l = FindListLocked(key);
+      return l == nullptr ? uint32_t{0} : static_cast<uint32_t>(l->size());
+    };
+    paired->keyed.push_back({.id = id,
+                             .share = PairShare(t->weight, held->weight, s),
+                             .own_entries = entries(OwnList(id)),
+                             .father_entries = entries(FatherList(id))});
   }
   for (uint32_t id : unkeyed_ids_) {
     if (matcher_.TokenSimilarity(t, token_refs_[id], cache) >= kPairFloor) {
@@ -969,18 +986,9 @@ std::vector<SearchHit> PersonIndex::Search(const PreparedPerson& query,
   struct Group {
     size_t term = 0;
     double most = 0;
-    uint64_t bit = 0;  // in Region::skipped
-    std::vector<const List*> lists;
-    size_t entries = 0;
-  };
-  // The scorer's points for a pair: kNameScale * the lighter weight *
-  // SimilarityShare(similarity), with the similarity rounded to a float.
-  auto pair_share = [](const Term& t, const PreparedToken& held, double similarity) -> float {
-    const float query_weight = (*t.token)->weight;
-    if (query_weight <= 0) return 0.0f;
-    return static_cast<float>(std::min(held->weight, query_weight) / query_weight *
-                              match::Matcher::SimilarityShare(similarity + 1e-6)) +
-           1e-6f;
+    uint64_t bit = 0;           // in Region::skipped
+    std::vector<uint32_t> ids;  // of the held tokens whose lists it reads
+    size_t entries = 0;         // in those lists (an estimate)
   };
   sc.terms = terms.size();
   const size_t levels = std::clamp<size_t>(64 / std::max<size_t>(terms.size(), 1), 1, kPairLevels);
@@ -997,17 +1005,13 @@ std::vector<SearchHit> PersonIndex::Search(const PreparedPerson& query,
       sc.MarkHash(Hot::Hash(id), t.bit, 1.0f);
       sc.MarkTerm(id, i, t.bit, 1.0f);
     }
-    for (size_t k = 0; k < expansion->keyed.size(); ++k) {
-      const uint32_t id = expansion->keyed[k];
-      const float share = pair_share(t, token_refs_[id], expansion->keyed_similarity[k]);
-      sc.MarkHash(Hot::Hash(id), t.bit, share);
-      sc.MarkTerm(id, i, t.bit, share);
-      const List* l = list_of(t.father ? FatherList(id) : OwnList(id));
-      if (l == nullptr) continue;
-      Group& g = groups[first + std::min(levels - 1, static_cast<size_t>(share * levels))];
-      g.most = std::max(g.most, t.most * share);
-      g.lists.push_back(l);
-      g.entries += l->size();
+    for (const Expansion::Pair& p : expansion->keyed) {
+      sc.MarkHash(Hot::Hash(p.id), t.bit, p.share);
+      sc.MarkTerm(p.id, i, t.bit, p.share);
+      Group& g = groups[first + std::min(levels - 1, static_cast<size_t>(p.share * levels))];
+      g.most = std::max(g.most, t.most * p.share);
+      g.ids.push_back(p.id);
+      g.entries += t.father ? p.father_entries : p.own_entries;
     }
   }
   // In each date region, skip the groups with the most entries for their
@@ -1015,7 +1019,7 @@ std::vector<SearchHit> PersonIndex::Search(const PreparedPerson& query,
   // threshold (MaxScore).
   std::vector<size_t> order;
   for (size_t i = 0; i < groups.size(); ++i) {
-    if (!groups[i].lists.empty()) order.push_back(i);
+    if (!groups[i].ids.empty()) order.push_back(i);
   }
   std::sort(order.begin(), order.end(), [&](size_t a, size_t b) {
     // entries / most, descending, without dividing by zero
@@ -1051,10 +1055,26 @@ std::vector<SearchHit> PersonIndex::Search(const PreparedPerson& query,
   }
 
   for (const Group& g : groups) {
-    if (g.lists.empty()) continue;
+    if (g.ids.empty()) continue;
     const std::vector<BucketRange> ranges = plan.RangesToRead(g.bit);
     if (ranges.empty()) continue;
-    for (const List* l : g.lists) {
+    const bool father = terms[g.term].father;
+    // Each list is a cache miss of its own (and a second one for its
+    // entries when they are not in place): ask for them ahead.
+    auto header = [&](size_t k) -> const List* {
+      const size_t at = NameListIndex(father ? FatherList(g.ids[k]) : OwnList(g.ids[k]));
+      return at < name_lists_.size() ? &name_lists_[at] : nullptr;
+    };
+    constexpr size_t kHeadersAhead = 8, kEntriesAhead = 4;
+    for (size_t k = 0; k < g.ids.size(); ++k) {
+      if (k + kHeadersAhead < g.ids.size()) {
+        if (const List* ahead = header(k + kHeadersAhead)) __builtin_prefetch(ahead, 0, 3);
+      }
+      if (k + kEntriesAhead < g.ids.size()) {
+        if (const List* ahead = header(k + kEntriesAhead)) __builtin_prefetch(ahead->data(), 0, 3);
+      }
+      const List* l = header(k);
+      if (l == nullptr || l->empty()) continue;
       if (l->size() <= kScanPerRange * ranges.size()) {
         // A short list (most are: a term pairs with dozens of rare
         // spellings) is read whole, walking the ranges alongside, which
@@ -1137,7 +1157,9 @@ std::vector<SearchHit> PersonIndex::Search(const PreparedPerson& query,
         const double similarity = matcher_.TokenSimilarity(*t.token, *held, &sc.similarities);
         if (similarity < kPairFloor) continue;
         m |= t.bit;
-        if (memo) sc.MarkTerm(id, i, t.bit, pair_share(t, *held, similarity));
+        if (memo) {
+          sc.MarkTerm(id, i, t.bit, PairShare((*t.token)->weight, (*held)->weight, similarity));
+        }
       }
     }
     if (memo) {

@@ -172,8 +172,14 @@ class PersonIndex {
   // are read), and the held tokens that have no keys (initials, titles),
   // which a person's hot record must still credit.
   struct Expansion {
-    std::vector<uint32_t> keyed;
-    std::vector<float> keyed_similarity;  // of each keyed token to `t`
+    struct Pair {
+      uint32_t id = 0;
+      float share = 0;  // of an exact pair's points, at most (PairShare)
+      // The lengths of the token's own and father's lists when expanded: an
+      // estimate, for the order in which a search skips lists.
+      uint32_t own_entries = 0, father_entries = 0;
+    };
+    std::vector<Pair> keyed;
     std::vector<uint32_t> unkeyed;
   };
   std::shared_ptr<const Expansion> ExpandLocked(const match::PreparedToken& t,
