@@ -1188,14 +1188,18 @@ std::vector<SearchHit> PersonIndex::Search(const PreparedPerson& query,
   // pair with (bits of Term::bit) and, when known, the share of a term's
   // points the pairs earn at most (by term; null: all of them); and whether
   // it has a father's and a spouse's name.
-  auto names_bound = [&](uint64_t own, uint64_t of_father, const float* own_share,
-                         const float* father_share, bool has_father, bool has_spouse) {
+  // `own_share(i)` and `father_share(i)` give the share for term number i
+  // when its bit is set. Only the terms met are visited (a person reached
+  // usually pairs with one or two).
+  auto names_bound = [&](uint64_t own, uint64_t of_father, const auto& own_share,
+                         const auto& father_share, bool has_father, bool has_spouse) {
     std::copy(fixed.begin(), fixed.end(), name_most.begin());
     double father_points = 0, father_in_own = 0;
-    for (size_t i = 0; i < terms.size(); ++i) {
+    for (uint64_t met = own | of_father; met != 0; met &= met - 1) {
+      const size_t i = term_of_bit[static_cast<size_t>(__builtin_ctzll(met))];
       const Term& t = terms[i];
       if (t.father) {
-        if (of_father & t.bit) father_points += t.most * (father_share ? father_share[i] : 1.0);
+        if (of_father & t.bit) father_points += t.most * father_share(i);
         if (own & t.bit) {
           father_in_own += points::kRelativeInName * t.most / points::kRelativeScale;
         }
@@ -1203,7 +1207,7 @@ std::vector<SearchHit> PersonIndex::Search(const PreparedPerson& query,
       }
       // A name token paired with one of the person's, or else matching its
       // father's name written in the name.
-      double share = (own & t.bit) ? (own_share ? own_share[i] : 1.0) : 0.0;
+      double share = (own & t.bit) ? own_share(i) : 0.0;
       if (q.father.empty() && (of_father & t.bit)) share = std::max(share, points::kRelativeInName);
       name_most[t.name] += share * t.most;
     }
@@ -1240,7 +1244,6 @@ std::vector<SearchHit> PersonIndex::Search(const PreparedPerson& query,
     const double id_pair_most = q.ids.empty() ? 0.0 : points::kIdOneEdit * q.ids.size();
     uint64_t all_terms = 0;
     for (const Term& t : terms) all_terms |= t.bit;
-    std::array<float, 64> hot_own_share{}, hot_father_share{};  // by term
     constexpr size_t kHotAhead = 16;
     const size_t n = sc.touched.size();
     for (size_t i = 0; i < std::min(kHotAhead, n); ++i) {
@@ -1274,21 +1277,18 @@ std::vector<SearchHit> PersonIndex::Search(const PreparedPerson& query,
           }
         }
       }
-      for (size_t i = 0; i < terms.size(); ++i) {
-        const uint64_t bit = terms[i].bit;
-        size_t own_level = 0, father_level = 0;
-        for (size_t l = 0; l < kPairLevels; ++l) {
-          own_level += (own[l] & bit) != 0;
-          father_level += (of_father[l] & bit) != 0;
-        }
-        hot_own_share[i] = static_cast<float>(own_level) / kPairLevels;
-        hot_father_share[i] = static_cast<float>(father_level) / kPairLevels;
-      }
-      double bound =
-          names_bound(own[0], of_father[0], hot_own_share.data(), hot_father_share.data(),
-                      h.flags & Hot::kHasFather, h.flags & Hot::kHasSpouse) +
-          date_gender_points(h.bucket, h.flags & Hot::kDobEmpty, h.flags & Hot::kHasCf,
-                             h.gender(query_gender));
+      // A term's share is at most (the levels its bit is set at) / kPairLevels.
+      auto share_of = [&terms](const std::array<uint64_t, kPairLevels>& at_level, size_t i) {
+        size_t set = 0;
+        for (uint64_t m : at_level) set += (m & terms[i].bit) != 0;
+        return static_cast<double>(set) / kPairLevels;
+      };
+      double bound = names_bound(
+                         own[0], of_father[0], [&](size_t i) { return share_of(own, i); },
+                         [&](size_t i) { return share_of(of_father, i); },
+                         h.flags & Hot::kHasFather, h.flags & Hot::kHasSpouse) +
+                     date_gender_points(h.bucket, h.flags & Hot::kDobEmpty, h.flags & Hot::kHasCf,
+                                        h.gender(query_gender));
       if (q_nationality) bound += 0.1;
       bound += id_pair_most * static_cast<double>(h.id_count());
       if (bound >= bar) kept.push_back(slot);
@@ -1339,8 +1339,10 @@ std::vector<SearchHit> PersonIndex::Search(const PreparedPerson& query,
           read(g->pool_id, &g, &of_father, father_share.data());
         }
       }
-      double bound = names_bound(own, of_father, own_share.data(), father_share.data(),
-                                 m.has_father, m.has_spouse);
+      double bound = names_bound(
+          own, of_father, [&](size_t i) { return static_cast<double>(own_share[i]); },
+          [&](size_t i) { return static_cast<double>(father_share[i]); }, m.has_father,
+          m.has_spouse);
       double rest = date_gender_points(m.bucket, m.dob_empty, m.has_cf, m.gender);
       if (!q.nationalities.empty() && m.nationality[0] != 0) {
         bool shared = m.more_nationalities;
