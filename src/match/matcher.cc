@@ -686,8 +686,14 @@ void Matcher::TokenKeys(const PreparedToken& t, std::vector<std::string>* keys) 
     if (std::find(keys->begin(), keys->end(), k) == keys->end()) keys->push_back(std::move(k));
   };
   for (int i = 0; i < t->forms.num_forms; ++i) {
-    if (!t->forms.skeletons[i].empty()) {
-      add(absl::StrCat("s:", std::string(t->forms.skeletons[i].view())));
+    // The skeleton without its h: romanisations of one Urdu name differ by
+    // an aspiration or digraph the skeleton keeps (gulam, ghulam).
+    std::string unaspirated(t->forms.skeletons[i].view());
+    unaspirated.erase(std::remove(unaspirated.begin(), unaspirated.end(), 'h'), unaspirated.end());
+    if (!unaspirated.empty()) add(absl::StrCat("s:", unaspirated));
+    // A name spelt with or without an initial vowel (ashref, sharif).
+    if (unaspirated.size() >= 3 && unaspirated[0] == 'a') {
+      add(absl::StrCat("s:", unaspirated.substr(1)));
     }
     const std::string_view k = t->forms.keys[i].view();
     if (!k.empty()) add(absl::StrCat("p:", std::string(k.substr(0, 3))));

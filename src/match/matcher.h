@@ -246,7 +246,7 @@ class Matcher {
   std::vector<BlockingKey> BlockingKeys(const PreparedPerson& p) const;
 
   // The blocking keys of one name token, for each of its romanised forms:
-  // "s:" consonant skeleton, "p:" first three letters, "q:" skeleton letters
+  // "s:" consonant skeleton without h, "p:" first three letters, "q:" skeleton letters
   // sorted, "e:" last four letters of longer names; none for titles and
   // initials. Appended to `keys` without duplicates.
   static void TokenKeys(const PreparedToken& t, std::vector<std::string>* keys);
