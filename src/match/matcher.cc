@@ -644,6 +644,11 @@ double Matcher::DateOfBirthPoints(const names::BirthDate& a, const names::BirthD
 
 double Matcher::SimilarityShare(double similarity) { return SimFactor(similarity); }
 
+bool Matcher::NameTokensMayPair(const names::TokenSketch& a, const names::TokenSketch& b) {
+  // TokenSimilarity compares with the parser's Urdu model (always present).
+  return names::SimilarityMayReach(a, b, kPairMin, /*with_model=*/true);
+}
+
 double Matcher::TokenSimilarity(const PreparedToken& a, const PreparedToken& b,
                                 SimilarityCache* cache) const {
   return PairSimilarity(a, b, Sim{&parser_->model(), cache}, kPairMin);

@@ -224,6 +224,11 @@ class Matcher {
   // floor, 1 from a similarity of 0.94. Indexes bound a pair's points by it.
   static double SimilarityShare(double similarity);
 
+  // False only if TokenSimilarity of two name tokens (not titles or
+  // initials), given by their names::TokenSketch::Of, is certainly below the
+  // pairing floor. Reads one cache line of each.
+  static bool NameTokensMayPair(const names::TokenSketch& a, const names::TokenSketch& b);
+
   // Similarity in [0,1] of two name tokens as the scorer sees them; values
   // below the pairing floor (0.80) are reported as they fall, or 0.
   double TokenSimilarity(const PreparedToken& a, const PreparedToken& b,

@@ -262,6 +262,37 @@ double Refine(const TokenForms& a, const TokenForms& b, double quick, const Urdu
 
 }  // namespace
 
+TokenSketch TokenSketch::Of(const TokenForms& t) {
+  TokenSketch s;
+  std::copy_n(t.max_counts.begin(), 26, s.bytes.begin());
+  s.bytes[26] = t.min_length;
+  s.bytes[27] = t.skel_min_length;
+  s.bytes[28] = t.from_arabic_script ? kArabicScript : 0;
+  std::copy_n(t.skel_max_counts.begin(), 26, s.bytes.begin() + 32);
+  return s;
+}
+
+bool SimilarityMayReach(const TokenSketch& a, const TokenSketch& b, double at_least,
+                        bool with_model) {
+  const bool arabic_a = a.bytes[28] & TokenSketch::kArabicScript;
+  const bool arabic_b = b.bytes[28] & TokenSketch::kArabicScript;
+  if (arabic_a && arabic_b) return true;
+  // As TokenSimilarityAtLeast and QuickSimilarityAtLeast decide: across
+  // scripts with a model, the quick similarity needs less.
+  const double floor = with_model && arabic_a != arabic_b
+                           ? std::min(at_least, std::max(kRefineFrom, 2 * at_least - 1))
+                           : at_least;
+  const double wk = arabic_a != arabic_b ? kCrossKeyWeight : kKeyWeight;
+  std::array<uint8_t, 32> ka{}, kb{}, sa{}, sb{};
+  std::copy_n(a.bytes.begin(), 26, ka.begin());
+  std::copy_n(b.bytes.begin(), 26, kb.begin());
+  std::copy_n(a.bytes.begin() + 32, 32, sa.begin());
+  std::copy_n(b.bytes.begin() + 32, 32, sb.begin());
+  return wk * JaroWinklerBound(a.bytes[26], ka, b.bytes[26], kb) +
+             (1 - wk) * JaroWinklerBound(a.bytes[27], sa, b.bytes[27], sb) >=
+         floor;
+}
+
 double TokenSimilarity(const TokenForms& a, const TokenForms& b, const UrduLatinModel* model) {
   return Refine(a, b, QuickSimilarity(a, b), model);
 }

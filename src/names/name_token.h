@@ -93,6 +93,25 @@ double TokenSimilarity(const TokenForms& a, const TokenForms& b,
 double TokenSimilarityAtLeast(const TokenForms& a, const TokenForms& b, double at_least,
                               const UrduLatinModel* model = nullptr);
 
+// What the cheapest bound on TokenSimilarityAtLeast reads of a token, in
+// one cache line: an index keeps one per held token in an array, so that
+// most dissimilar pairs are dismissed without touching the tokens.
+struct alignas(64) TokenSketch {
+  // Bytes 0-25: TokenForms::max_counts (a-z); 26: min_length; 27:
+  // skel_min_length; 28: flags. Bytes 32-57: skel_max_counts; the rest 0.
+  std::array<uint8_t, 64> bytes{};
+  static constexpr uint8_t kArabicScript = 1;
+
+  static TokenSketch Of(const TokenForms& t);
+};
+
+// False only if TokenSimilarityAtLeast(a, b, at_least, model) is certainly
+// below `at_least` (`with_model`: a model is passed). Pairs of two
+// Arabic-script tokens are never dismissed (they are also compared letter
+// by letter).
+bool SimilarityMayReach(const TokenSketch& a, const TokenSketch& b, double at_least,
+                        bool with_model);
+
 }  // namespace liaison::names
 
 #endif  // LIAISON_NAMES_NAME_TOKEN_H_

@@ -1,5 +1,8 @@
 #include "names/name_token.h"
 
+#include <string>
+#include <vector>
+
 #include "gtest/gtest.h"
 
 namespace liaison::names {
@@ -51,6 +54,58 @@ TEST(NameTokenTest, BoundedSimilarityNeverExceedsTheExactOne) {
       }
     }
   }
+}
+
+// The sketch's bound dismisses a pair only if its similarity is below the
+// floor, within a script and across scripts, with and without the model.
+TEST(NameTokenTest, SketchDismissesOnlyPairsBelowTheFloor) {
+  std::vector<TokenForms> tokens;
+  std::vector<std::string> spellings = {
+      "asif",  "atif",     "muhammad",  "mohammed", "ali",         "aly",    "rossi",
+      "russo", "hussain",  "hossain",   "kamran",   "sharif",      "ashref", "ghulam",
+      "gulam", "giuseppe", "piraldoni", "praaldi",  "abdulrehman", "x",      "qureshi"};
+  // Typos of a few (a letter dropped, two swapped): pairs near the floor.
+  for (const std::string n : {"hussain", "qureshi", "giuseppe", "sharif"}) {
+    for (size_t i = 0; i < n.size(); ++i) {
+      spellings.push_back(n.substr(0, i) + n.substr(i + 1));
+      if (i + 1 < n.size()) {
+        std::string swapped = n;
+        std::swap(swapped[i], swapped[i + 1]);
+        spellings.push_back(swapped);
+      }
+    }
+  }
+  for (const std::string& n : spellings) {
+    tokens.push_back(TokenForms::FromLatin(LatinMatchingKey(n)));
+  }
+  const UrduLatinModel& model = UrduLatinModel::Default();
+  for (const std::u32string& u :
+       {std::u32string{0x0645, 0x062D, 0x0645, 0x062F}, std::u32string{0x0639, 0x0644, 0x06CC},
+        std::u32string{0x062D, 0x0633, 0x06CC, 0x0646},
+        std::u32string{0x0634, 0x0631, 0x06CC, 0x0641}}) {
+    tokens.push_back(TokenForms::FromUrdu(u, model));
+  }
+  size_t dismissed = 0;
+  for (const TokenForms& a : tokens) {
+    for (const TokenForms& b : tokens) {
+      for (double at_least : {0.7, 0.8, 0.88}) {
+        for (const UrduLatinModel* m : {&model, static_cast<const UrduLatinModel*>(nullptr)}) {
+          if (SimilarityMayReach(TokenSketch::Of(a), TokenSketch::Of(b), at_least, m != nullptr)) {
+            continue;
+          }
+          ++dismissed;
+          EXPECT_LT(TokenSimilarityAtLeast(a, b, at_least, m), at_least)
+              << a.keys[0].view() << " " << b.keys[0].view() << " " << at_least;
+        }
+      }
+    }
+  }
+  // And it does dismiss: most of these pairs are different names.
+  EXPECT_GT(dismissed, tokens.size() * tokens.size() * 3);
+  EXPECT_FALSE(SimilarityMayReach(TokenSketch::Of(tokens[8]), TokenSketch::Of(tokens[10]), 0.8,
+                                  true));  // hussain, kamran
+  EXPECT_TRUE(SimilarityMayReach(TokenSketch::Of(tokens[8]), TokenSketch::Of(tokens[9]), 0.8,
+                                 true));  // hussain, hossain
 }
 
 }  // namespace

@@ -542,11 +542,10 @@ struct PersonIndex::Scratch {
   // of the term's points.
   std::array<std::array<uint64_t, 256>, kPairLevels - 1> hash_levels{};
   uint32_t current = 0;
-  // For each pooled token met among the candidates (by pool id): the query
+  // For each pooled token met in the summaries read (by pool id): the query
   // terms it pairs with, valid when its stamp is `current`.
   std::vector<uint64_t> token_terms;
   std::vector<uint32_t> token_stamp;
-  std::vector<bool> token_checked;  // token_terms is complete (compared with every term)
   // For a token that pairs with some term: where its pairs' shares start in
   // `shares`, one per term (the most points the pair earns, as a share of
   // the term's; see Search), valid with its stamp.
@@ -560,7 +559,6 @@ struct PersonIndex::Scratch {
     if (token_stamp.size() < tokens) {
       token_stamp.resize(tokens, 0);
       token_terms.resize(tokens, 0);
-      token_checked.resize(tokens, false);
       token_shares_at.resize(tokens, 0);
     }
     shares.clear();
@@ -580,7 +578,6 @@ struct PersonIndex::Scratch {
     if (token_stamp[id] != current) {
       token_stamp[id] = current;
       token_terms[id] = 0;
-      token_checked[id] = false;
     }
     if (token_terms[id] == 0) {
       token_shares_at[id] = static_cast<uint32_t>(shares.size());
@@ -662,6 +659,8 @@ void PersonIndex::KeyTokensLocked(const PreparedPerson& p) {
     if (id >= token_keyed_.size()) token_keyed_.resize(id + 1, false);
     if (token_keyed_[id]) return;
     token_keyed_[id] = true;
+    if (id >= sketches_.size()) sketches_.resize(id + 1);
+    sketches_[id] = names::TokenSketch::Of(t->forms);
     keys.clear();
     match::Matcher::TokenKeys(t, &keys);
     for (const std::string& k : keys) key_tokens_[KeyHash(k)].push_back(id);
@@ -694,8 +693,17 @@ std::shared_ptr<const PersonIndex::Expansion> PersonIndex::ExpandLocked(
   std::sort(met.begin(), met.end());
   met.erase(std::unique(met.begin(), met.end()), met.end());
   auto paired = std::make_shared<Expansion>();
-  for (uint32_t id : met) {
-    if (id >= token_refs_.size() || token_refs_[id] == nullptr) continue;
+  // Most of the tokens met do not pair: their sketches (an array read in
+  // order, asked for ahead) dismiss them without reading the tokens.
+  const names::TokenSketch sketch = names::TokenSketch::Of(t->forms);
+  constexpr size_t kSketchesAhead = 8;
+  for (size_t k = 0; k < met.size(); ++k) {
+    if (k + kSketchesAhead < met.size() && met[k + kSketchesAhead] < sketches_.size()) {
+      __builtin_prefetch(&sketches_[met[k + kSketchesAhead]], 0, 3);
+    }
+    const uint32_t id = met[k];
+    if (id >= token_refs_.size() || token_refs_[id] == nullptr || id >= sketches_.size()) continue;
+    if (!match::Matcher::NameTokensMayPair(sketch, sketches_[id])) continue;
     const match::PreparedToken& held = token_refs_[id];
     const double s = matcher_.TokenSimilarity(t, held, cache);
     if (s < kPairFloor) continue;
@@ -916,7 +924,9 @@ std::vector<SearchHit> PersonIndex::Search(const PreparedPerson& query,
     size_t name = 0;  // which of the query's names (name tokens)
     double most = 0;
     uint64_t bit = 0;
-    const PreparedToken* token = nullptr;  // the query's token
+    const PreparedToken* token = nullptr;        // the query's token
+    std::shared_ptr<const Expansion> expansion;  // the held tokens it pairs with
+    names::TokenSketch sketch;
   };
   std::vector<Term> terms;
   std::vector<double> fixed(q.names.size(), 0.0);  // titles and initials per name
@@ -995,19 +1005,19 @@ std::vector<SearchHit> PersonIndex::Search(const PreparedPerson& query,
   std::vector<Group> groups;
   groups.reserve(terms.size() * levels);
   for (size_t i = 0; i < terms.size(); ++i) {
-    const Term& t = terms[i];
+    Term& t = terms[i];
     const size_t first = groups.size();
     for (size_t l = 0; l < levels; ++l) {
       groups.push_back({.term = i, .bit = uint64_t{1} << groups.size()});
     }
-    const std::shared_ptr<const Expansion> expansion = ExpandLocked(*t.token, nullptr);
+    t.expansion = ExpandLocked(*t.token, nullptr);
+    t.sketch = names::TokenSketch::Of((*t.token)->forms);
+    const Expansion* expansion = t.expansion.get();
     for (uint32_t id : expansion->unkeyed) {  // initials and titles: their own points
       sc.MarkHash(Hot::Hash(id), t.bit, 1.0f);
-      sc.MarkTerm(id, i, t.bit, 1.0f);
     }
     for (const Expansion::Pair& p : expansion->keyed) {
       sc.MarkHash(Hot::Hash(p.id), t.bit, p.share);
-      sc.MarkTerm(p.id, i, t.bit, p.share);
       Group& g = groups[first + std::min(levels - 1, static_cast<size_t>(p.share * levels))];
       g.most = std::max(g.most, t.most * p.share);
       g.ids.push_back(p.id);
@@ -1135,39 +1145,48 @@ std::vector<SearchHit> PersonIndex::Search(const PreparedPerson& query,
   std::vector<uint16_t> query_nationalities;
   for (const std::string& n : q.nationalities) query_nationalities.push_back(NationalityCode(n));
   std::vector<double> name_most(q.names.size());
-  // Which query terms a held token pairs with, memoised for the query. The
-  // tokens of the terms' expansions are known (marked above); others are
-  // compared with each term not known to pair, so that a pair the blocking
-  // keys miss still counts in the bound.
+  // Which query terms a held token pairs with, and the share of each term's
+  // points, memoised for the query. A token in a term's expansion is looked
+  // up there; any other is compared with the term, so that a pair the
+  // blocking keys miss still counts in the bound.
   auto terms_of = [&](uint32_t id, const PreparedToken* token) -> uint64_t {
     const bool memo = id < sc.token_stamp.size();
     uint64_t m = 0;
-    if (memo && sc.token_stamp[id] == sc.current) {
-      if (sc.token_checked[id]) return sc.token_terms[id];
-      m = sc.token_terms[id];
-    }
+    if (memo && sc.token_stamp[id] == sc.current) return sc.token_terms[id];
     const PreparedToken* held = token;
     if (held == nullptr && id < token_refs_.size() && token_refs_[id] != nullptr) {
       held = &token_refs_[id];
     }
     if (held != nullptr) {
+      // A held name token has a sketch (the terms are name tokens).
+      const bool keyed_name = id < sketches_.size() && id < token_keyed_.size() && token_keyed_[id];
       for (size_t i = 0; i < terms.size(); ++i) {
         const Term& t = terms[i];
-        if (m & t.bit) continue;
-        const double similarity = matcher_.TokenSimilarity(*t.token, *held, &sc.similarities);
-        if (similarity < kPairFloor) continue;
-        m |= t.bit;
-        if (memo) {
-          sc.MarkTerm(id, i, t.bit, PairShare((*t.token)->weight, (*held)->weight, similarity));
+        // In the term's expansion (sorted by id), or compared here.
+        float share = -1;
+        const auto& keyed = t.expansion->keyed;
+        auto it =
+            std::lower_bound(keyed.begin(), keyed.end(), id,
+                             [](const Expansion::Pair& p, uint32_t value) { return p.id < value; });
+        if (it != keyed.end() && it->id == id) {
+          share = it->share;
+        } else if (std::find(t.expansion->unkeyed.begin(), t.expansion->unkeyed.end(), id) !=
+                   t.expansion->unkeyed.end()) {
+          share = 1.0f;  // initials and titles: their own points
+        } else if (!keyed_name || match::Matcher::NameTokensMayPair(t.sketch, sketches_[id])) {
+          const double similarity = matcher_.TokenSimilarity(*t.token, *held, &sc.similarities);
+          if (similarity >= kPairFloor) {
+            share = PairShare((*t.token)->weight, (*held)->weight, similarity);
+          }
         }
+        if (share < 0) continue;
+        m |= t.bit;
+        if (memo) sc.MarkTerm(id, i, t.bit, share);
       }
     }
-    if (memo) {
-      if (sc.token_stamp[id] != sc.current) {  // pairs with no term
-        sc.token_stamp[id] = sc.current;
-        sc.token_terms[id] = 0;
-      }
-      sc.token_checked[id] = true;
+    if (memo && sc.token_stamp[id] != sc.current) {  // pairs with no term
+      sc.token_stamp[id] = sc.current;
+      sc.token_terms[id] = 0;
     }
     return m;
   };

@@ -221,6 +221,9 @@ class PersonIndex {
   // the held tokens it pairs with.
   absl::flat_hash_map<uint64_t, std::vector<uint32_t>> key_tokens_ ABSL_GUARDED_BY(mu_);
   std::vector<bool> token_keyed_ ABSL_GUARDED_BY(mu_);  // by pool id: in key_tokens_
+  // By pool id, for the tokens in key_tokens_: their letters, to dismiss
+  // most dissimilar pairs without reading the tokens.
+  std::vector<names::TokenSketch> sketches_ ABSL_GUARDED_BY(mu_);
   // Every pooled token a held person has, by pool id (null where none), so
   // that a search reads tokens without the pool's lock or reference counts.
   std::vector<match::PreparedToken> token_refs_ ABSL_GUARDED_BY(mu_);
