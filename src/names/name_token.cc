@@ -39,16 +39,20 @@ inline __attribute__((always_inline)) unsigned SharedLetters(const std::array<ui
 #endif
 }
 
+// The bound for keys of lengths la and lb sharing m letters.
+inline __attribute__((always_inline)) double JaroWinklerBoundOf(size_t la, size_t lb, unsigned m) {
+  if (la == 0 || lb == 0 || m == 0) return 0;
+  const double dm = m;
+  const double j = (dm / la + dm / lb + 1.0) / 3.0;
+  return j > 0.7 ? j + 0.4 * (1.0 - j) : j;
+}
+
 inline __attribute__((always_inline)) double JaroWinklerBound(size_t la,
                                                               const std::array<uint8_t, 32>& ca,
                                                               size_t lb,
                                                               const std::array<uint8_t, 32>& cb) {
   if (la == 0 || lb == 0) return 0;
-  const unsigned m = SharedLetters(ca, cb);
-  if (m == 0) return 0;
-  const double dm = m;
-  const double j = (dm / la + dm / lb + 1.0) / 3.0;
-  return j > 0.7 ? j + 0.4 * (1.0 - j) : j;
+  return JaroWinklerBoundOf(la, lb, SharedLetters(ca, cb));
 }
 
 // Weight of the matching key against the consonant skeleton, within one
@@ -283,13 +287,31 @@ bool SimilarityMayReach(const TokenSketch& a, const TokenSketch& b, double at_le
                            ? std::min(at_least, std::max(kRefineFrom, 2 * at_least - 1))
                            : at_least;
   const double wk = arabic_a != arabic_b ? kCrossKeyWeight : kKeyWeight;
-  std::array<uint8_t, 32> ka{}, kb{}, sa{}, sb{};
-  std::copy_n(a.bytes.begin(), 26, ka.begin());
-  std::copy_n(b.bytes.begin(), 26, kb.begin());
-  std::copy_n(a.bytes.begin() + 32, 32, sa.begin());
-  std::copy_n(b.bytes.begin() + 32, 32, sb.begin());
-  return wk * JaroWinklerBound(a.bytes[26], ka, b.bytes[26], kb) +
-             (1 - wk) * JaroWinklerBound(a.bytes[27], sa, b.bytes[27], sb) >=
+  unsigned keys = 0, skeletons = 0;
+#ifdef __SSE2__
+  // Letters shared by the keys (bytes 0-25) and by the skeletons (32-57).
+  const __m128i* va = reinterpret_cast<const __m128i*>(a.bytes.data());
+  const __m128i* vb = reinterpret_cast<const __m128i*>(b.bytes.data());
+  const __m128i letters = _mm_set_epi8(0, 0, 0, 0, 0, 0, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1);
+  const __m128i zero = _mm_setzero_si128();
+  const __m128i k = _mm_add_epi64(
+      _mm_sad_epu8(_mm_min_epu8(_mm_load_si128(va), _mm_load_si128(vb)), zero),
+      _mm_sad_epu8(
+          _mm_and_si128(_mm_min_epu8(_mm_load_si128(va + 1), _mm_load_si128(vb + 1)), letters),
+          zero));
+  const __m128i sk = _mm_add_epi64(
+      _mm_sad_epu8(_mm_min_epu8(_mm_load_si128(va + 2), _mm_load_si128(vb + 2)), zero),
+      _mm_sad_epu8(_mm_min_epu8(_mm_load_si128(va + 3), _mm_load_si128(vb + 3)), zero));
+  keys = static_cast<unsigned>(_mm_cvtsi128_si64(k) + _mm_extract_epi16(k, 4));
+  skeletons = static_cast<unsigned>(_mm_cvtsi128_si64(sk) + _mm_extract_epi16(sk, 4));
+#else
+  for (int i = 0; i < 26; ++i) {
+    keys += std::min(a.bytes[i], b.bytes[i]);
+    skeletons += std::min(a.bytes[32 + i], b.bytes[32 + i]);
+  }
+#endif
+  return wk * JaroWinklerBoundOf(a.bytes[26], b.bytes[26], keys) +
+             (1 - wk) * JaroWinklerBoundOf(a.bytes[27], b.bytes[27], skeletons) >=
          floor;
 }
 
