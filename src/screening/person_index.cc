@@ -206,17 +206,16 @@ class DatePlan {
 
   // The bucket ranges in which the group of lists with mask bit `bit` is read: those of
   // the regions that do not skip it, merged.
-  std::vector<BucketRange> RangesToRead(uint64_t bit) const {
-    std::vector<BucketRange> out;
+  void RangesToRead(uint64_t bit, std::vector<BucketRange>* out) const {
+    out->clear();
     for (const Segment& s : segments_) {
       if (regions_[s.region].skipped & bit) continue;
-      if (!out.empty() && out.back().hi != UINT32_MAX && out.back().hi + 1 == s.lo) {
-        out.back().hi = s.hi;
+      if (!out->empty() && out->back().hi != UINT32_MAX && out->back().hi + 1 == s.lo) {
+        out->back().hi = s.hi;
       } else {
-        out.push_back({s.lo, s.hi});
+        out->push_back({s.lo, s.hi});
       }
     }
-    return out;
   }
 
  private:
@@ -552,6 +551,10 @@ struct PersonIndex::Scratch {
   std::vector<uint32_t> token_shares_at;
   std::vector<float> shares;
   size_t terms = 0;
+  // Buffers of a search, kept for the next: the ids of each group of lists,
+  // and a group's bucket ranges.
+  std::vector<std::vector<uint32_t>> group_ids;
+  std::vector<BucketRange> ranges;
   match::SimilarityCache similarities;  // token pairs scored for this query
 
   void Begin(size_t slots, size_t tokens) {
@@ -996,19 +999,22 @@ std::vector<SearchHit> PersonIndex::Search(const PreparedPerson& query,
   struct Group {
     size_t term = 0;
     double most = 0;
-    uint64_t bit = 0;           // in Region::skipped
-    std::vector<uint32_t> ids;  // of the held tokens whose lists it reads
-    size_t entries = 0;         // in those lists (an estimate)
+    uint64_t bit = 0;                      // in Region::skipped
+    std::vector<uint32_t>* ids = nullptr;  // of the held tokens whose lists it reads (scratch)
+    size_t entries = 0;                    // in those lists (an estimate)
   };
   sc.terms = terms.size();
   const size_t levels = std::clamp<size_t>(64 / std::max<size_t>(terms.size(), 1), 1, kPairLevels);
   std::vector<Group> groups;
   groups.reserve(terms.size() * levels);
+  if (sc.group_ids.size() < terms.size() * levels) sc.group_ids.resize(terms.size() * levels);
   for (size_t i = 0; i < terms.size(); ++i) {
     Term& t = terms[i];
     const size_t first = groups.size();
     for (size_t l = 0; l < levels; ++l) {
-      groups.push_back({.term = i, .bit = uint64_t{1} << groups.size()});
+      std::vector<uint32_t>* ids = &sc.group_ids[groups.size()];
+      ids->clear();
+      groups.push_back({.term = i, .bit = uint64_t{1} << groups.size(), .ids = ids});
     }
     t.expansion = ExpandLocked(*t.token, nullptr);
     t.sketch = names::TokenSketch::Of((*t.token)->forms);
@@ -1020,7 +1026,7 @@ std::vector<SearchHit> PersonIndex::Search(const PreparedPerson& query,
       sc.MarkHash(Hot::Hash(p.id), t.bit, p.share);
       Group& g = groups[first + std::min(levels - 1, static_cast<size_t>(p.share * levels))];
       g.most = std::max(g.most, t.most * p.share);
-      g.ids.push_back(p.id);
+      g.ids->push_back(p.id);
       g.entries += t.father ? p.father_entries : p.own_entries;
     }
   }
@@ -1029,7 +1035,7 @@ std::vector<SearchHit> PersonIndex::Search(const PreparedPerson& query,
   // threshold (MaxScore).
   std::vector<size_t> order;
   for (size_t i = 0; i < groups.size(); ++i) {
-    if (!groups[i].ids.empty()) order.push_back(i);
+    if (!groups[i].ids->empty()) order.push_back(i);
   }
   std::sort(order.begin(), order.end(), [&](size_t a, size_t b) {
     // entries / most, descending, without dividing by zero
@@ -1065,22 +1071,23 @@ std::vector<SearchHit> PersonIndex::Search(const PreparedPerson& query,
   }
 
   for (const Group& g : groups) {
-    if (g.ids.empty()) continue;
-    const std::vector<BucketRange> ranges = plan.RangesToRead(g.bit);
+    if (g.ids->empty()) continue;
+    std::vector<BucketRange>& ranges = sc.ranges;
+    plan.RangesToRead(g.bit, &ranges);
     if (ranges.empty()) continue;
     const bool father = terms[g.term].father;
     // Each list is a cache miss of its own (and a second one for its
     // entries when they are not in place): ask for them ahead.
     auto header = [&](size_t k) -> const List* {
-      const size_t at = NameListIndex(father ? FatherList(g.ids[k]) : OwnList(g.ids[k]));
+      const size_t at = NameListIndex(father ? FatherList((*g.ids)[k]) : OwnList((*g.ids)[k]));
       return at < name_lists_.size() ? &name_lists_[at] : nullptr;
     };
     constexpr size_t kHeadersAhead = 8, kEntriesAhead = 4;
-    for (size_t k = 0; k < g.ids.size(); ++k) {
-      if (k + kHeadersAhead < g.ids.size()) {
+    for (size_t k = 0; k < g.ids->size(); ++k) {
+      if (k + kHeadersAhead < g.ids->size()) {
         if (const List* ahead = header(k + kHeadersAhead)) __builtin_prefetch(ahead, 0, 3);
       }
-      if (k + kEntriesAhead < g.ids.size()) {
+      if (k + kEntriesAhead < g.ids->size()) {
         if (const List* ahead = header(k + kEntriesAhead)) __builtin_prefetch(ahead->data(), 0, 3);
       }
       const List* l = header(k);
