@@ -1218,7 +1218,8 @@ std::vector<SearchHit> PersonIndex::Search(const PreparedPerson& query,
   // when its bit is set. Only the terms met are visited (a person reached
   // usually pairs with one or two).
   auto names_bound = [&](uint64_t own, uint64_t of_father, const auto& own_share,
-                         const auto& father_share, bool has_father, bool has_spouse) {
+                         const auto& father_share, bool has_father, bool has_spouse)
+      __attribute__((always_inline)) {
     std::copy(fixed.begin(), fixed.end(), name_most.begin());
     double father_points = 0, father_in_own = 0;
     for (uint64_t met = own | of_father; met != 0; met &= met - 1) {
@@ -1304,7 +1305,8 @@ std::vector<SearchHit> PersonIndex::Search(const PreparedPerson& query,
         }
       }
       // A term's share is at most (the levels its bit is set at) / kPairLevels.
-      auto share_of = [&terms](const std::array<uint64_t, kPairLevels>& at_level, size_t i) {
+      auto share_of = [&terms](const std::array<uint64_t, kPairLevels>& at_level, size_t i)
+          __attribute__((always_inline)) {
         size_t set = 0;
         for (uint64_t m : at_level) set += (m & terms[i].bit) != 0;
         return static_cast<double>(set) / kPairLevels;
