@@ -656,6 +656,7 @@ void PersonIndex::KeyTokensLocked(const PreparedPerson& p) {
         unkeyed_ids_.push_back(id);
         absl::MutexLock lock(&expansion_mu_);
         expansions_.clear();
+        held_expansions_.clear();
       }
     }
     if (t->role != names::TokenRole::kName) return;
@@ -666,9 +667,15 @@ void PersonIndex::KeyTokensLocked(const PreparedPerson& p) {
     sketches_[id] = names::TokenSketch::Of(t->forms);
     keys.clear();
     match::Matcher::TokenKeys(t, &keys);
-    for (const std::string& k : keys) key_tokens_[KeyHash(k)].push_back(id);
     absl::MutexLock lock(&expansion_mu_);
     expansions_.clear();
+    for (const std::string& k : keys) {
+      std::vector<uint32_t>& with_key = key_tokens_[KeyHash(k)];
+      for (uint32_t other : with_key) {
+        if (other < held_expansions_.size()) held_expansions_[other] = nullptr;
+      }
+      with_key.push_back(id);
+    }
   };
   for (const match::PreparedName& n : p.names) {
     for (const PreparedToken& t : n.tokens) key(t);
@@ -678,12 +685,23 @@ void PersonIndex::KeyTokensLocked(const PreparedPerson& p) {
 
 std::shared_ptr<const PersonIndex::Expansion> PersonIndex::ExpandLocked(
     const PreparedToken& t, match::SimilarityCache* cache) const {
-  // A token is its role and folded text (as in the pool).
-  std::string memo_key(1, static_cast<char>(t->role));
-  memo_key += t->text;
+  // A held token is its pool id; another, its role and folded text.
+  const uint32_t self = t->pool_id;
+  const bool is_held = self < token_refs_.size() && token_refs_[self].get() == t.get();
+  std::string memo_key;
+  if (!is_held) {
+    memo_key.push_back(static_cast<char>(t->role));
+    memo_key += t->text;
+  }
   {
     absl::ReaderMutexLock lock(&expansion_mu_);  // searches on other threads look up too
-    if (auto it = expansions_.find(memo_key); it != expansions_.end()) return it->second;
+    if (is_held) {
+      if (self < held_expansions_.size() && held_expansions_[self] != nullptr) {
+        return held_expansions_[self];
+      }
+    } else if (auto it = expansions_.find(memo_key); it != expansions_.end()) {
+      return it->second;
+    }
   }
   std::vector<std::string> keys;
   match::Matcher::TokenKeys(t, &keys);
@@ -726,8 +744,13 @@ std::shared_ptr<const PersonIndex::Expansion> PersonIndex::ExpandLocked(
   }
   {
     absl::MutexLock lock(&expansion_mu_);
-    if (expansions_.size() >= kMaxExpansions) expansions_.clear();
-    expansions_.emplace(std::move(memo_key), paired);
+    if (is_held) {
+      if (self >= held_expansions_.size()) held_expansions_.resize(token_refs_.size());
+      held_expansions_[self] = paired;
+    } else {
+      if (expansions_.size() >= kMaxExpansions) expansions_.clear();
+      expansions_.emplace(std::move(memo_key), paired);
+    }
   }
   return paired;
 }
@@ -885,6 +908,21 @@ void PersonIndex::AddBatch(std::vector<std::pair<std::string, PreparedPerson>> p
         std::sort(lists[i]->begin(), lists[i]->end());
         lists[i]->shrink_to_fit();
       }
+    });
+  }
+  for (auto& t : pool) t.join();
+  pool.clear();
+  // Expand every held name token now, in parallel: most tokens of the
+  // persons screened are held spellings, whose expansions are then ready
+  // (a common one takes a few hundred microseconds). Those of spellings
+  // not held are made as searches meet them.
+  std::vector<uint32_t> held;
+  for (uint32_t id = 0; id < token_keyed_.size() && id < token_refs_.size(); ++id) {
+    if (token_keyed_[id] && token_refs_[id] != nullptr) held.push_back(id);
+  }
+  for (int t = 0; t < threads; ++t) {
+    pool.emplace_back([this, &held, t, threads] {
+      for (size_t i = t; i < held.size(); i += threads) ExpandLocked(token_refs_[held[i]], nullptr);
     });
   }
   for (auto& t : pool) t.join();

@@ -229,11 +229,16 @@ class PersonIndex {
   std::vector<match::PreparedToken> token_refs_ ABSL_GUARDED_BY(mu_);
   // The pool ids of the held tokens that are not names (no blocking keys).
   std::vector<uint32_t> unkeyed_ids_ ABSL_GUARDED_BY(mu_);
-  // Expansions of query tokens (held or not): role and folded text → pool
-  // ids of the held tokens it pairs with. Cleared when a new token is held
-  // and when it reaches kMaxExpansions.
+  // Expansions of query tokens. Those of held tokens, by pool id: all are
+  // made when a batch is added, and a new held name token drops only those
+  // of the tokens sharing a blocking key with it (the only ones it can join)
+  // to be made again when next needed; a new title or initial drops all.
+  // Those of other spellings, by role and folded text: dropped when any new
+  // token is held, and when they reach kMaxExpansions.
   static constexpr size_t kMaxExpansions = 200'000;
   mutable absl::Mutex expansion_mu_ ABSL_ACQUIRED_AFTER(mu_);
+  mutable std::vector<std::shared_ptr<const Expansion>> held_expansions_
+      ABSL_GUARDED_BY(expansion_mu_);
   mutable absl::flat_hash_map<std::string, std::shared_ptr<const Expansion>> expansions_
       ABSL_GUARDED_BY(expansion_mu_);
 

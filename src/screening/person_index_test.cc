@@ -214,6 +214,26 @@ TEST_F(PersonIndexTest, BatchNumbersTokensInTheBatchOrder) {
   }
 }
 
+// The expansions of held spellings are made when a batch is added and kept
+// across searches; a spelling first held later must join the expansions of
+// those it pairs with.
+TEST_F(PersonIndexTest, ASpellingHeldLaterJoinsTheExpansionsMadeBefore) {
+  PersonIndex index(matcher_);
+  LoadAsBatch({{.names = {"Asif"}, .dob = "1984-03-12"},
+               {.names = {"Tariq"}, .dob = "1984-03-12"},
+               {.names = {"Kamran"}, .dob = "1971-06-30"}},
+              &index);
+  const PreparedPerson query = P({.names = {"Asif"}, .dob = "1984-03-12"});
+  const SearchOptions options{.min_score = 0.5, .limit = 0, .list_aware = false};
+  EXPECT_EQ(Refs(index.Search(query, options)), std::vector<std::string>{"w0000"});
+  const PreparedPerson later = P({.names = {"Aasif"}, .dob = "1984-03-12"});
+  ASSERT_GE(matcher_.Score(query, later), 0.5);
+  index.Upsert("later", later);
+  const std::vector<std::string> refs = Refs(index.Search(query, options));
+  EXPECT_EQ(std::set<std::string>(refs.begin(), refs.end()),
+            (std::set<std::string>{"w0000", "later"}));
+}
+
 TEST_F(PersonIndexTest, UpsertReplacesAndRemoveForgets) {
   PersonIndex index(matcher_);
   index.Upsert("r1", P({.names = {"Salvatore Esposito"}, .dob = "1977-04-04"}));
