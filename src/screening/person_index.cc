@@ -912,7 +912,8 @@ void PersonIndex::AddBatch(std::vector<std::pair<std::string, PreparedPerson>> p
   }
   for (auto& t : pool) t.join();
   pool.clear();
-  // Expand every held name token now, in parallel: most tokens of the
+  // Expand every held name token now, in parallel (the workers read the
+  // index under this thread's writer lock): most tokens of the
   // persons screened are held spellings, whose expansions are then ready
   // (a common one takes a few hundred microseconds). Those of spellings
   // not held are made as searches meet them.

@@ -17,14 +17,16 @@
 //   rule can give against the query's date: the same day (5), day and month
 //   swapped (3.5), a year off (3), ..., undated (0), and everything else
 //   (a conflict, -4.5).
-// - In each region the query's name and father's-name terms are read from
-//   the rarest up; the most common terms are skipped while a person sharing
-//   only skipped terms could not reach the threshold even with the best
-//   date of the region and every other piece of evidence (MaxScore). So
-//   "Muhammad" is read only among persons born the same day, while a rare
-//   surname is read everywhere. Identity numbers are always read.
+// - A term's lists are read in groups by the share of the term's points a
+//   pair earns at most (its similarity and the lighter token's weight). In
+//   each region the groups with the most entries for their points are
+//   skipped while a person sharing only skipped groups could not reach the
+//   threshold even with the best date of the region and every other piece
+//   of evidence (MaxScore). So "Muhammad" is read only among persons born
+//   the same day, a rare surname everywhere, and a term's weak spellings
+//   only where little else is needed. Identity numbers are always read.
 // - Each person reached gets an upper bound of its score: the terms it
-//   shares plus those skipped in its region, its actual date, gender,
+//   shares at their pairs' shares, its actual date, gender,
 //   nationality and identity-number points (Matcher::EvidenceBound), and
 //   its father's name; only persons whose bound reaches the threshold (or,
 //   with a limit, the weakest hit held) are scored, with token similarities
