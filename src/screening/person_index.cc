@@ -597,6 +597,12 @@ struct PersonIndex::Scratch {
     const size_t level = std::min(kPairLevels - 1, static_cast<size_t>(share * kPairLevels));
     for (size_t l = 1; l <= level; ++l) hash_levels[l - 1][hash] |= bit;
   }
+  // Adds to `levels` (by level, from 0) the terms a held token with hash
+  // `hash` pairs with at each level.
+  void AddLevels(uint8_t hash, std::array<uint64_t, kPairLevels>* levels) const {
+    (*levels)[0] |= hash_terms[hash];
+    for (size_t l = 1; l < kPairLevels; ++l) (*levels)[l] |= hash_levels[l - 1][hash];
+  }
   // The share noted for a token and term (0 if it does not pair).
   float ShareOf(uint32_t id, size_t term) const {
     if (id >= token_stamp.size() || token_stamp[id] != current || token_terms[id] == 0) return 0;
@@ -1328,19 +1334,13 @@ std::vector<SearchHit> PersonIndex::Search(const PreparedPerson& query,
       if (h.flags & Hot::kOwnAll) {
         own.fill(all_terms);
       } else {
-        for (uint8_t x : h.own) {
-          own[0] |= sc.hash_terms[x];
-          for (size_t l = 1; l < kPairLevels; ++l) own[l] |= sc.hash_levels[l - 1][x];
-        }
+        for (uint8_t x : h.own) sc.AddLevels(x, &own);
       }
       if (h.flags & Hot::kHasFather) {
         if (h.flags & Hot::kFatherAll) {
           of_father.fill(all_terms);
         } else {
-          for (uint8_t x : h.father) {
-            of_father[0] |= sc.hash_terms[x];
-            for (size_t l = 1; l < kPairLevels; ++l) of_father[l] |= sc.hash_levels[l - 1][x];
-          }
+          for (uint8_t x : h.father) sc.AddLevels(x, &of_father);
         }
       }
       // A term's share is at most (the levels its bit is set at) / kPairLevels.
