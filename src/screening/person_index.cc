@@ -690,7 +690,7 @@ void PersonIndex::KeyTokensLocked(const PreparedPerson& p) {
 }
 
 std::shared_ptr<const PersonIndex::Expansion> PersonIndex::ExpandLocked(
-    const PreparedToken& t, match::SimilarityCache* cache) const {
+    const PreparedToken& t) const {
   // A held token is its pool id; another, its role and folded text.
   const uint32_t self = t->pool_id;
   const bool is_held = self < token_refs_.size() && token_refs_[self].get() == t.get();
@@ -732,7 +732,7 @@ std::shared_ptr<const PersonIndex::Expansion> PersonIndex::ExpandLocked(
     if (id >= token_refs_.size() || token_refs_[id] == nullptr || id >= sketches_.size()) continue;
     if (!match::Matcher::NameTokensMayPair(sketch, sketches_[id])) continue;
     const match::PreparedToken& held = token_refs_[id];
-    const double s = matcher_.TokenSimilarity(t, held, cache);
+    const double s = matcher_.TokenSimilarity(t, held);
     if (s < kPairFloor) continue;
     auto entries = [this](uint64_t key) {
       const List* l = FindListLocked(key);
@@ -744,7 +744,7 @@ std::shared_ptr<const PersonIndex::Expansion> PersonIndex::ExpandLocked(
                              .father_entries = entries(FatherList(id))});
   }
   for (uint32_t id : unkeyed_ids_) {
-    if (matcher_.TokenSimilarity(t, token_refs_[id], cache) >= kPairFloor) {
+    if (matcher_.TokenSimilarity(t, token_refs_[id]) >= kPairFloor) {
       paired->unkeyed.push_back(id);
     }
   }
@@ -929,7 +929,7 @@ void PersonIndex::AddBatch(std::vector<std::pair<std::string, PreparedPerson>> p
   }
   for (int t = 0; t < threads; ++t) {
     pool.emplace_back([this, &held, t, threads] {
-      for (size_t i = t; i < held.size(); i += threads) ExpandLocked(token_refs_[held[i]], nullptr);
+      for (size_t i = t; i < held.size(); i += threads) ExpandLocked(token_refs_[held[i]]);
     });
   }
   for (auto& t : pool) t.join();
@@ -1061,7 +1061,7 @@ std::vector<SearchHit> PersonIndex::Search(const PreparedPerson& query,
       ids->clear();
       groups.push_back({.term = i, .bit = uint64_t{1} << groups.size(), .ids = ids});
     }
-    t.expansion = ExpandLocked(*t.token, nullptr);
+    t.expansion = ExpandLocked(*t.token);
     t.sketch = names::TokenSketch::Of((*t.token)->forms);
     const Expansion* expansion = t.expansion.get();
     for (uint32_t id : expansion->unkeyed) {  // initials and titles: their own points

@@ -184,8 +184,9 @@ class PersonIndex {
     std::vector<Pair> keyed;
     std::vector<uint32_t> unkeyed;
   };
-  std::shared_ptr<const Expansion> ExpandLocked(const match::PreparedToken& t,
-                                                match::SimilarityCache* cache) const
+  // Expansions are shared by all searches, so they are computed without a
+  // query's similarity memo.
+  std::shared_ptr<const Expansion> ExpandLocked(const match::PreparedToken& t) const
       ABSL_SHARED_LOCKS_REQUIRED(mu_);
   void UnfileLocked(uint32_t slot) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   uint32_t NewSlotLocked(std::string_view ref, match::PreparedPerson person)
